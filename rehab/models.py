@@ -1,0 +1,231 @@
+"""The public shapes of the clinical core: what the runner answers, what they prefer, what we
+conclude and what we prescribe.
+
+Field names and enumerated values are public API (design.md §3): the JSON API, the stored plans
+and the skill's session state all use them. Add fields freely; never rename one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+Location = Literal["lower_buttock", "back_of_thigh", "behind_knee"]
+Onset = Literal["sudden", "gradual"]
+YesNo = Literal["yes", "no"]
+YesNoUnsure = Literal["yes", "no", "unsure"]
+TestResult = Literal["yes", "no", "not_done"]
+
+Category = Literal["tightness", "tendinopathy", "strain_low_grade", "strain", "refer"]
+Site = Literal["proximal", "mid", "distal"]
+RunningAdvice = Literal["keep_running", "easy_only", "rest", "stop_and_see_clinician"]
+RedFlag = Literal["suspected_severe_tear", "nerve_symptoms", "high_pain"]
+Weekday = Literal["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+WEEKDAYS: tuple[Weekday, ...] = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+# What a session asks of the runner's legs. Only the last two are "speed or hills": they may
+# appear only after the return-to-run criteria are met.
+RunKind = Literal["none", "walk_jog", "easy", "steady", "strides", "speed", "hills"]
+SPEED_OR_HILLS: frozenset[str] = frozenset({"speed", "hills"})
+
+MAX_DAYS_AHEAD = 366
+_HH_MM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Answers(_Model):
+    """What the runner has said so far. Every field is optional: the triage asks only what can
+    still change the outcome, so a finished triage may leave some unanswered."""
+
+    location: Location | None = None
+    onset: Onset | None = None
+    days_since: int | None = Field(default=None, ge=0, le=3650, description="days since it started")
+    pop: YesNoUnsure | None = None
+    bruising: YesNoUnsure | None = None
+    pain_walking: YesNo | None = None
+    gait_altered: YesNo | None = None
+    nerve_symptoms: YesNo | None = None
+    shoe_test: TestResult | None = None
+    hinge_test: TestResult | None = None
+    heel_press_test: TestResult | None = None
+    pain_score: int | None = Field(default=None, ge=0, le=10, description="worst pain, 0-10")
+    training_change: YesNo | None = None
+
+
+class Preferences(_Model):
+    """When the runner wants to train. All optional; `resolved()` fills the defaults.
+
+    The start date is checked against "today" only when the caller passes it as validation
+    context (`model_validate(data, context={"today": date})`): a stored plan must still load a
+    year after it was made.
+    """
+
+    start_date: dt.date | None = None
+    timezone: str = "UTC"
+    weekdays: tuple[Weekday, ...] = ("MO", "WE", "FR")
+    time: str = Field(default="07:00", description="local start time, HH:MM (24 h)")
+    session_minutes: int = Field(default=30, ge=10, le=120)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        if value not in _zone_names():
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name such as Europe/London")
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:  # pragma: no cover - zone list and tzdata disagree
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("time")
+    @classmethod
+    def _clock_time(cls, value: str) -> str:
+        if not _HH_MM.match(value):
+            raise ValueError(f"{value!r} is not a time of day; use HH:MM between 00:00 and 23:59")
+        return value
+
+    @field_validator("weekdays", mode="before")
+    @classmethod
+    def _weekdays(cls, value):
+        if isinstance(value, str):
+            value = [value]
+        if not value:
+            raise ValueError("choose at least one weekday (MO, TU, WE, TH, FR, SA, SU)")
+        bad = [v for v in value if v not in WEEKDAYS]
+        if bad:
+            raise ValueError(f"{bad!r} are not weekdays; use MO, TU, WE, TH, FR, SA, SU")
+        # Keep calendar order and drop repeats so equal choices give equal programmes.
+        return tuple(d for d in WEEKDAYS if d in set(value))
+
+    @model_validator(mode="after")
+    def _start_within_a_year(self, info: ValidationInfo):
+        today = (info.context or {}).get("today") if info else None
+        if today is not None and self.start_date is not None:
+            if self.start_date < today - dt.timedelta(days=1):
+                raise ValueError("start_date is in the past")
+            if self.start_date > today + dt.timedelta(days=MAX_DAYS_AHEAD):
+                raise ValueError("start_date is more than a year away")
+        return self
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def start_time(self) -> dt.time:
+        hours, minutes = self.time.split(":")
+        return dt.time(int(hours), int(minutes))
+
+    def resolved(self, now: dt.datetime) -> Preferences:
+        """The same preferences with the start date filled in: tomorrow in the runner's zone."""
+        if self.start_date is not None:
+            return self
+        local_today = now.astimezone(self.zone).date()
+        return self.model_copy(update={"start_date": local_today + dt.timedelta(days=1)})
+
+
+class Reason(_Model):
+    """One plain-language 'why', tied to the rule that produced it and that rule's source."""
+
+    rule_id: str
+    text: str
+    source: str
+
+
+class Assessment(_Model):
+    category: Category
+    site: Site
+    running: RunningAdvice
+    red_flags: tuple[RedFlag, ...] = ()
+    acute_care: bool
+    reasons: tuple[Reason, ...]
+    see_professional: bool
+
+
+class Dosage(_Model):
+    """How much of an exercise: sets x reps, a hold in seconds, or minutes. `text` is the
+    printable/spoken form, e.g. "3 × 10 each side" or "10–15 minutes"."""
+
+    sets: int | None = None
+    reps: int | None = None
+    hold_seconds: int | None = None
+    minutes: int | None = None
+    per_side: bool = False
+    text: str
+
+
+class Prescription(_Model):
+    """An exercise as prescribed in one phase: everything a renderer or the voice needs, so they
+    never look anything up in the library."""
+
+    exercise_id: str
+    name: str
+    cues: tuple[str, ...]
+    dosage: Dosage
+    cautions: tuple[str, ...] = ()
+    source: str
+
+
+class Criterion(_Model):
+    id: str
+    text: str
+    source: str
+
+
+class Phase(_Model):
+    id: str
+    name: str
+    goal: str
+    weeks: int = Field(ge=1)
+    running: RunKind
+    running_note: str = ""
+    prescriptions: tuple[Prescription, ...]
+    move_on_criteria: tuple[Criterion, ...]
+
+
+class Session(_Model):
+    """One dated session in the runner's local time. `id` is stable for the same inputs: the
+    calendar UID is derived from it."""
+
+    id: str
+    phase_id: str
+    date: dt.date
+    start_time: str  # HH:MM local
+    duration_minutes: int
+    title: str
+    running: RunKind
+    running_note: str = ""
+    prescriptions: tuple[Prescription, ...]
+
+    def starts_at(self, zone: ZoneInfo) -> dt.datetime:
+        hours, minutes = self.start_time.split(":")
+        return dt.datetime.combine(self.date, dt.time(int(hours), int(minutes)), tzinfo=zone)
+
+
+class Programme(_Model):
+    revision: int = Field(ge=1)
+    category: Category
+    title: str
+    summary: str
+    timezone: str
+    phases: tuple[Phase, ...]
+    sessions: tuple[Session, ...]
+    care_advice: tuple[Reason, ...] = ()
+    tell_the_clinician: tuple[str, ...] = ()
+
+
+def _zone_names() -> frozenset[str]:
+    global _ZONES
+    if _ZONES is None:
+        _ZONES = frozenset(available_timezones())
+    return _ZONES
+
+
+_ZONES: frozenset[str] | None = None
