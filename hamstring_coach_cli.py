@@ -13,7 +13,8 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("sources", help="which seed passage or reference backs each rule and exercise")
     commands.add_parser("chat", help="hold the Alexa conversation by typing")
     purge = commands.add_parser("purge", help="delete plans older than the retention period")
-    purge.add_argument("--days", type=int, default=None, help="retention in days (default COACH_RETENTION_DAYS or 180)")
+    purge.add_argument("--days", type=int, default=None,
+                       help="retention in days (default COACH_RETENTION_DAYS or 180)")
     args = parser.parse_args(argv)
 
     if args.command == "sources":

@@ -1,0 +1,59 @@
+"""What every benchmark shares: timing, the verdict lines and the list of results."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS: list[tuple[str, str, bool]] = []
+
+
+def timed(fn: Callable[[], object], *, repeat: int, warmup: int = 3) -> list[float]:
+    for _ in range(warmup):
+        fn()
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.3f} ms"
+
+
+def report(name: str, detail: str, ok: bool) -> None:
+    RESULTS.append((name, detail, ok))
+    print(f"{'PASS' if ok else 'FAIL'}  {name:<44} {detail}", flush=True)
+
+
+def against_floor(name: str, ours: float, floor: float, limit: float) -> None:
+    ratio = ours / floor
+    report(name, f"{ms(ours)} vs floor {ms(floor)} = {ratio:.2f}× (bar ≤ {limit}×)", ratio <= limit)
+
+
+def against_bar(name: str, ours: float, bar_seconds: float) -> None:
+    report(name, f"median {ms(ours)} (bar ≤ {ms(bar_seconds)}) = {ours / bar_seconds:.2f} of the bar",
+           ours <= bar_seconds)
+
+
+def cold_start_seconds(code: str, *, runs: int, env: dict[str, str] | None = None) -> float:
+    """Median wall time of a new interpreter running `code` (import + one request)."""
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, env=env,
+                       stdout=subprocess.DEVNULL)
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def envelope_json(envelope: dict) -> str:
+    return json.dumps(envelope)

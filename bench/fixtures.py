@@ -1,0 +1,32 @@
+"""One realistic plan, filed the way the API files it, for the benchmarks to render and serve."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+# A strain programme is among the longest the core builds: the worst case for the renderers.
+SAMPLE_ANSWERS = {
+    "location": "back_of_thigh", "onset": "sudden", "days_since": 1, "pop": "no", "bruising": "no",
+    "pain_walking": "yes", "gait_altered": "no", "nerve_symptoms": "no", "shoe_test": "yes",
+    "hinge_test": "yes", "heel_press_test": "yes", "pain_score": 5, "training_change": "yes",
+}
+SAMPLE_PREFERENCES = {"timezone": "Europe/London", "weekdays": ["MO", "WE", "FR"], "time": "07:00",
+                      "start_date": "2026-03-02"}
+NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
+
+
+def open_store():
+    from exporter.config import Config
+    from exporter.store import PlanStore
+
+    config = Config.from_env(os.environ)
+    return PlanStore(config.database_url, config.secret_key)
+
+
+def file_sample_plan(store=None):
+    from rehab.models import Answers, Preferences
+
+    store = store or open_store()
+    filed = store.file_plan(Answers(**SAMPLE_ANSWERS), Preferences(**SAMPLE_PREFERENCES), now=NOW)
+    return filed.token

@@ -1,0 +1,103 @@
+"""HTTP throughput under gunicorn (2 workers, loopback): the ICS route against a hello-world Flask
+route served the same way in the same run. wrk drives both, bounded in time."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+from bench.common import ROOT, report
+from bench.fixtures import file_sample_plan
+
+WRK_SECONDS = 5
+WRK_CONNECTIONS = 16
+BAR_RATIO = 0.40
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(app_spec: str, env: dict[str, str]):
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
+         "--log-level", "warning", app_spec],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    break
+            except OSError:
+                if process.poll() is not None:
+                    stderr = process.stderr.read().decode()
+                    raise RuntimeError(f"gunicorn {app_spec} exited: {stderr}") from None
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def wrk(url: str) -> dict[str, float]:
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{WRK_CONNECTIONS}", f"-d{WRK_SECONDS}s", "--latency", url],
+        check=True, capture_output=True, text=True, timeout=WRK_SECONDS + 30,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    errors = int(non_2xx.group(1)) if non_2xx else 0
+    if socket_errors:
+        errors += sum(int(n) for n in socket_errors.groups())
+    p50 = re.search(r"50%\s+([\d.]+)(us|ms|s)", out)
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
+    return {"rps": rps, "errors": errors, "p50": _to_ms(p50), "p99": _to_ms(p99)}
+
+
+def _to_ms(match) -> float:
+    if not match:
+        return float("nan")
+    value, unit = float(match.group(1)), match.group(2)
+    return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+
+def run(workdir: Path) -> None:
+    if shutil.which("wrk") is None:
+        report("gunicorn ICS throughput", "wrk is not installed (make bench installs it)", False)
+        return
+    env = dict(os.environ)
+    env.setdefault("PYTHONPATH", str(ROOT))
+    token = file_sample_plan()
+
+    with gunicorn("bench.hello_flask:app", env) as base:
+        urllib.request.urlopen(f"{base}/hello").read()
+        hello = wrk(f"{base}/hello")
+    with gunicorn("exporter:create_app()", env) as base:
+        urllib.request.urlopen(f"{base}/plans/{token}.ics").read()
+        ics = wrk(f"{base}/plans/{token}.ics")
+
+    ratio = ics["rps"] / hello["rps"]
+    report(
+        "gunicorn ICS route vs hello-world route",
+        f"{ics['rps']:.0f} vs {hello['rps']:.0f} req/s = {ratio:.0%} (bar ≥ {BAR_RATIO:.0%}), "
+        f"p50 {ics['p50']:.2f} ms, p99 {ics['p99']:.2f} ms, errors {ics['errors']:.0f}",
+        ratio >= BAR_RATIO and ics["errors"] == 0 and hello["errors"] == 0,
+    )
