@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 import threading
 import urllib.error
@@ -93,6 +94,8 @@ def verify_request(
     return envelope
 
 
+# Alexa sends the same URL on every request, so the parsing is remembered (refusals are not cached).
+@functools.lru_cache(maxsize=64)
 def normalised_cert_url(url: str) -> str:
     """The certificate URL with dot segments resolved; VerificationError if Amazon's rules refuse it."""
     try:
