@@ -13,7 +13,16 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from alexa_ca import CERT_URL, SKILL_ID, AlexaSigner, body_of, launch_envelope, pem
+from alexa_ca import (
+    AMAZON_CHAIN_2023,
+    AMAZON_CHAIN_2023_URL,
+    CERT_URL,
+    SKILL_ID,
+    AlexaSigner,
+    body_of,
+    launch_envelope,
+    pem,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -295,6 +304,33 @@ def test_by_default_the_chain_must_lead_to_a_root_certifi_trusts(amazon):
     with pytest.raises(VerificationError) as refused:
         verify_request(headers, body, now=NOW, fetch=amazon.fetch)
     assert refused.value.reason == "signing certificate does not chain to a trusted root"
+
+
+def _request_under_amazons_2023_chain(amazon: AlexaSigner, at: datetime):
+    body = body_of(launch_envelope(at))
+    # Amazon's key is Amazon's, so the best a test can sign with is its own: the refusal reason
+    # then shows how far the real chain got.
+    headers = amazon.headers(body, cert_url=AMAZON_CHAIN_2023_URL)
+    return headers, body, {AMAZON_CHAIN_2023_URL: AMAZON_CHAIN_2023}.__getitem__
+
+
+def test_amazons_real_2023_chain_is_trusted_through_certifi_while_it_was_valid(amazon):
+    at = datetime(2023, 6, 1, 12, tzinfo=UTC)
+    headers, body, fetch = _request_under_amazons_2023_chain(amazon, at)
+
+    with pytest.raises(VerificationError) as refused:
+        verify_request(headers, body, now=at, fetch=fetch)
+    # Past the URL, the dates, the name and the chain to Amazon Root CA 1: only our key is wrong.
+    assert refused.value.reason == "signature does not match the body"
+
+
+def test_amazons_real_2023_chain_is_refused_after_it_expired(amazon):
+    at = datetime(2024, 1, 1, tzinfo=UTC)
+    headers, body, fetch = _request_under_amazons_2023_chain(amazon, at)
+
+    with pytest.raises(VerificationError) as refused:
+        verify_request(headers, body, now=at, fetch=fetch)
+    assert refused.value.reason == "signing certificate has expired"
 
 
 # --- the body ------------------------------------------------------------------------------------
