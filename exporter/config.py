@@ -1,0 +1,179 @@
+"""The plan service's one configuration, read from the environment (design.md §4).
+
+Every value is checked when the service starts, so a typo in a deployment fails at once with a
+message naming the variable, not later on the first request.
+
+`COACH_SECRET_KEY` keys the hashes of tokens, short codes and Alexa user ids. When it is unset,
+a random key is generated once into `var/secret_key` (mode 0600) so that every worker on this host
+shares it. A deployment on several hosts (or with the skill on AWS Lambda) MUST set the same
+`COACH_SECRET_KEY` everywhere: a plan filed with one key cannot be found with another.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+DEFAULT_DATABASE_URL = "sqlite:///var/coach.sqlite3"
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+DEFAULT_PORT = 8000
+DEFAULT_RETENTION_DAYS = 180
+DEFAULT_BIND_HOST = "127.0.0.1"
+SECRET_KEY_FILE = Path("var") / "secret_key"
+# A shorter key would let someone holding a copy of the database guess it together with a code.
+MIN_SECRET_KEY_LENGTH = 32
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+class ConfigError(ValueError):
+    """A configuration value is missing or malformed; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Config:
+    database_url: str = DEFAULT_DATABASE_URL
+    base_url: str = DEFAULT_BASE_URL
+    alexa_skill_id: str | None = None
+    alexa_verify: bool = True
+    port: int = DEFAULT_PORT
+    secret_key: bytes = b""
+    retention_days: int = DEFAULT_RETENTION_DAYS
+    bind_host: str = DEFAULT_BIND_HOST
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] = os.environ) -> Config:
+        """Read and check every setting. Raises `ConfigError` with a readable message."""
+
+        def get(name: str) -> str | None:
+            value = environ.get(name)
+            if value is None or not value.strip():
+                return None
+            return value.strip()
+
+        bind_host = _bind_host(get("COACH_BIND_HOST") or DEFAULT_BIND_HOST)
+        alexa_verify = _flag("COACH_ALEXA_VERIFY", get("COACH_ALEXA_VERIFY"), default=True)
+        if not alexa_verify and not is_loopback(bind_host):
+            raise ConfigError(
+                "COACH_ALEXA_VERIFY=0 is allowed only while the server listens on loopback "
+                f"(COACH_BIND_HOST is {bind_host!r}); anyone could otherwise pose as Alexa"
+            )
+        database_url = _database_url(get("COACH_DATABASE_URL") or DEFAULT_DATABASE_URL)
+        secret = get("COACH_SECRET_KEY")
+        return cls(
+            database_url=database_url,
+            base_url=_base_url(get("COACH_BASE_URL") or DEFAULT_BASE_URL),
+            alexa_skill_id=get("COACH_ALEXA_SKILL_ID"),
+            alexa_verify=alexa_verify,
+            port=_integer("PORT", get("PORT"), default=DEFAULT_PORT, low=1, high=65535),
+            secret_key=_secret_key(secret) if secret is not None else load_or_create_secret_key(),
+            retention_days=_integer(
+                "COACH_RETENTION_DAYS", get("COACH_RETENTION_DAYS"), default=DEFAULT_RETENTION_DAYS,
+                low=1, high=36500,
+            ),
+            bind_host=bind_host,
+        )
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def load_or_create_secret_key(path: Path = SECRET_KEY_FILE) -> bytes:
+    """The host's generated key: read it, or create it exactly once even when several workers
+    start together (written to a private temporary file, then linked into place, which fails
+    for everyone but the first)."""
+    try:
+        return _secret_key(path.read_text(encoding="utf-8").strip(), name=str(path))
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(secrets.token_urlsafe(48) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        with contextlib.suppress(FileExistsError):  # another worker won the race: use its key
+            os.link(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return _secret_key(path.read_text(encoding="utf-8").strip(), name=str(path))
+
+
+def _secret_key(value: str, name: str = "COACH_SECRET_KEY") -> bytes:
+    if len(value) < MIN_SECRET_KEY_LENGTH:
+        raise ConfigError(
+            f"{name} must be at least {MIN_SECRET_KEY_LENGTH} characters long "
+            "(e.g. the output of: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+        )
+    return value.encode("utf-8")
+
+
+def _flag(name: str, value: str | None, *, default: bool) -> bool:
+    if value is None:
+        return default
+    if value.lower() in _TRUE:
+        return True
+    if value.lower() in _FALSE:
+        return False
+    raise ConfigError(f"{name} must be 1 or 0 (or true/false, yes/no, on/off), not {value!r}")
+
+
+def _integer(name: str, value: str | None, *, default: int, low: int, high: int) -> int:
+    if value is None:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {value!r}") from None
+    if not low <= number <= high:
+        raise ConfigError(f"{name} must be between {low} and {high}, not {number}")
+    return number
+
+
+def _base_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"COACH_BASE_URL must be an http:// or https:// URL, not {value!r}")
+    if parts.query or parts.fragment:
+        raise ConfigError(f"COACH_BASE_URL must not have a query or fragment: {value!r}")
+    return value.rstrip("/")
+
+
+def _database_url(value: str) -> str:
+    scheme = value.split("://", 1)[0].lower() if "://" in value else ""
+    if scheme == "postgres":  # Heroku-style spelling of the same thing
+        return "postgresql://" + value.split("://", 1)[1]
+    if scheme in ("sqlite", "postgresql", "postgresql+psycopg"):
+        return value
+    # Only the scheme is echoed: the rest of the URL may hold a password.
+    raise ConfigError(
+        "COACH_DATABASE_URL must be sqlite:///path/to/file.sqlite3 or "
+        f"postgresql://user:password@host:port/database (got a URL starting {scheme or 'with no scheme'!r})"
+    )
+
+
+def _bind_host(value: str) -> str:
+    host = value.strip("[]")
+    if host == "localhost":
+        return host
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        raise ConfigError(
+            f"COACH_BIND_HOST must be an IP address such as 127.0.0.1 or ::1, not {value!r}"
+        ) from None

@@ -1,0 +1,699 @@
+"""The plan store: every filed plan, its spoken short code, the skill's per-runner state and the
+wrong-code attempts behind the rate limit, on SQLite (one host) or PostgreSQL (several).
+
+What is kept, and why it is safe to lose the database file:
+
+- A plan is reached by its token (`secrets.token_urlsafe(24)`, 192 bits). The database keeps only
+  `HMAC-SHA256(secret, token)`, so a copy of the database does not open anyone's plan.
+- A plan also has an internal `plan_id`: random and not secret, it names the plan in calendar UIDs,
+  which every calendar app stores and shows.
+- A short code is what the runner hears and types: 6 characters from an alphabet with no
+  look-alikes, valid 30 days. `/c/<code>` must redirect to `/plans/<token>`, yet the database
+  holds no token in clear. So each code row keeps `HMAC(secret, code)` to find it and the token
+  *sealed* with AES-GCM under a key derived from `HMAC(secret, code)`: only someone who knows
+  both the code and the secret can unseal it. The secret alone cannot (the codes are not stored),
+  and the database alone cannot (the key needs the secret).
+- The skill's state is keyed by `owner_key`, a keyed hash of the Alexa user id that the skill
+  computes; the Alexa id itself is never stored.
+
+SQLAlchemy is imported when the first query runs, not when this module is imported, so the skill
+on AWS Lambda pays for it only on the turn that files a plan. The schema is managed by Alembic
+(`exporter/migrations`) and brought to the latest revision on first use; several workers may
+start at once (a file lock on SQLite, an advisory lock on PostgreSQL keeps them in line).
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import datetime as dt
+import hashlib
+import hmac
+import os
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rehab.models import Answers, Assessment, Preferences, Programme
+
+# The newest Alembic revision in exporter/migrations/versions. A test keeps them equal; knowing it
+# here lets a started store skip importing Alembic when the schema is already current.
+SCHEMA_REVISION = "0001"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+CODE_ALPHABET = "ACDEFHJKMNPRTUVWXY3479"  # no 0/O, 1/I/L, 2/Z, 5/S, 6/G, 8/B: nothing to mishear or mistype
+CODE_LENGTH = 6
+CODE_LIFETIME = dt.timedelta(days=30)
+TOKEN_BYTES = 24  # 192 bits; design.md asks for at least 128
+WRONG_CODE_WINDOW = dt.timedelta(seconds=60)
+# Wrong-code attempts older than this no longer count for anything and are cleared away.
+ATTEMPT_MEMORY = dt.timedelta(hours=1)
+SQLITE_BUSY_TIMEOUT_MS = 5000
+MIGRATION_LOCK_TIMEOUT_S = 60
+_PG_MIGRATION_LOCK = 0x68616D73  # "hams": one advisory lock id for this schema's migrations
+_MAX_TOKEN_LENGTH = 64
+_FILING_ATTEMPTS = 5
+_CACHE_SIZE = 256
+
+
+class StoreUnavailable(RuntimeError):
+    """The database cannot be reached or refused a write (down, locked past the timeout, disk
+    full or read-only). Nothing was half-written: every change runs in one transaction. The
+    message is safe to show: it never holds a query's parameters or a password."""
+
+
+@dataclass(frozen=True)
+class StoredPlan:
+    plan_id: str
+    revision: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    answers: Answers
+    preferences: Preferences
+    assessment: Assessment
+    programme: Programme
+
+
+@dataclass(frozen=True)
+class FiledPlan:
+    token: str
+    code: str
+    code_expires_at: dt.datetime
+    plan: StoredPlan
+
+
+@dataclass(frozen=True)
+class OwnerDataDeleted:
+    plans: int
+    codes: int
+    state: int
+
+
+def normalize_code(text: str) -> str | None:
+    """The code as stored, from what a runner typed: case, spaces and dashes do not matter.
+    None when it cannot be a code at all."""
+    if not isinstance(text, str) or len(text) > 4 * CODE_LENGTH:
+        return None
+    code = "".join(ch for ch in text.upper() if ch not in " -._\t")
+    if len(code) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in code):
+        return None
+    return code
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def sqlalchemy_url(database_url: str) -> str:
+    """The URL SQLAlchemy needs: plain `postgresql://` would pick psycopg2, which we do not ship."""
+    scheme, sep, rest = database_url.partition("://")
+    if scheme in ("postgresql", "postgres"):
+        return f"postgresql+psycopg://{rest}"
+    return database_url
+
+
+class PlanStore:
+    """See the module docstring. Thread-safe; one per process (engines are created lazily, so a
+    store built before gunicorn forks opens its own connections in each worker)."""
+
+    def __init__(self, database_url: str, secret_key: str | bytes):
+        if not secret_key:
+            raise ValueError("the plan store needs a secret key for its hashes")
+        self.database_url = database_url
+        self._secret = secret_key.encode("utf-8") if isinstance(secret_key, str) else bytes(secret_key)
+        self._engine_obj = None
+        self._tables = None
+        self._schema_ready = False
+        self._lock = threading.RLock()
+        self._cache: OrderedDict[str, tuple[int, dt.datetime, StoredPlan]] = OrderedDict()
+        self._cache_lock = threading.Lock()
+
+    # ---- public API -------------------------------------------------------------------------
+
+    def file_plan(
+        self,
+        answers: Answers | Mapping[str, Any],
+        preferences: Preferences | Mapping[str, Any] | None = None,
+        *,
+        owner_key: str | None = None,
+        now: dt.datetime,
+    ) -> FiledPlan:
+        """Assess the answers, build the programme (revision 1) and keep all of it, with a new
+        token and short code, in one transaction."""
+        from exporter.service import prepare_plan
+
+        now = _utc(now)
+        if owner_key is not None and (not isinstance(owner_key, str) or not 0 < len(owner_key) <= 128):
+            raise ValueError("owner_key must be a keyed hash of at most 128 characters")
+        prepared = prepare_plan(answers, preferences, now=now)
+        texts = {
+            "answers": prepared.answers.model_dump_json(),
+            "preferences": prepared.preferences.model_dump_json(),
+            "assessment": prepared.assessment.model_dump_json(),
+            "programme": prepared.programme.model_dump_json(),
+        }
+        _, exc = _sqlalchemy()
+        t = self._schema()
+        for attempt in range(_FILING_ATTEMPTS):
+            plan_id = secrets.token_hex(16)
+            token = secrets.token_urlsafe(TOKEN_BYTES)
+            code = new_code()
+            expires_at = now + CODE_LIFETIME
+            try:
+                with self._writing() as conn:
+                    conn.execute(t.plans.insert().values(
+                        plan_id=plan_id, token_hash=self._token_hash(token), owner_key=owner_key,
+                        revision=prepared.programme.revision, created_at=now, updated_at=now, **texts,
+                    ))
+                    conn.execute(t.short_codes.insert().values(
+                        code_hash=self._code_hash(code), plan_id=plan_id,
+                        sealed_token=self._seal(token, code, plan_id),
+                        created_at=now, expires_at=expires_at,
+                    ))
+                break
+            except exc.IntegrityError:
+                # A code (or, beyond belief, a token) already taken: draw new ones.
+                if attempt == _FILING_ATTEMPTS - 1:
+                    raise StoreUnavailable("could not draw an unused short code; try again") from None
+        plan = StoredPlan(
+            plan_id=plan_id, revision=prepared.programme.revision, created_at=now, updated_at=now,
+            answers=prepared.answers, preferences=prepared.preferences,
+            assessment=prepared.assessment, programme=prepared.programme,
+        )
+        return FiledPlan(token=token, code=code, code_expires_at=expires_at, plan=plan)
+
+    def get_plan(self, token: str) -> StoredPlan | None:
+        if not _plausible_token(token):
+            return None
+        sa, _ = _sqlalchemy()
+        t = self._schema()
+        token_hash = self._token_hash(token)
+        with self._reading() as conn:
+            row = conn.execute(sa.select(t.plans).where(t.plans.c.token_hash == token_hash)).first()
+        if row is None:
+            return None
+        return self._plan_from_row(row, cache_key=token_hash)
+
+    def delete_plan(self, token: str) -> bool:
+        """Delete the plan and (by ON DELETE CASCADE) its short codes."""
+        if not _plausible_token(token):
+            return False
+        t = self._schema()
+        token_hash = self._token_hash(token)
+        with self._writing() as conn:
+            deleted = conn.execute(t.plans.delete().where(t.plans.c.token_hash == token_hash)).rowcount
+        self._forget(token_hash)
+        return deleted > 0
+
+    def token_for_code(self, code: str, now: dt.datetime) -> str | None:
+        """The plan token a short code opens; None when the code is unknown or has expired."""
+        now = _utc(now)
+        normalized = normalize_code(code)
+        if normalized is None:
+            return None
+        sa, _ = _sqlalchemy()
+        t = self._schema()
+        with self._reading() as conn:
+            row = conn.execute(
+                sa.select(t.short_codes.c.plan_id, t.short_codes.c.sealed_token, t.short_codes.c.expires_at)
+                .where(t.short_codes.c.code_hash == self._code_hash(normalized))
+            ).first()
+        if row is None or row.expires_at <= now:
+            return None
+        return self._unseal(row.sealed_token, normalized, row.plan_id)
+
+    def latest_plan_for_owner(self, owner_key: str) -> StoredPlan | None:
+        sa, _ = _sqlalchemy()
+        t = self._schema()
+        with self._reading() as conn:
+            row = conn.execute(
+                sa.select(t.plans).where(t.plans.c.owner_key == owner_key)
+                .order_by(t.plans.c.created_at.desc(), t.plans.c.plan_id).limit(1)
+            ).first()
+        return None if row is None else self._plan_from_row(row, cache_key=row.token_hash)
+
+    def delete_owner_data(self, owner_key: str) -> OwnerDataDeleted:
+        """Everything kept about one runner: their plans, the plans' codes and the skill's state."""
+        sa, _ = _sqlalchemy()
+        t = self._schema()
+        with self._writing() as conn:
+            owned = sa.select(t.plans.c.plan_id).where(t.plans.c.owner_key == owner_key)
+            codes = conn.execute(
+                sa.select(sa.func.count()).select_from(t.short_codes).where(t.short_codes.c.plan_id.in_(owned))
+            ).scalar_one()
+            is_owner = t.plans.c.owner_key == owner_key
+            hashes = conn.execute(sa.select(t.plans.c.token_hash).where(is_owner)).scalars().all()
+            plans = conn.execute(t.plans.delete().where(is_owner)).rowcount
+            state = conn.execute(
+                t.skill_state.delete().where(t.skill_state.c.owner_key == owner_key)
+            ).rowcount
+        for token_hash in hashes:
+            self._forget(token_hash)
+        return OwnerDataDeleted(plans=plans, codes=codes, state=state)
+
+    def purge_expired(self, now: dt.datetime, retention_days: int) -> int:
+        """Delete plans not changed for `retention_days` (with their codes), the skill state of
+        runners not heard from in as long, expired codes and stale wrong-code attempts.
+        Returns the number of plans deleted."""
+        if not isinstance(retention_days, int) or retention_days < 1:
+            raise ValueError("retention_days must be a whole number of days, at least 1")
+        now = _utc(now)
+        cutoff = now - dt.timedelta(days=retention_days)
+        t = self._schema()
+        with self._writing() as conn:
+            plans = conn.execute(t.plans.delete().where(t.plans.c.updated_at < cutoff)).rowcount
+            conn.execute(t.short_codes.delete().where(t.short_codes.c.expires_at <= now))
+            conn.execute(t.skill_state.delete().where(t.skill_state.c.updated_at < _iso_utc(cutoff)))
+            conn.execute(
+                t.code_attempts.delete().where(t.code_attempts.c.attempted_at < now - ATTEMPT_MEMORY)
+            )
+        with self._cache_lock:
+            self._cache.clear()
+        return plans
+
+    def count_wrong_codes(
+        self, client_key: str, now: dt.datetime, window: dt.timedelta = WRONG_CODE_WINDOW
+    ) -> int:
+        """Wrong codes this client (e.g. its IP address) entered within `window` before `now`,
+        counted across every worker and host since they share the database."""
+        sa, _ = _sqlalchemy()
+        t = self._schema()
+        now = _utc(now)
+        with self._reading() as conn:
+            return conn.execute(
+                sa.select(sa.func.count()).select_from(t.code_attempts).where(
+                    t.code_attempts.c.client_hash == self._keyed("client", client_key),
+                    t.code_attempts.c.attempted_at > now - window,
+                )
+            ).scalar_one()
+
+    def note_wrong_code(self, client_key: str, now: dt.datetime) -> None:
+        t = self._schema()
+        now = _utc(now)
+        client_hash = self._keyed("client", client_key)
+        with self._writing() as conn:
+            conn.execute(t.code_attempts.insert().values(client_hash=client_hash, attempted_at=now))
+            conn.execute(t.code_attempts.delete().where(
+                t.code_attempts.c.client_hash == client_hash,
+                t.code_attempts.c.attempted_at < now - ATTEMPT_MEMORY,
+            ))
+
+    def ping(self) -> bool:
+        """True when the database answers and its schema is current. Never raises."""
+        try:
+            sa, _ = _sqlalchemy()
+            with self._reading() as conn:
+                conn.execute(sa.text("SELECT 1")).scalar_one()
+            return True
+        except StoreUnavailable:
+            return False
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest revision now (it otherwise happens on first use).
+        Safe to call from several processes at once. Raises StoreUnavailable."""
+        with self._translated_errors():
+            self._engine()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._engine_obj is not None:
+                self._engine_obj.dispose()
+            self._engine_obj = None
+            self._schema_ready = False
+
+    def owner_key_for(self, user_id: str) -> str:
+        """The keyed hash the store files a runner's plans under, from their Alexa user id, for
+        callers that hold a store (the skill may compute the same HMAC itself)."""
+        return self._keyed("owner", user_id)
+
+    # ---- hashing and sealing ----------------------------------------------------------------
+
+    def _keyed(self, purpose: str, value: str) -> str:
+        # The purpose prefix keeps the hash of a token from ever equalling the hash of a code.
+        return hmac.new(self._secret, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
+
+    def _token_hash(self, token: str) -> str:
+        return self._keyed("token", token)
+
+    def _code_hash(self, code: str) -> str:
+        return self._keyed("code", code)
+
+    def _seal_key(self, code: str) -> bytes:
+        return hmac.new(self._secret, f"seal:{code}".encode(), hashlib.sha256).digest()
+
+    def _seal(self, token: str, code: str, plan_id: str) -> str:
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+        nonce = os.urandom(12)
+        sealed = AESGCM(self._seal_key(code)).encrypt(nonce, token.encode(), plan_id.encode())
+        return base64.urlsafe_b64encode(nonce + sealed).decode("ascii")
+
+    def _unseal(self, sealed: str, code: str, plan_id: str) -> str | None:
+        from cryptography.exceptions import InvalidTag
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+        try:
+            raw = base64.urlsafe_b64decode(sealed.encode("ascii"))
+            token = AESGCM(self._seal_key(code)).decrypt(raw[:12], raw[12:], plan_id.encode())
+        except (InvalidTag, ValueError):
+            return None  # sealed under another secret key: the code cannot open it
+        return token.decode()
+
+    # ---- rows to models ---------------------------------------------------------------------
+
+    def _plan_from_row(self, row, *, cache_key: str) -> StoredPlan:
+        # Parsing a long programme costs more than reading it; a plan unchanged since the last
+        # request (same revision and update time, checked against the row just read) is reused.
+        with self._cache_lock:
+            cached = self._cache.get(cache_key)
+            if cached is not None and cached[0] == row.revision and cached[1] == row.updated_at:
+                self._cache.move_to_end(cache_key)
+                return cached[2]
+        from rehab.models import Answers, Assessment, Preferences, Programme
+
+        plan = StoredPlan(
+            plan_id=row.plan_id,
+            revision=row.revision,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            answers=Answers.model_validate_json(row.answers),
+            # No "today" context: a plan must load long after its start date has passed.
+            preferences=Preferences.model_validate_json(row.preferences),
+            assessment=Assessment.model_validate_json(row.assessment),
+            programme=Programme.model_validate_json(row.programme),
+        )
+        with self._cache_lock:
+            self._cache[cache_key] = (row.revision, row.updated_at, plan)
+            while len(self._cache) > _CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return plan
+
+    def _forget(self, token_hash: str) -> None:
+        with self._cache_lock:
+            self._cache.pop(token_hash, None)
+
+    # ---- connections, transactions, schema --------------------------------------------------
+
+    def _schema(self):
+        if self._tables is None:
+            self._tables = _tables()
+        return self._tables
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[Any]:
+        with self._translated_errors(), self._engine().connect() as conn:
+            yield conn
+            if conn.in_transaction():
+                conn.rollback()
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[Any]:
+        # On SQLite a write transaction starts with BEGIN IMMEDIATE: it waits (busy timeout) for
+        # the write lock up front instead of failing with "database is locked" when a read
+        # transaction later tries to upgrade to a write while another worker writes.
+        with (
+            self._translated_errors(),
+            self._engine().connect() as conn,
+        ):
+            conn.execution_options(coach_write=True)
+            with conn.begin():
+                yield conn
+
+    @contextlib.contextmanager
+    def _translated_errors(self) -> Iterator[None]:
+        _, exc = _sqlalchemy()
+        try:
+            yield
+        except exc.IntegrityError:
+            raise
+        except (exc.DBAPIError, exc.TimeoutError) as error:
+            raise StoreUnavailable(_describe(error)) from None
+        except OSError as error:
+            raise StoreUnavailable(f"the database cannot be opened: {error.strerror or error}") from None
+
+    def _engine(self):
+        engine = self._engine_obj
+        if engine is None or not self._schema_ready:
+            with self._lock:
+                if self._engine_obj is None:
+                    self._engine_obj = _create_engine(self.database_url)
+                engine = self._engine_obj
+                if not self._schema_ready:
+                    _ensure_schema(engine, self.database_url)
+                    self._schema_ready = True
+        return engine
+
+
+# ---- module helpers (SQLAlchemy imported here only, and only when first needed) ------------
+
+
+def _sqlalchemy():
+    import sqlalchemy
+    import sqlalchemy.exc
+
+    return sqlalchemy, sqlalchemy.exc
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    if not isinstance(moment, dt.datetime) or moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("times given to the plan store must be timezone-aware datetimes")
+    return moment.astimezone(dt.UTC)
+
+
+def _iso_utc(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _plausible_token(token: object) -> bool:
+    return isinstance(token, str) and 0 < len(token) <= _MAX_TOKEN_LENGTH
+
+
+def _describe(error: Exception) -> str:
+    # The driver's own message names the problem ("database is locked", "Connection refused",
+    # "attempt to write a readonly database") without the statement or its parameters.
+    original = getattr(error, "orig", None) or error
+    first_line = (str(original).strip().splitlines() or [type(original).__name__])[0]
+    return f"the database is unavailable: {first_line[:200]}"
+
+
+def _sqlite_path(database_url: str) -> Path | None:
+    """The file behind a SQLite URL; None for an in-memory database."""
+    from sqlalchemy.engine import make_url
+
+    database = make_url(database_url).database
+    if not database or database == ":memory:" or database.startswith("file::memory:"):
+        return None
+    return Path(database)
+
+
+class _Tables:
+    def __init__(self, sa):
+        from sqlalchemy.types import DateTime, TypeDecorator
+
+        class UTCDateTime(TypeDecorator):
+            """Aware UTC datetimes on both databases (SQLite keeps no offset of its own)."""
+
+            impl = DateTime(timezone=True)
+            cache_ok = True
+
+            def process_bind_param(self, value, dialect):
+                if value is None:
+                    return None
+                value = _utc(value)
+                return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+            def process_result_value(self, value, dialect):
+                if value is None:
+                    return None
+                return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+        self.metadata = metadata = sa.MetaData()
+        self.plans = sa.Table(
+            "plans", metadata,
+            sa.Column("plan_id", sa.String(32), primary_key=True),
+            sa.Column("token_hash", sa.String(64), nullable=False),
+            sa.Column("owner_key", sa.String(128), nullable=True),
+            sa.Column("revision", sa.Integer(), nullable=False),
+            sa.Column("created_at", UTCDateTime(), nullable=False),
+            sa.Column("updated_at", UTCDateTime(), nullable=False),
+            sa.Column("answers", sa.Text(), nullable=False),
+            sa.Column("preferences", sa.Text(), nullable=False),
+            sa.Column("assessment", sa.Text(), nullable=False),
+            sa.Column("programme", sa.Text(), nullable=False),
+            sa.UniqueConstraint("token_hash", name="uq_plans_token_hash"),
+            sa.Index("ix_plans_owner_key", "owner_key"),
+            sa.Index("ix_plans_updated_at", "updated_at"),
+        )
+        self.short_codes = sa.Table(
+            "short_codes", metadata,
+            sa.Column("code_hash", sa.String(64), primary_key=True),
+            sa.Column(
+                "plan_id", sa.String(32),
+                sa.ForeignKey("plans.plan_id", ondelete="CASCADE", name="fk_short_codes_plan_id"),
+                nullable=False,
+            ),
+            sa.Column("sealed_token", sa.Text(), nullable=False),
+            sa.Column("created_at", UTCDateTime(), nullable=False),
+            sa.Column("expires_at", UTCDateTime(), nullable=False),
+            sa.Index("ix_short_codes_plan_id", "plan_id"),
+            sa.Index("ix_short_codes_expires_at", "expires_at"),
+        )
+        self.skill_state = sa.Table(
+            "skill_state", metadata,
+            sa.Column("owner_key", sa.Text(), primary_key=True),
+            sa.Column("attributes", sa.Text(), nullable=False),
+            sa.Column("updated_at", sa.Text(), nullable=False),
+        )
+        self.code_attempts = sa.Table(
+            "code_attempts", metadata,
+            sa.Column("attempt_id", sa.Integer(), primary_key=True, autoincrement=True),
+            sa.Column("client_hash", sa.String(64), nullable=False),
+            sa.Column("attempted_at", UTCDateTime(), nullable=False),
+            sa.Index("ix_code_attempts_client_time", "client_hash", "attempted_at"),
+        )
+
+
+_TABLES: _Tables | None = None
+
+
+def _tables() -> _Tables:
+    global _TABLES
+    if _TABLES is None:
+        sa, _ = _sqlalchemy()
+        _TABLES = _Tables(sa)
+    return _TABLES
+
+
+def _create_engine(database_url: str):
+    sa, _ = _sqlalchemy()
+    from sqlalchemy import event
+
+    url = sqlalchemy_url(database_url)
+    if url.startswith("sqlite"):
+        path = _sqlite_path(url)
+        if path is None:
+            from sqlalchemy.pool import StaticPool
+
+            # One shared connection, or each connection would see its own empty database.
+            engine = sa.create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            engine = sa.create_engine(
+                url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            )
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection, _record):
+            # Take transaction control from the sqlite3 module: it would otherwise skip BEGIN
+            # before reads and DDL, and could not begin IMMEDIATE for writes.
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA foreign_keys = ON")
+            if path is not None:
+                # WAL: readers never block the writer nor the writer the readers. FULL sync makes
+                # every answered 201 survive even a power cut, not only a killed process.
+                cursor.execute("PRAGMA journal_mode = WAL")
+                cursor.execute("PRAGMA synchronous = FULL")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn):
+            write = conn.get_execution_options().get("coach_write", False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+        return engine
+    return sa.create_engine(
+        url, pool_pre_ping=True, pool_size=5, max_overflow=10, pool_timeout=10,
+        connect_args={"connect_timeout": 5},
+    )
+
+
+def _current_revision(conn) -> str | None:
+    sa, _ = _sqlalchemy()
+    if not sa.inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def _ensure_schema(engine, database_url: str) -> None:
+    with engine.connect() as conn:
+        current = _current_revision(conn)
+        conn.rollback()
+    if current == SCHEMA_REVISION:
+        return
+    with _migration_lock(engine, database_url) as conn:
+        _upgrade(conn)
+
+
+def _upgrade(conn) -> None:
+    from alembic import command
+    from alembic.config import Config as AlembicConfig
+    from alembic.script import ScriptDirectory
+
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = conn
+    current = _current_revision(conn)
+    if conn.in_transaction():
+        conn.commit()
+    known = {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
+    if current is not None and current not in known:
+        raise StoreUnavailable(
+            f"the database schema is at revision {current}, newer than this version of the service knows; "
+            "upgrade the service"
+        )
+    command.upgrade(config, "head")
+    if conn.in_transaction():
+        conn.commit()
+
+
+@contextlib.contextmanager
+def _migration_lock(engine, database_url: str) -> Iterator[Any]:
+    """One migrator at a time across processes (gunicorn workers starting together)."""
+    sa, _ = _sqlalchemy()
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            conn.execute(sa.text(f"SET lock_timeout = '{MIGRATION_LOCK_TIMEOUT_S}s'"))
+            conn.execute(sa.text("SELECT pg_advisory_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
+            conn.commit()
+            try:
+                yield conn
+            finally:
+                if conn.in_transaction():
+                    conn.rollback()
+                conn.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": _PG_MIGRATION_LOCK})
+                conn.execute(sa.text("SET lock_timeout = 0"))
+                conn.commit()
+        return
+    path = _sqlite_path(sqlalchemy_url(database_url))
+    if path is None:
+        with engine.connect() as conn:
+            yield conn
+        return
+    import fcntl
+
+    lock_path = path.with_name(path.name + ".migrate-lock")
+    with open(lock_path, "a+b") as lock_file:
+        deadline = time.monotonic() + MIGRATION_LOCK_TIMEOUT_S
+        while True:
+            try:
+                fcntl.flock(lock_file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise StoreUnavailable(
+                        "another process has been migrating the database for too long"
+                    ) from None
+                time.sleep(0.05)
+        try:
+            with engine.connect() as conn:
+                yield conn
+        finally:
+            fcntl.flock(lock_file.fileno(), fcntl.LOCK_UN)
