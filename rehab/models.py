@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from rehab.questions import DISCLAIMER
+
 Location = Literal["lower_buttock", "back_of_thigh", "behind_knee"]
 Onset = Literal["sudden", "gradual"]
 YesNo = Literal["yes", "no"]
@@ -188,6 +190,9 @@ class Phase(_Model):
     running_note: str = ""
     prescriptions: tuple[Prescription, ...]
     move_on_criteria: tuple[Criterion, ...]
+    # True when this phase starts only once the return-to-run criteria are met: the only phases
+    # whose sessions may hold speed or hills.
+    after_return_to_run: bool = False
 
 
 class Session(_Model):
@@ -203,6 +208,7 @@ class Session(_Model):
     running: RunKind
     running_note: str = ""
     prescriptions: tuple[Prescription, ...]
+    week: int = Field(default=1, ge=1, description="programme week, 1 = the week starting on start_date")
 
     def starts_at(self, zone: ZoneInfo) -> dt.datetime:
         hours, minutes = self.start_time.split(":")
@@ -219,6 +225,9 @@ class Programme(_Model):
     sessions: tuple[Session, ...]
     care_advice: tuple[Reason, ...] = ()
     tell_the_clinician: tuple[str, ...] = ()
+    start_date: dt.date | None = None
+    weeks: int = Field(default=1, ge=1)
+    disclaimer: str = DISCLAIMER
 
 
 def _zone_names() -> frozenset[str]:

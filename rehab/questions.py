@@ -1,0 +1,366 @@
+"""What is asked: every triage question as data, and which one to ask next.
+
+Standard library only (no pydantic): the Alexa Lambda imports this on a cold start to ask its
+first question. The skip logic reads the same predicates as the triage (`rehab.rules`), so a
+question is asked only while its answer can still change the outcome.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from rehab import rules
+
+DISCLAIMER = (
+    "Hamstring Coach says what your pain most likely is; it does not diagnose, and it is not a "
+    "substitute for professional medical advice."
+)
+
+UNSURE = "unsure"
+YES_NO = ("yes", "no")
+YES_NO_UNSURE = ("yes", "no", "unsure")
+TEST_RESULT = ("yes", "no", "not_done")
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str  # the Answers field it fills
+    spoken: str  # one breath
+    reprompt: str
+    help: str  # what the question means; for a test, how to do it step by step
+    kind: str  # "choice" | "number"
+    choices: tuple[str, ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+    # The conservative value recorded when the runner is unsure and "unsure" is not itself a
+    # choice; None means ask again.
+    if_unsure: str | None = None
+    source: str = ""
+    # Plain words for error messages and the sources report.
+    label: str = ""
+
+
+QUESTIONS: tuple[Question, ...] = (
+    Question(
+        id="location",
+        label="where it hurts",
+        spoken="Where is the pain: low in the buttock near the sit bone, in the back of the thigh, "
+               "or behind the knee?",
+        reprompt="Is it the sit bone, the back of the thigh, or behind the knee?",
+        help="Put a hand where it hurts most. The sit bone is the bony point you sit on, low in the "
+             "buttock. The back of the thigh is the middle of the hamstring. Behind the knee is where "
+             "the hamstring tendons attach, either side of the back of the knee.",
+        kind="choice",
+        choices=("lower_buttock", "back_of_thigh", "behind_knee"),
+        source="seed 000: 'Pain in the back of the thigh or lower butt is a telltale sign'; "
+               "seed 004: 'pain behind the knees where the hamstring tendons attach'",
+    ),
+    Question(
+        id="nerve_symptoms",
+        label="numbness, tingling or shooting pain",
+        spoken="Do you have any numbness, tingling, or pain shooting down into your lower leg?",
+        reprompt="Any numbness, tingling or shooting pain below the knee? Yes or no.",
+        help="I mean pins and needles, a numb patch, or a pain that shoots or spreads down past the "
+             "knee into the calf or foot, for example with each step. An ache that stays in the thigh "
+             "does not count.",
+        kind="choice",
+        choices=YES_NO,
+        # Not sure about nerve symptoms is worth a clinician's look.
+        if_unsure="yes",
+        source="seed 004: 'numbness and pain shooting down the lower leg with every step'; "
+               "Yale ICPCP case table (nerve root pain)",
+    ),
+    Question(
+        id="onset",
+        label="how it started",
+        spoken="Did it start suddenly, like a sharp pain or a pop during a sprint, or come on "
+               "gradually?",
+        reprompt="Sudden, or gradual?",
+        help="Sudden means you can name the moment: a sharp pain, a snap or a pop, often during speed "
+             "work or a sprint. Gradual means it built up over runs or days. If you felt a pop, say "
+             "sudden.",
+        kind="choice",
+        choices=("sudden", "gradual"),
+        # A start nobody can place is treated like a sudden one: the strain mechanism.
+        if_unsure="sudden",
+        source="seed 000: 'Hamstring injuries typically occur after sudden bursts of speed ... "
+               "Distance runners are more prone to ... tendinopathy'",
+    ),
+    Question(
+        id="days_since",
+        label="days since it started",
+        spoken="How many days ago did it start?",
+        reprompt="Roughly how many days ago? Say zero if it was today.",
+        help="A rough number of days is fine. Say zero if it started today, or for example fourteen "
+             "for two weeks.",
+        kind="number",
+        minimum=0,
+        maximum=3650,
+        source="seed 000: ice 'for up to 72 hours' then heat; seed 004: 'chronic ... pain behind "
+               "your knee'; Warren 2010",
+    ),
+    Question(
+        id="pop",
+        label="a snap or pop",
+        spoken="When it happened, did you hear or feel a snap or a pop?",
+        reprompt="Was there a snap or pop? Yes, no, or not sure.",
+        help="Some runners hear or feel a snap, pop or tearing feeling at the moment it happens. If "
+             "you are not sure, say not sure.",
+        kind="choice",
+        choices=YES_NO_UNSURE,
+        if_unsure=UNSURE,
+        source="seed 000: 'A snapping or popping sound'",
+    ),
+    Question(
+        id="bruising",
+        label="bruising",
+        spoken="Is there any bruising on the back of your thigh or knee?",
+        reprompt="Any bruising at the back of the leg? Yes, no, or not sure.",
+        help="Look in a mirror or ask someone to look at the back of your thigh and knee for purple, "
+             "blue or yellow marks. Bruising can take a few days to show.",
+        kind="choice",
+        choices=YES_NO_UNSURE,
+        if_unsure=UNSURE,
+        source="seed 000: 'Bruising'; clinical-basis.md (avulsion: bruising may take 3-7 days)",
+    ),
+    Question(
+        id="gait_altered",
+        label="a limp",
+        spoken="Are you limping, or unable to walk normally?",
+        reprompt="Can you walk normally? Say yes if you're limping.",
+        help="Walk across the room. If you shorten your stride, favour the leg, or cannot walk "
+             "smoothly, that counts as a limp.",
+        kind="choice",
+        choices=YES_NO,
+        if_unsure="yes",
+        source="seed 000: 'If the injury is bad enough to alter your gait, then rest is in order'",
+    ),
+    Question(
+        id="pain_walking",
+        label="pain while walking",
+        spoken="Does it hurt when you walk?",
+        reprompt="Any pain while walking? Yes or no.",
+        help="Walk normally for a minute. Any pain in the back of the thigh or buttock while you walk "
+             "counts, even if you are not limping.",
+        kind="choice",
+        choices=YES_NO,
+        if_unsure="yes",
+        source="seed 000: 'Pain while walking'; Heiderscheit 2010 (pain-free walking before jogging)",
+    ),
+    Question(
+        id="shoe_test",
+        label="the shoe test",
+        spoken="Let's try the shoe test. Use your good foot to push off the shoe of the sore leg. "
+               "Did pulling up and out of the shoe hurt?",
+        reprompt="Did the shoe test hurt? Yes, no, or say not done.",
+        help="Put on both shoes. Stand up, holding on to something. Put the toes of your good foot on "
+             "the heel of the other shoe and pull the sore leg's foot up and out of it. Pain at the "
+             "back of the thigh or buttock as you pull out is a sign. If you can't do it now, say not "
+             "done.",
+        kind="choice",
+        choices=TEST_RESULT,
+        if_unsure="not_done",
+        source="seed 000 'At Home Tests': 'The \"shoe test.\" Take off the shoe of your injured leg "
+               "using your healthy foot'",
+    ),
+    Question(
+        id="hinge_test",
+        label="the hinge test",
+        spoken="Next, the hinge test. Rest the sore leg on something at hip height and hinge towards "
+               "your toes. Did it hurt more than a normal stretch?",
+        reprompt="Did the hinge hurt beyond a normal stretch? Yes, no, or not done.",
+        help="Stand and rest the heel of the sore leg on a surface about as high as your hip, knee "
+             "straight. Keep your back long and hinge at the hip to reach towards your toes, as if "
+             "stretching. Stop at a normal stretch. Pain beyond your usual stretching feel is a sign. "
+             "If you can't do it now, say not done.",
+        kind="choice",
+        choices=TEST_RESULT,
+        if_unsure="not_done",
+        source="seed 000 'At Home Tests': 'Extend your injured leg to a surface at hip height. Hinge "
+               "at the hip to reach for your toes'",
+    ),
+    Question(
+        id="heel_press_test",
+        label="the heel press test",
+        spoken="Last test. Press the heel of the sore leg down into the floor or a ball. Does that hurt "
+               "the back of your leg?",
+        reprompt="Did pressing the heel down hurt? Yes, no, or not done.",
+        help="Sit on the floor with both legs out in front, or lie with the heel on a Swiss ball. "
+             "Press the heel of the sore leg firmly down into the floor or the ball for a few "
+             "seconds. Pain in the back of the leg is a sign. If you can't do it now, say not done.",
+        kind="choice",
+        choices=TEST_RESULT,
+        if_unsure="not_done",
+        source="seed 000 'At Home Tests': 'Press down on a surface with the heel of the injured leg'",
+    ),
+    Question(
+        id="pain_score",
+        label="pain",
+        spoken="On a scale of zero to ten, how bad is the pain at its worst, when running or in "
+               "those tests?",
+        reprompt="Give it a number from zero, no pain, to ten, the worst pain imaginable.",
+        help="Zero is no pain at all and ten the worst pain you can imagine. Think of the worst it "
+             "got while running or during the tests, not how it feels sitting still.",
+        kind="number",
+        minimum=0,
+        maximum=10,
+        source="seed 004: 'monitoring your pain scale (6 out of 10 or lower)'",
+    ),
+    Question(
+        id="training_change",
+        label="a recent change in training",
+        spoken="In the last few weeks, did you add speed work, hills, or a jump in mileage?",
+        reprompt="Any new speed work, hills or extra mileage lately? Yes or no.",
+        help="For example intervals or strides you don't usually do, hill repeats, or running "
+             "noticeably more each week than before.",
+        kind="choice",
+        choices=YES_NO,
+        # It only names the likely cause; "no" claims nothing.
+        if_unsure="no",
+        source="seed 000: 'a runner introduces speed or hill workouts before they're ready'; "
+               "seed 004: 'Sudden increases in mileage'",
+    ),
+)
+
+_BY_ID: dict[str, Question] = {q.id: q for q in QUESTIONS}
+
+
+def question(question_id: str) -> Question:
+    try:
+        return _BY_ID[question_id]
+    except KeyError:
+        raise KeyError(f"no question {question_id!r}") from None
+
+
+# --- Skip logic: when can an answer still change the outcome? -----------------------------------
+# The outcome is the category, the running advice, the red flags, ice-or-heat and whether to see a
+# physiotherapist. tests/rehab checks these against the triage itself.
+
+def _tear(a: Mapping[str, object]) -> bool:
+    return rules.suspected_severe_tear(a)
+
+
+def _days_matter(a: Mapping[str, object]) -> bool:
+    # After a referral, the days only decide ice versus heat, which needs a sudden start.
+    return not rules.refer(a) or rules.sudden_or_unknown_onset(a)
+
+
+def _bruising_matters(a: Mapping[str, object]) -> bool:
+    if _tear(a):
+        return False
+    # Once referred, bruising can only add the suspected-tear flag, which needs a pop.
+    return not rules.refer(a) or rules.pop_felt(a)
+
+
+def _limp_matters(a: Mapping[str, object]) -> bool:
+    if _tear(a):
+        return False
+    # Once referred, a limp can only add the suspected-tear flag (with a pop or severe sudden pain).
+    return not rules.refer(a) or rules.sudden_or_unknown_onset(a)
+
+
+def _walking_pain_matters(a: Mapping[str, object]) -> bool:
+    # A limp already means rest and already counts as a sign of injury.
+    return not rules.refer(a) and not rules.limping(a)
+
+
+def _test_matters(test_id: str) -> Callable[[Mapping[str, object]], bool]:
+    def matters(a: Mapping[str, object]) -> bool:
+        if rules.refer(a) or rules.injury_signs(a):
+            return False
+        # A test can only change things if the tests could still come out clear.
+        later = rules.AT_HOME_TESTS[rules.AT_HOME_TESTS.index(test_id):]
+        painless = sum(1 for t in rules.AT_HOME_TESTS if a.get(t) == "no")
+        return painless + len(later) >= rules.TESTS_DONE_TO_CLEAR.value
+    return matters
+
+
+def _pain_matters(a: Mapping[str, object]) -> bool:
+    # With a suspected tear the answer is already "see a clinician"; high pain is flagged only
+    # when nothing else explains it.
+    return not _tear(a)
+
+
+def _not_referred(a: Mapping[str, object]) -> bool:
+    return not rules.refer(a)
+
+
+def _always(a: Mapping[str, object]) -> bool:
+    return True
+
+
+# The order questions are asked in, each with when it can still matter. Red-flag questions come
+# first so that a referral is reached in as few questions as possible.
+ASKING_ORDER: tuple[tuple[str, Callable[[Mapping[str, object]], bool]], ...] = (
+    ("location", _always),
+    ("nerve_symptoms", _always),
+    ("onset", _always),
+    ("days_since", _days_matter),
+    ("pop", lambda a: rules.sudden_or_unknown_onset(a) and not _tear(a)),
+    ("bruising", _bruising_matters),
+    ("gait_altered", _limp_matters),
+    ("pain_walking", _walking_pain_matters),
+    ("shoe_test", _test_matters("shoe_test")),
+    ("hinge_test", _test_matters("hinge_test")),
+    ("heel_press_test", _test_matters("heel_press_test")),
+    ("pain_score", _pain_matters),
+    ("training_change", _not_referred),
+)
+
+
+def next_question(answers: Mapping[str, object]) -> Question | None:
+    """The next question worth asking, or None once the outcome is settled. Accepts a plain dict
+    or an Answers model's `model_dump()`; unanswered questions may be missing or None."""
+    for question_id, matters in ASKING_ORDER:
+        if answers.get(question_id) is None and matters(answers):
+            return _BY_ID[question_id]
+    return None
+
+
+def conservative_answer(q: Question, said: str) -> str | None:
+    """What to record when the runner says `said` ("unsure"): "unsure" itself when it is a legal
+    answer, else the question's conservative value; None means ask again."""
+    if said in q.choices:
+        return said
+    return q.if_unsure
+
+
+def record_answer(answers: Mapping[str, object], question_id: str, value: object) -> dict[str, object]:
+    """A copy of `answers` with this answer added, after checking it is legal for the question.
+    "unsure" becomes the question's conservative answer. Raises ValueError with a message that can
+    be read to the runner when the answer is not legal (e.g. a pain of eleven)."""
+    q = question(question_id)
+    if isinstance(value, str):
+        value = value.strip().lower().replace(" ", "_")
+        if value in ("not_sure", "dont_know", "don't_know", "unknown"):
+            value = UNSURE
+    if value == UNSURE:
+        value = conservative_answer(q, UNSURE)
+        if value is None:
+            raise ValueError(f"That's fine, a rough answer will do for {q.label}. {q.reprompt}")
+    if q.kind == "number":
+        number = _whole_number(value)
+        if number is None or not (q.minimum <= number <= q.maximum):
+            raise ValueError(
+                f"For {q.label}, I need a whole number from {q.minimum} to {q.maximum}. {q.reprompt}"
+            )
+        value = number
+    elif value not in q.choices:
+        allowed = ", ".join(c.replace("_", " ") for c in q.choices)
+        raise ValueError(f"For {q.label}, please answer {allowed}. {q.reprompt}")
+    updated = dict(answers)
+    updated[question_id] = value
+    return updated
+
+
+def _whole_number(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.lstrip("-").isdigit():
+        return int(value)
+    return None

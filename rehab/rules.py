@@ -1,0 +1,163 @@
+"""The clinical facts both the questions and the triage read: thresholds and the red-flag and
+injury-sign predicates, over a plain mapping of answers.
+
+Standard library only: `rehab.questions` (imported by the Alexa Lambda on a cold start) uses these
+to skip questions that can no longer change the outcome, and `rehab.triage` uses the very same
+ones to decide, so nothing clinical is written twice.
+
+A missing answer is "not known". Predicates that raise the alarm need evidence; predicates that
+would let the runner do more treat "not known" as the cautious case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+# --- Thresholds: each a number a physiotherapist can check against its source. ---------------
+
+
+@dataclass(frozen=True)
+class Threshold:
+    id: str
+    value: int
+    means: str
+    source: str
+
+
+RUN_THROUGH_PAIN_MAX = Threshold(
+    "run_through_pain_max", 6,
+    "Highest pain (0-10) at which running easy is still allowed; above it, rest.",
+    "seed 004: 'run through soreness by monitoring your pain scale (6 out of 10 or lower)'",
+)
+SEVERE_PAIN_MIN = Threshold(
+    "severe_pain_min", 8,
+    "Pain (0-10) counted as severe: a red flag on its own.",
+    "design.md §3 red flags; Jacobsen 2016 (pain at injury is the best-supported predictor)",
+)
+SAFE_PAIN_MAX = Threshold(
+    "safe_pain_max", 3,
+    "Highest pain (0-10) that counts as 'safe' load: above it running is easy pace only.",
+    "Goom 2016 pain monitoring: 0-3/10 safe, 4-5 acceptable, above 5 reduce load",
+)
+STRAIN_PAIN_MIN = Threshold(
+    "strain_pain_min", 6,
+    "Pain (0-10) after a sudden onset that makes it more than a low-grade strain.",
+    "Jacobsen 2016 (pain at injury is the best-supported predictor of time lost)",
+)
+ACUTE_CARE_DAYS = Threshold(
+    "acute_care_days", 3,
+    "Days since an injury that was felt to happen during which ice still helps (72 hours).",
+    "seed 000: 'If you felt the injury happen, apply ice immediately afterward for up to 72 hours'",
+)
+SLOW_WALKING_RECOVERY_DAYS = Threshold(
+    "slow_walking_recovery_days", 2,
+    "Days of pain while walking after a sudden onset that predict a longer recovery.",
+    "Warren 2010: taking more than a day to walk pain-free predicted a return later than 3 weeks",
+)
+LONG_STANDING_BEHIND_KNEE_DAYS = Threshold(
+    "long_standing_behind_knee_days", 14,
+    "Days of pain behind the knee counted as 'chronic': time off running and a physiotherapist.",
+    "seed 004: 'If there is chronic or acute pain behind your knee ... refer to a professional therapist'",
+)
+NOT_SETTLING_DAYS = Threshold(
+    "not_settling_days", 42,
+    "Days of pain after which a physiotherapist should look, whatever else is found.",
+    "seed 000: 'severe cases should seek physical therapy'; clinical judgement: six weeks without settling",
+)
+TESTS_DONE_TO_CLEAR = Threshold(
+    "tests_done_to_clear", 2,
+    "At-home tests that must be done and painless before we call it 'no sign of injury'.",
+    "seed 000 'At Home Tests'; clinical judgement: a test not done is not a clear test",
+)
+
+THRESHOLDS: tuple[Threshold, ...] = (
+    RUN_THROUGH_PAIN_MAX, SEVERE_PAIN_MIN, SAFE_PAIN_MAX, STRAIN_PAIN_MIN, ACUTE_CARE_DAYS,
+    SLOW_WALKING_RECOVERY_DAYS, LONG_STANDING_BEHIND_KNEE_DAYS, NOT_SETTLING_DAYS, TESTS_DONE_TO_CLEAR,
+)
+
+AT_HOME_TESTS: tuple[str, ...] = ("shoe_test", "hinge_test", "heel_press_test")
+
+
+# --- Small readings of the answers. -----------------------------------------------------------
+
+def pain(answers: Mapping[str, object]) -> int | None:
+    value = answers.get("pain_score")
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def days(answers: Mapping[str, object]) -> int | None:
+    value = answers.get("days_since")
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def sudden_or_unknown_onset(answers: Mapping[str, object]) -> bool:
+    # Not knowing how it started is treated like a sudden start: that is the strain mechanism.
+    return answers.get("onset") != "gradual"
+
+
+def pop_felt(answers: Mapping[str, object]) -> bool:
+    """A snap or pop (or "not sure") at the moment it started. A gradual onset has no such moment:
+    the onset question tells runners that a pop means "sudden"."""
+    return sudden_or_unknown_onset(answers) and answers.get("pop") in ("yes", "unsure")
+
+
+def bruising_seen(answers: Mapping[str, object]) -> bool:
+    return answers.get("bruising") in ("yes", "unsure")
+
+
+def limping(answers: Mapping[str, object]) -> bool:
+    return answers.get("gait_altered") == "yes"
+
+
+def pain_walking(answers: Mapping[str, object]) -> bool:
+    return answers.get("pain_walking") == "yes"
+
+
+def tests_positive(answers: Mapping[str, object]) -> bool:
+    return any(answers.get(test) == "yes" for test in AT_HOME_TESTS)
+
+
+def tests_clear(answers: Mapping[str, object]) -> bool:
+    """No test hurt, and enough of them were actually done to say so."""
+    done_and_painless = sum(1 for test in AT_HOME_TESTS if answers.get(test) == "no")
+    return not tests_positive(answers) and done_and_painless >= TESTS_DONE_TO_CLEAR.value
+
+
+def injury_signs(answers: Mapping[str, object]) -> bool:
+    """Any sign seed 000 lists of an injury rather than tightness."""
+    return (tests_positive(answers) or pain_walking(answers) or limping(answers)
+            or bruising_seen(answers) or pop_felt(answers))
+
+
+# --- Red flags (design.md §3). ----------------------------------------------------------------
+
+def suspected_severe_tear(answers: Mapping[str, object]) -> bool:
+    severe = pain(answers) is not None and pain(answers) >= SEVERE_PAIN_MIN.value
+    sudden_severe_with_limp = answers.get("onset") == "sudden" and severe and limping(answers)
+    return (pop_felt(answers) and (bruising_seen(answers) or limping(answers))) or sudden_severe_with_limp
+
+
+def nerve_symptoms(answers: Mapping[str, object]) -> bool:
+    return answers.get("nerve_symptoms") == "yes"
+
+
+def high_pain(answers: Mapping[str, object]) -> bool:
+    """Severe pain that is not already explained as a suspected severe tear."""
+    score = pain(answers)
+    return score is not None and score >= SEVERE_PAIN_MIN.value and not suspected_severe_tear(answers)
+
+
+RED_FLAG_TESTS = (
+    ("suspected_severe_tear", suspected_severe_tear),
+    ("nerve_symptoms", nerve_symptoms),
+    ("high_pain", high_pain),
+)
+
+
+def red_flags(answers: Mapping[str, object]) -> tuple[str, ...]:
+    return tuple(flag for flag, test in RED_FLAG_TESTS if test(answers))
+
+
+def refer(answers: Mapping[str, object]) -> bool:
+    return bool(red_flags(answers))
