@@ -1,0 +1,260 @@
+"""The voice model Alexa's NLU is built from: it must pass Amazon's rules before the console can
+certify it, agree with the handlers and the envelopes on every name, and read the same in every
+English locale."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from skill import envelopes
+
+MODELS = Path(__file__).resolve().parents[2] / "interaction_models"
+LOCALES = ("en-US", "en-GB", "en-AU", "en-CA", "en-IN")
+
+# The seam with the handlers (/tmp/skill_contract.md, docs/contracts.md): intent -> {slot: type}.
+CONTRACT_INTENTS: dict[str, dict[str, str]] = {
+    "AnswerLocationIntent": {"location": "LOCATION_TYPE"},
+    "AnswerOnsetIntent": {"onset": "ONSET_TYPE"},
+    "AnswerNumberIntent": {"number": "AMAZON.NUMBER"},
+    "UnsureIntent": {},
+    "ChooseDaysIntent": {"firstDay": "AMAZON.DayOfWeek", "secondDay": "AMAZON.DayOfWeek",
+                         "thirdDay": "AMAZON.DayOfWeek", "fourthDay": "AMAZON.DayOfWeek"},
+    "ChooseTimeIntent": {"time": "AMAZON.TIME"},
+    "ChooseStartDateIntent": {"startDate": "AMAZON.DATE"},
+    "ExplainTestIntent": {},
+    "TodaysSessionIntent": {},
+    "CheckHamstringIntent": {},
+    "DeleteMyDataIntent": {},
+}
+REQUIRED_BUILT_INS = {
+    "AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.FallbackIntent",
+    "AMAZON.NavigateHomeIntent", "AMAZON.RepeatIntent", "AMAZON.StartOverIntent", "AMAZON.PreviousIntent",
+    "AMAZON.YesIntent", "AMAZON.NoIntent",
+}
+CUSTOM_VALUE_IDS = {
+    "LOCATION_TYPE": {"lower_buttock", "back_of_thigh", "behind_knee"},  # rehab.models.Location
+    "ONSET_TYPE": {"sudden", "gradual"},  # rehab.models.Onset
+}
+# Amazon's invocation-name rules: no wake words, launch phrases or connecting words that Alexa
+# itself consumes ("ask ... to", "open ..."), which would make the name unreachable.
+FORBIDDEN_INVOCATION_WORDS = {
+    "alexa", "amazon", "echo", "computer", "skill", "app", "ask", "tell", "open", "launch", "load", "begin",
+    "enable", "start", "run", "resume", "use", "play", "to", "from", "by", "if", "and", "whether", "for",
+}
+# Lowercase words, apostrophes, periods only in spoken abbreviations ("p. t."), {slots}; no digits.
+SAMPLE_WORD = re.compile(r"^(?:[a-z]+(?:'[a-z]+)?|[a-z]\.|\{[A-Za-z]+\})$")
+SYNONYM_WORD = re.compile(r"^(?:[a-z]+(?:'[a-z]+)?|[a-z]\.)$")
+
+
+def interaction_model(locale: str) -> dict:
+    return json.loads((MODELS / f"{locale}.json").read_text(encoding="utf-8"))["interactionModel"]
+
+
+def language_model(locale: str) -> dict:
+    return interaction_model(locale)["languageModel"]
+
+
+def spoken_values(locale: str, type_name: str) -> dict[str, set[str]]:
+    """Value id -> every way of saying it (its name and synonyms)."""
+    slot_type = next(t for t in language_model(locale)["types"] if t["name"] == type_name)
+    return {value["id"]: {value["name"]["value"], *value["name"]["synonyms"]}
+            for value in slot_type["values"]}
+
+
+def intents(locale: str) -> dict[str, dict]:
+    return {intent["name"]: intent for intent in language_model(locale)["intents"]}
+
+
+def custom_intents(locale: str) -> dict[str, dict]:
+    return {name: intent for name, intent in intents(locale).items() if not name.startswith("AMAZON.")}
+
+
+def normalised(sample: str) -> str:
+    return " ".join(sample.lower().split())
+
+
+def slot_names(sample: str) -> list[str]:
+    return re.findall(r"\{(\w+)\}", sample)
+
+
+every_locale = pytest.mark.parametrize("locale", LOCALES)
+
+
+def test_every_english_locale_has_a_model_and_there_are_no_strays():
+    assert sorted(path.stem for path in MODELS.glob("*.json")) == sorted(LOCALES)
+
+
+@every_locale
+def test_the_invocation_name_is_hamstring_coach(locale):
+    assert language_model(locale)["invocationName"] == "hamstring coach"
+
+
+@every_locale
+def test_the_invocation_name_follows_amazons_rules(locale):
+    name = language_model(locale)["invocationName"]
+    words = name.split(" ")
+
+    assert len(words) >= 2, "one-word names need brand rights"
+    assert re.fullmatch(r"[a-z]+( [a-z]+)+", name), "lowercase letters and single spaces only"
+    assert not FORBIDDEN_INVOCATION_WORDS & set(words)
+    assert len(name) <= 50
+
+
+@every_locale
+def test_the_intents_are_exactly_the_contract_and_the_built_ins(locale):
+    assert set(intents(locale)) == set(CONTRACT_INTENTS) | REQUIRED_BUILT_INS
+
+
+@every_locale
+def test_each_intent_declares_the_slots_and_types_the_handlers_read(locale):
+    declared = {name: {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
+                for name, intent in custom_intents(locale).items()}
+
+    assert declared == CONTRACT_INTENTS
+
+
+@every_locale
+def test_every_custom_intent_has_at_least_eight_samples(locale):
+    thin = {name: len(intent["samples"]) for name, intent in custom_intents(locale).items()
+            if len(intent["samples"]) < 8}
+
+    assert not thin
+
+
+@every_locale
+def test_no_sample_appears_in_two_intents_or_twice_in_one(locale):
+    owners = Counter()
+    for name, intent in intents(locale).items():
+        for sample in {normalised(sample) for sample in intent.get("samples", [])}:
+            owners[sample] += 1
+        within = Counter(normalised(sample) for sample in intent.get("samples", []))
+        assert not [sample for sample, count in within.items() if count > 1], name
+
+    assert not [sample for sample, count in owners.items() if count > 1]
+
+
+@every_locale
+def test_every_slot_used_in_a_sample_is_declared_on_its_intent_and_used_once(locale):
+    for name, intent in intents(locale).items():
+        declared = {slot["name"] for slot in intent.get("slots", [])}
+        for sample in intent.get("samples", []):
+            used = slot_names(sample)
+            assert set(used) <= declared, (name, sample)
+            assert len(used) == len(set(used)), (name, sample)
+
+
+@every_locale
+def test_every_declared_slot_is_used_by_some_sample(locale):
+    for name, intent in intents(locale).items():
+        used = {slot for sample in intent.get("samples", []) for slot in slot_names(sample)}
+        assert {slot["name"] for slot in intent.get("slots", [])} <= used, name
+
+
+@every_locale
+def test_samples_use_only_characters_alexa_accepts(locale):
+    for name, intent in intents(locale).items():
+        for sample in intent.get("samples", []):
+            assert sample == sample.strip() and "  " not in sample, (name, sample)
+            bad = [word for word in sample.split(" ") if not SAMPLE_WORD.match(word)]
+            assert not bad, (name, sample, bad)
+
+
+@every_locale
+def test_fallback_has_no_samples_because_alexa_refuses_them(locale):
+    assert not intents(locale)["AMAZON.FallbackIntent"].get("samples")
+
+
+@every_locale
+def test_the_custom_slot_types_hold_exactly_the_answers_the_clinical_core_accepts(locale):
+    types = {slot_type["name"]: slot_type for slot_type in language_model(locale)["types"]}
+
+    assert {name: {value["id"] for value in slot_type["values"]} for name, slot_type in types.items()} \
+        == CUSTOM_VALUE_IDS
+
+
+@every_locale
+def test_custom_values_are_named_as_the_envelopes_name_them_and_synonyms_are_speakable(locale):
+    for slot_type in language_model(locale)["types"]:
+        for value in slot_type["values"]:
+            assert value["name"]["value"] == envelopes.canonical_name(value["id"])
+            for synonym in value["name"]["synonyms"]:
+                assert all(SYNONYM_WORD.match(word) for word in synonym.split(" ")), synonym
+
+
+@every_locale
+def test_no_synonym_means_two_different_answers(locale):
+    for slot_type in language_model(locale)["types"]:
+        spoken = Counter(normalised(word) for value in slot_type["values"]
+                         for word in {value["name"]["value"], *value["name"]["synonyms"]})
+        assert not [word for word, count in spoken.items() if count > 1], slot_type["name"]
+
+
+@every_locale
+def test_the_location_type_understands_the_words_runners_use(locale):
+    location = spoken_values(locale, "LOCATION_TYPE")
+
+    assert {"sit bone", "buttock", "bum", "glute", "top of the hamstring"} <= location["lower_buttock"]
+    assert {"back of my thigh", "middle of my leg"} <= location["back_of_thigh"]
+    assert {"behind my knee", "back of my knee"} <= location["behind_knee"]
+
+
+@every_locale
+def test_the_onset_type_understands_sudden_and_gradual_in_everyday_words(locale):
+    onset = spoken_values(locale, "ONSET_TYPE")
+
+    assert {"suddenly", "all of a sudden", "during a sprint"} <= onset["sudden"]
+    assert {"gradually", "slowly", "over a few weeks"} <= onset["gradual"]
+
+
+@every_locale
+@pytest.mark.parametrize("intent, sample", [
+    ("AnswerNumberIntent", "{number}"),
+    ("AnswerNumberIntent", "about a {number}"),
+    ("AnswerNumberIntent", "{number} out of ten"),
+    ("AnswerNumberIntent", "{number} days ago"),
+    ("ExplainTestIntent", "how do i do the test"),
+    ("TodaysSessionIntent", "what's my session today"),
+    ("CheckHamstringIntent", "check my hamstring"),
+    ("DeleteMyDataIntent", "delete my data"),
+    ("UnsureIntent", "i'm not sure"),
+    ("UnsureIntent", "i didn't try it"),
+    ("ChooseDaysIntent", "{firstDay} {secondDay} and {thirdDay}"),
+    ("ChooseStartDateIntent", "start {startDate}"),
+])
+def test_the_phrases_the_issue_names_are_samples(locale, intent, sample):
+    assert sample in intents(locale)[intent]["samples"]
+
+
+@every_locale
+def test_all_locales_share_intents_slots_and_slot_types(locale):
+    def shape(loc):
+        return ({name: sorted((slot["name"], slot["type"]) for slot in intent.get("slots", []))
+                 for name, intent in intents(loc).items()},
+                {slot_type["name"]: sorted(value["id"] for value in slot_type["values"])
+                 for slot_type in language_model(loc)["types"]})
+
+    assert shape(locale) == shape("en-US")
+
+
+@every_locale
+def test_the_skill_drives_the_conversation_so_the_model_delegates_no_dialog(locale):
+    model = interaction_model(locale)
+
+    assert "dialog" not in model and "prompts" not in model
+
+
+def test_british_and_australian_models_speak_of_the_physio():
+    for locale in ("en-GB", "en-AU"):
+        assert any("physio" in sample for sample in intents(locale)["TodaysSessionIntent"]["samples"])
+
+
+def test_the_envelopes_know_which_slots_are_custom_exactly_as_the_model_declares():
+    custom = {slot["name"]: slot["type"] for intent in intents("en-US").values()
+              for slot in intent.get("slots", []) if not slot["type"].startswith("AMAZON.")}
+
+    assert custom == envelopes.CUSTOM_SLOT_TYPES
