@@ -13,7 +13,7 @@ session at 07:00 stays at 07:00 across a daylight-saving change.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rehab.exercises import exercise
@@ -258,49 +258,77 @@ RUNNING_WORDS: dict[str, str] = {
 
 # --- Care today, as reasons with sources. --------------------------------------------------------
 
+@dataclass(frozen=True)
+class CareItem:
+    id: str
+    when: str  # the condition in words, for the reviewer and the sources report
+    applies: Callable[[Answers, Assessment], bool]
+    text: str
+    source: str
+
+
+_RUNNING_TODAY = ("keep_running", "easy_only")
+
+# Today's care, in the order the runner reads it.
+CARE: tuple[CareItem, ...] = (
+    CareItem("care-ice", "felt it happen within the last 72 hours",
+             lambda a, s: s.acute_care,
+             "Ice it now: 10 to 15 minutes wrapped in a towel, a few times a day, for up to 72 hours after "
+             "it happened. Then switch to heat.",
+             exercise("ice").source),
+    CareItem("care-heat", "felt it happen more than 72 hours ago",
+             lambda a, s: not s.acute_care and a.onset == "sudden" and a.days_since is not None,
+             "It's more than 72 hours since it happened: use heat, not ice, before your exercises.",
+             exercise("heat").source),
+    CareItem("care-compression", "an injury you can run easy on",
+             lambda a, s: s.running in _RUNNING_TODAY and s.category != "tightness",
+             "On easy runs, a compression wrap on the thigh during or after the run can support it.",
+             exercise("compression_wrap").source),
+    CareItem("care-stop-if-worse", "running is allowed",
+             lambda a, s: s.running in _RUNNING_TODAY,
+             "If the pain increases while you run, stop and walk home.",
+             "seed 000: 'if the pain increases, then it's time to stop'"),
+    CareItem("care-foam-rolling", "no suspected severe tear",
+             lambda a, s: "suspected_severe_tear" not in s.red_flags,
+             "Foam roll the back of the thigh before and after runs, or for 10 to 15 minutes a day when you "
+             "are not running. Roll lightly at first.",
+             exercise("foam_rolling").source),
+    CareItem("care-cross-training", "resting from running",
+             lambda a, s: s.running == "rest",
+             "Instead of running: swimming, cycling or gentle yoga, as long as it doesn't hurt.",
+             exercise("swimming").source),
+    CareItem("care-no-stretching", "tightness or tendinopathy",
+             lambda a, s: s.category in ("tightness", "tendinopathy"),
+             "Don't try to stretch it away: strength work fixes tight hamstrings, stretching into pain does "
+             "not.",
+             "seed 000: 'that doesn't fix the issue, but it can lead us straight in to an injury'; "
+             "Goom 2016"),
+    CareItem("care-sitting", "a tendinopathy at the sit bone",
+             lambda a, s: s.category == "tendinopathy" and s.site == "proximal",
+             "Sit on something soft and get up often: long sitting and deep hip bends press on a sore "
+             "sit-bone tendon.",
+             "Goom 2016: reduce compression early"),
+    CareItem("care-until-seen", "referred to a clinician",
+             lambda a, s: s.category == "refer",
+             "Until you are seen: no running, no hamstring exercises and no stretching. Walk only as far as "
+             "is comfortable.",
+             exercise("relative_rest").source),
+    CareItem("care-book-physio", "a physiotherapist is advised without a red flag",
+             lambda a, s: s.see_professional and s.category != "refer",
+             "Book a physiotherapist as well: they can check it and tailor this plan.",
+             "seed 000: 'severe cases should seek physical therapy'; seed 004: 'refer to a professional "
+             "therapist'"),
+    CareItem("care-safety-net", "always",
+             lambda a, s: True,
+             "Get seen the same day if your calf or thigh swells, feels warm, or looks red or darker. Call "
+             "the emergency number if you are short of breath or have chest pain.",
+             "NHS patient information (deep vein thrombosis)"),
+)
+
+
 def _care_advice(answers: Answers, assessment: Assessment) -> tuple[Reason, ...]:
-    care: list[Reason] = []
-
-    def add(rule_id: str, text: str, source: str) -> None:
-        care.append(Reason(rule_id=rule_id, text=text, source=source))
-
-    tear = "suspected_severe_tear" in assessment.red_flags
-    if assessment.acute_care:
-        add("care-ice", "Ice it now: 10 to 15 minutes wrapped in a towel, a few times a day, for up to 72 "
-            "hours after it happened. Then switch to heat.", exercise("ice").source)
-    elif answers.onset == "sudden":
-        add("care-heat", "It's more than 72 hours since it happened: use heat, not ice, before your "
-            "exercises.", exercise("heat").source)
-    if assessment.running in ("keep_running", "easy_only") and assessment.category != "tightness":
-        add("care-compression", "On easy runs, a compression wrap on the thigh during or after the run "
-            "can support it.", exercise("compression_wrap").source)
-    if assessment.running in ("keep_running", "easy_only"):
-        add("care-stop-if-worse", "If the pain increases while you run, stop and walk home.",
-            "seed 000: 'if the pain increases, then it's time to stop'")
-    if not tear:
-        add("care-foam-rolling", "Foam roll the back of the thigh before and after runs, or for 10 to 15 "
-            "minutes a day when you are not running. Roll lightly at first.",
-            exercise("foam_rolling").source)
-    if assessment.running == "rest":
-        add("care-cross-training", "Instead of running: swimming, cycling or gentle yoga, as long as it "
-            "doesn't hurt.", exercise("swimming").source)
-    if assessment.category in ("tightness", "tendinopathy"):
-        add("care-no-stretching", "Don't try to stretch it away: strength work fixes tight hamstrings, "
-            "stretching into pain does not.",
-            "seed 000: 'that doesn't fix the issue, but it can lead us straight in to an injury'; Goom 2016")
-    if assessment.category == "tendinopathy" and assessment.site == "proximal":
-        add("care-sitting", "Sit on something soft and get up often: long sitting and deep hip bends press "
-            "on a sore sit-bone tendon.", "Goom 2016: reduce compression early")
-    if assessment.category == "refer":
-        add("care-until-seen", "Until you are seen: no running, no hamstring exercises and no stretching. "
-            "Walk only as far as is comfortable.", exercise("relative_rest").source)
-    if assessment.see_professional and assessment.category != "refer":
-        add("care-book-physio", "Book a physiotherapist as well: they can check it and tailor this plan.",
-            "seed 000: 'severe cases should seek physical therapy'; seed 004")
-    add("care-safety-net", "Get seen the same day if your calf or thigh swells, feels warm, or looks red or "
-        "darker. Call the emergency number if you are short of breath or have chest pain.",
-        "NHS patient information (deep vein thrombosis)")
-    return tuple(care)
+    return tuple(Reason(rule_id=item.id, text=item.text, source=item.source)
+                 for item in CARE if item.applies(answers, assessment))
 
 
 def _tell_the_clinician(answers: Answers, assessment: Assessment) -> tuple[str, ...]:
