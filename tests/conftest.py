@@ -102,8 +102,8 @@ def postgres_url():
         pytest.fail(f"initdb failed: {error.stdout}{error.stderr}", pytrace=False)
     finally:
         if started:
-            subprocess.run(_as_server_user([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
-                           capture_output=True)
+            stop = [str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]
+            subprocess.run(_as_server_user(stop), capture_output=True)
         shutil.rmtree(root, ignore_errors=True)
 
 
@@ -195,3 +195,29 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def sql(database_url):
+    """Run SQL on the test database over a connection of its own (not the store's), e.g. to see
+    what is really kept: `sql("SELECT * FROM plans WHERE plan_id = :id", id=...)` → list of rows
+    (or the row count of a statement that returns none)."""
+    import sqlalchemy
+
+    from exporter.store import sqlalchemy_url
+
+    engine = sqlalchemy.create_engine(sqlalchemy_url(database_url), poolclass=sqlalchemy.pool.NullPool)
+    if database_url.startswith("sqlite"):
+        # SQLite enforces foreign keys (and so cascades) per connection, as the store's do.
+        def foreign_keys_on(dbapi_connection, _record):
+            dbapi_connection.execute("PRAGMA foreign_keys = ON")
+
+        sqlalchemy.event.listen(engine, "connect", foreign_keys_on)
+
+    def run(statement: str, **params):
+        with engine.begin() as conn:
+            result = conn.execute(sqlalchemy.text(statement), params)
+            return [tuple(row) for row in result] if result.returns_rows else result.rowcount
+
+    yield run
+    engine.dispose()

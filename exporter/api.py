@@ -1,0 +1,183 @@
+"""The JSON API of design.md §4: create, read and delete a plan; the API's own description; health.
+
+Thin by design: parse and validate the request with the public models, call the store, shape the
+answer. Validation errors are 400 with one detail per field (`loc`, `msg`, `type`), never the
+submitted values (they are health data).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any, Literal
+
+from flask import Blueprint, Response, request
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from exporter.app import coach_config, plan_store, utc_now
+from exporter.errors import ApiError
+from rehab.models import Answers, Assessment, Preferences, Programme
+
+bp = Blueprint("api", __name__)
+
+MAX_TOKEN_LENGTH = 64
+
+
+# ---- the API's shapes (also the source of /openapi.json) ----------------------------------
+
+
+class _ApiModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PlanRequest(_ApiModel):
+    """What to build a plan from: the triage answers and, optionally, when the runner trains."""
+
+    answers: Answers
+    preferences: Preferences = Field(default_factory=Preferences)
+
+
+class PlanLinks(_ApiModel):
+    page: str = Field(description="the plan page: summary, calendar buttons, QR code",
+                      json_schema_extra={"format": "uri"})
+    pdf: str = Field(description="the printable plan", json_schema_extra={"format": "uri"})
+    ics: str = Field(description="the calendar, to download", json_schema_extra={"format": "uri"})
+    webcal: str = Field(description="the same calendar as a subscription (webcal://)",
+                        json_schema_extra={"format": "uri"})
+
+
+class PlanCreated(_ApiModel):
+    token: str = Field(description="the plan's secret token: whoever holds it can read and delete the plan")
+    code: str = Field(description="6-character code to type at the home page",
+                      pattern="^[ACDEFHJKMNPRTUVWXY3479]{6}$")
+    code_expires_at: dt.datetime
+    revision: int
+    assessment: Assessment
+    links: PlanLinks
+
+
+class PlanView(_ApiModel):
+    revision: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    answers: Answers
+    preferences: Preferences
+    assessment: Assessment
+    programme: Programme
+    links: PlanLinks
+
+
+class ErrorDetail(_ApiModel):
+    loc: list[str | int] = Field(description="where in the request body, e.g. [\"answers\", \"pain_score\"]")
+    msg: str
+    type: str
+
+
+class ErrorInfo(_ApiModel):
+    code: str
+    message: str
+    details: list[ErrorDetail] | None = None
+
+
+class ErrorBody(_ApiModel):
+    error: ErrorInfo
+
+
+class Health(_ApiModel):
+    status: Literal["ok", "unavailable"]
+    database: Literal["ok", "unreachable"]
+
+
+# ---- routes -------------------------------------------------------------------------------
+
+
+@bp.post("/api/plans")
+def create_plan() -> Response:
+    body = _json_body()
+    now = utc_now()
+    try:
+        plan_request = PlanRequest.model_validate(body, context={"today": now.date()})
+    except ValidationError as error:
+        raise ApiError(400, "the plan request is not valid; see details", code="validation_error",
+                       details=validation_details(error)) from None
+    filed = plan_store().file_plan(plan_request.answers, plan_request.preferences, now=now)
+    created = PlanCreated(
+        token=filed.token, code=filed.code, code_expires_at=filed.code_expires_at,
+        revision=filed.plan.revision, assessment=filed.plan.assessment, links=plan_links(filed.token),
+    )
+    response = _json(created, 201)
+    response.headers["Location"] = f"/api/plans/{filed.token}"
+    return response
+
+
+@bp.get("/api/plans/<token>")
+def read_plan(token: str) -> Response:
+    plan = plan_store().get_plan(token) if len(token) <= MAX_TOKEN_LENGTH else None
+    if plan is None:
+        raise ApiError(404, "no plan has this token (it may have been deleted or expired)")
+    view = PlanView(
+        revision=plan.revision, created_at=plan.created_at, updated_at=plan.updated_at,
+        answers=plan.answers, preferences=plan.preferences, assessment=plan.assessment,
+        programme=plan.programme, links=plan_links(token),
+    )
+    return _json(view, 200)
+
+
+@bp.delete("/api/plans/<token>")
+def delete_plan(token: str) -> Response:
+    if len(token) > MAX_TOKEN_LENGTH or not plan_store().delete_plan(token):
+        raise ApiError(404, "no plan has this token (it may have been deleted or expired)")
+    response = Response(status=204)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    from exporter.openapi import openapi_document
+
+    response = Response(openapi_document(coach_config().base_url), mimetype="application/json")
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@bp.get("/healthz")
+def healthz() -> Response:
+    healthy = plan_store().ping()
+    health = Health(status="ok" if healthy else "unavailable", database="ok" if healthy else "unreachable")
+    return _json(health, 200 if healthy else 503)
+
+
+# ---- helpers ------------------------------------------------------------------------------
+
+
+def plan_links(token: str) -> PlanLinks:
+    page = f"{coach_config().base_url}/plans/{token}"
+    ics = f"{page}.ics"
+    return PlanLinks(page=page, pdf=f"{page}.pdf", ics=ics, webcal="webcal://" + ics.split("://", 1)[1])
+
+
+def validation_details(error: ValidationError) -> list[dict[str, Any]]:
+    # include_input=False: the submitted value may be a pain score or a symptom.
+    return [
+        {"loc": list(item["loc"]), "msg": item["msg"], "type": item["type"]}
+        for item in error.errors(include_url=False, include_input=False, include_context=False)
+    ]
+
+
+def _json_body() -> Any:
+    if not request.is_json:
+        raise ApiError(400, "send the plan request as JSON with Content-Type: application/json",
+                       code="bad_request")
+    raw = request.get_data(cache=False)
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError):  # includes JSONDecodeError and undecodable bytes
+        raise ApiError(400, "the request body is not valid JSON", code="invalid_json") from None
+
+
+def _json(model: BaseModel, status: int) -> Response:
+    response = Response(model.model_dump_json(), status=status, mimetype="application/json")
+    # Plans are health data behind a secret token: no shared cache may keep them.
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,125 @@
+"""The Flask application factory, in the shape of Flask's tutorial: configuration, resources
+attached with `init_app`, then the blueprints.
+
+Blueprints find what they need through three helpers instead of globals, so tests can hand the
+app another store, configuration or clock:
+`plan_store()` (the PlanStore), `coach_config()` (the Config) and `utc_now()` (the time).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import logging
+import os
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from flask import Flask, current_app
+
+from exporter import errors
+from exporter.config import Config
+from exporter.store import PlanStore, StoreUnavailable
+
+logger = logging.getLogger("exporter")
+
+MAX_BODY_BYTES = 64 * 1024
+# Settings that come from the environment; a test may pass them in test_config instead.
+ENVIRONMENT_KEYS = frozenset({
+    "COACH_DATABASE_URL", "COACH_BASE_URL", "COACH_ALEXA_SKILL_ID", "COACH_ALEXA_VERIFY", "PORT",
+    "COACH_SECRET_KEY", "COACH_RETENTION_DAYS", "COACH_BIND_HOST",
+})
+ALL_BLUEPRINTS = ("api", "pages", "skill")
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app.
+
+    `test_config` may hold any Flask setting, any of the environment variables above (they win
+    over the real environment), and:
+    - `COACH_CONFIG`: a ready `Config` (then the environment is not read at all);
+    - `PLAN_STORE`: a `PlanStore` to use instead of opening one from the configuration;
+    - `CLOCK`: a function returning the current aware datetime;
+    - `BLUEPRINTS`: which of "api", "pages", "skill" to register (all by default).
+    """
+    overrides = dict(test_config or {})
+    config = overrides.pop("COACH_CONFIG", None)
+    if config is None:
+        environ = dict(os.environ)
+        environ.update({key: str(overrides.pop(key)) for key in list(overrides) if key in ENVIRONMENT_KEYS})
+        config = Config.from_env(environ)
+    store = overrides.pop("PLAN_STORE", None) or PlanStore(config.database_url, config.secret_key)
+
+    app = Flask(__name__)
+    app.config.update(
+        MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
+        SECRET_KEY=hmac.new(config.secret_key, b"flask-session", hashlib.sha256).hexdigest(),
+        COACH=config,
+        CLOCK=_utc_clock,
+        BLUEPRINTS=ALL_BLUEPRINTS,
+    )
+    app.config.update(overrides)
+
+    init_store(app, store)
+    errors.init_app(app)
+    _register_blueprints(app, app.config["BLUEPRINTS"])
+    _register_commands(app)
+    return app
+
+
+def init_store(app: Flask, store: PlanStore) -> None:
+    """Attach the store and bring its schema up to date. A database that is down at start does
+    not stop the app: /healthz says so and the store tries again on the next request."""
+    app.extensions["plan_store"] = store
+    try:
+        store.migrate()
+    except StoreUnavailable as error:
+        logger.warning("starting without the database (%s); /healthz will report it", error)
+
+
+def plan_store() -> PlanStore:
+    return current_app.extensions["plan_store"]
+
+
+def coach_config() -> Config:
+    return current_app.config["COACH"]
+
+
+def utc_now() -> dt.datetime:
+    clock: Callable[[], dt.datetime] = current_app.config["CLOCK"]
+    return clock()
+
+
+def _utc_clock() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _register_blueprints(app: Flask, names) -> None:
+    unknown = set(names) - set(ALL_BLUEPRINTS)
+    if unknown:
+        raise ValueError(f"unknown blueprints {sorted(unknown)}; choose from {ALL_BLUEPRINTS}")
+    if "api" in names:
+        from exporter.api import bp as api_bp
+
+        app.register_blueprint(api_bp)
+    if "pages" in names:
+        from exporter.pages import bp as pages_bp
+
+        app.register_blueprint(pages_bp)
+    if "skill" in names:
+        from skill.web import bp as skill_bp
+
+        app.register_blueprint(skill_bp)
+
+
+def _register_commands(app: Flask) -> None:
+    import click
+
+    @app.cli.command("purge")
+    @click.option("--days", type=int, default=None, help="retention in days (default COACH_RETENTION_DAYS)")
+    def purge(days: int | None) -> None:
+        """Delete plans older than the retention period."""
+        from exporter.cli import purge_command
+
+        raise SystemExit(purge_command(days))

@@ -1,0 +1,97 @@
+"""`python -m exporter.serve` (what `make run` runs): the plan service under gunicorn.
+
+The schema is migrated once here, before gunicorn forks its workers, so they start against a
+current database (each worker would also do it safely on its own, under the migration lock).
+Gunicorn keeps no access log by default, and we leave it so: request paths carry plan tokens.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from gunicorn.app.base import BaseApplication
+
+from exporter.config import Config, ConfigError, is_loopback
+from exporter.store import PlanStore, StoreUnavailable
+
+DEFAULT_WORKERS = 2
+
+
+class PlanService(BaseApplication):
+    """Gunicorn run from Python, with our settings and our factory in every worker."""
+
+    def __init__(self, options: dict[str, object]):
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        from exporter import create_app
+
+        return create_app()
+
+
+def bind_address(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def newcomer_urls(config: Config) -> str:
+    local = f"http://{bind_address(config.bind_host, config.port)}"
+    lines = [
+        "Hamstring Coach plan service",
+        f"  home page (enter a plan code): {local}/",
+        f"  health check:                  {local}/healthz",
+        f"  JSON API:                      {local}/api/plans   (described at {local}/openapi.json)",
+        f"  Alexa endpoint:                POST {local}/alexa",
+    ]
+    if config.base_url != local:
+        lines.append(f"  public links and QR codes use {config.base_url}")
+    if not config.alexa_verify:
+        lines.append("  Alexa request verification is OFF (allowed only on loopback)")
+    if not is_loopback(config.bind_host):
+        lines.append("  listening beyond loopback: put an HTTPS proxy in front (Alexa requires HTTPS)")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m exporter.serve", description=__doc__)
+    parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS, help="gunicorn worker processes")
+    args = parser.parse_args(argv)
+    if args.workers < 1:
+        parser.error("--workers must be at least 1")
+    try:
+        config = Config.from_env(os.environ)
+    except ConfigError as error:
+        print(f"configuration error: {error}", file=sys.stderr)
+        return 2
+
+    store = PlanStore(config.database_url, config.secret_key)
+    try:
+        store.migrate()
+    except StoreUnavailable as error:
+        print(f"warning: {error}; starting anyway, /healthz will report it", file=sys.stderr)
+    finally:
+        store.close()  # the workers open their own connections after the fork
+
+    print(newcomer_urls(config), flush=True)
+    options: dict[str, object] = {
+        "bind": bind_address(config.bind_host, config.port),
+        "workers": args.workers,
+        "worker_class": "sync",
+        "graceful_timeout": 10,
+        "loglevel": "info",
+        "errorlog": "-",
+    }
+    if os.path.isdir("/dev/shm"):
+        options["worker_tmp_dir"] = "/dev/shm"  # heartbeat files off slow or container disks
+    PlanService(options).run()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

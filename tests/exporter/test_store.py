@@ -1,0 +1,265 @@
+"""The plan store against real databases (a SQLite file and a throwaway PostgreSQL server): what
+is kept, what is never kept, how short codes behave, and who can delete what."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+
+import pytest
+
+from exporter import store as store_module
+from exporter.store import CODE_ALPHABET, PlanStore, StoreUnavailable, normalize_code
+from rehab.models import Answers, Preferences
+
+NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
+SECRET = "test-secret-key-for-hashes-0123456789-abcdefghij"
+
+GRADUAL_THIGH = Answers(
+    location="back_of_thigh", onset="gradual", days_since=10, pop="no", bruising="no",
+    pain_walking="no", gait_altered="no", nerve_symptoms="no", shoe_test="no", hinge_test="no",
+    heel_press_test="no", pain_score=3, training_change="yes",
+)
+SUDDEN_STRAIN = Answers(
+    location="back_of_thigh", onset="sudden", days_since=1, pop="no", bruising="no",
+    pain_walking="yes", gait_altered="no", nerve_symptoms="no", shoe_test="yes", hinge_test="yes",
+    heel_press_test="yes", pain_score=5, training_change="yes",
+)
+LONDON_MWF = Preferences(timezone="Europe/London", weekdays=("MO", "WE", "FR"), time="07:00")
+
+
+def every_stored_text(sql) -> str:
+    """Every value in every column of every table, as text."""
+    tables = ["plans", "short_codes", "skill_state", "code_attempts", "alembic_version"]
+    return "\n".join(repr(row) for table in tables for row in sql(f"SELECT * FROM {table}"))
+
+
+def test_a_filed_plan_reads_back_as_equal_models(store):
+    filed = store.file_plan(SUDDEN_STRAIN, LONDON_MWF, now=NOW)
+    plan = store.get_plan(filed.token)
+    assert plan == filed.plan
+    assert plan.answers == SUDDEN_STRAIN
+    assert plan.revision == 1 == plan.programme.revision
+    assert plan.created_at == plan.updated_at == NOW
+    assert plan.programme.sessions, "a filed plan has dated sessions"
+    assert plan.assessment.category == plan.programme.category
+
+
+def test_a_plan_without_a_start_date_starts_tomorrow_in_the_runners_zone(store):
+    late_evening_in_sydney = dt.datetime(2026, 3, 1, 14, 0, tzinfo=dt.UTC)  # already 2 March, 01:00 there
+    sydney = Preferences(timezone="Australia/Sydney")
+    filed = store.file_plan(GRADUAL_THIGH, sydney, now=late_evening_in_sydney)
+    assert store.get_plan(filed.token).preferences.start_date == dt.date(2026, 3, 3)
+
+
+def test_plans_accept_plain_mappings_as_the_skill_keeps_them(store):
+    as_the_skill_keeps_them = GRADUAL_THIGH.model_dump(exclude_none=True)
+    filed = store.file_plan(as_the_skill_keeps_them, {"timezone": "Europe/Paris"}, now=NOW)
+    assert store.get_plan(filed.token).answers == GRADUAL_THIGH
+
+
+def test_tokens_carry_at_least_128_random_bits_and_differ_every_time(store):
+    tokens = {store.file_plan(GRADUAL_THIGH, None, now=NOW).token for _ in range(5)}
+    assert len(tokens) == 5
+    for token in tokens:
+        assert len(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))) * 8 >= 128
+
+
+def test_the_database_keeps_neither_the_token_nor_the_code_in_clear(store, sql):
+    filed = store.file_plan(SUDDEN_STRAIN, LONDON_MWF, owner_key="owner-hash", now=NOW)
+    store.note_wrong_code("203.0.113.7", NOW)
+    stored = every_stored_text(sql)
+    assert filed.plan.plan_id in stored  # the dump really holds the rows
+    assert filed.token not in stored
+    assert filed.code not in stored
+    assert "203.0.113.7" not in stored  # the client's address is hashed too
+
+
+def test_short_codes_are_six_characters_without_look_alikes(store):
+    for _ in range(10):
+        code = store.file_plan(GRADUAL_THIGH, None, now=NOW).code
+        assert len(code) == 6
+        assert set(code) <= set(CODE_ALPHABET)
+    assert not set("0O1IL2Z5S8B") & set(CODE_ALPHABET)
+
+
+def test_a_code_opens_its_plan_however_the_runner_types_it(store):
+    filed = store.file_plan(GRADUAL_THIGH, None, now=NOW)
+    spaced = f" {filed.code[:3].lower()}-{filed.code[3:]} "
+    assert store.token_for_code(filed.code, NOW) == filed.token
+    assert store.token_for_code(spaced, NOW) == filed.token
+
+
+@pytest.mark.parametrize("typed", ["", "ABC", "ABCDEFG", "00OO11", "ÄÖÜÄÖÜ", "A" * 500])
+def test_text_that_cannot_be_a_code_opens_nothing(store, typed):
+    store.file_plan(GRADUAL_THIGH, None, now=NOW)
+    assert normalize_code(typed) is None
+    assert store.token_for_code(typed, NOW) is None
+
+
+def test_an_unknown_code_opens_nothing(store):
+    filed = store.file_plan(GRADUAL_THIGH, None, now=NOW)
+    other = next(c * 6 for c in CODE_ALPHABET if c * 6 != filed.code)
+    assert store.token_for_code(other, NOW) is None
+
+
+def test_a_code_expires_after_30_days(store):
+    filed = store.file_plan(GRADUAL_THIGH, None, now=NOW)
+    assert filed.code_expires_at == NOW + dt.timedelta(days=30)
+    assert store.token_for_code(filed.code, NOW + dt.timedelta(days=30, seconds=-1)) == filed.token
+    assert store.token_for_code(filed.code, NOW + dt.timedelta(days=30)) is None
+    assert store.get_plan(filed.token) is not None, "the plan outlives its code"
+
+
+def test_a_code_cannot_be_opened_with_another_secret_key(store, database_url):
+    filed = store.file_plan(GRADUAL_THIGH, None, now=NOW)
+    other = PlanStore(database_url, "another-secret-key-for-hashes-0123456789")
+    try:
+        assert other.token_for_code(filed.code, NOW) is None
+        assert other.get_plan(filed.token) is None
+    finally:
+        other.close()
+
+
+def test_a_taken_code_is_drawn_again(store, monkeypatch):
+    first = store.file_plan(GRADUAL_THIGH, None, now=NOW)
+    draws = iter([first.code, first.code, "AAAAAA" if first.code != "AAAAAA" else "CCCCCC"])
+    monkeypatch.setattr(store_module, "new_code", lambda: next(draws))
+    second = store.file_plan(GRADUAL_THIGH, None, now=NOW)
+    assert second.code != first.code
+    assert store.token_for_code(second.code, NOW) == second.token
+    assert store.token_for_code(first.code, NOW) == first.token
+
+
+def test_when_no_free_code_can_be_drawn_nothing_is_half_written(store, sql, monkeypatch):
+    first = store.file_plan(GRADUAL_THIGH, None, now=NOW)
+    monkeypatch.setattr(store_module, "new_code", lambda: first.code)
+    with pytest.raises(StoreUnavailable, match="short code"):
+        store.file_plan(GRADUAL_THIGH, None, now=NOW)
+    assert sql("SELECT COUNT(*) FROM plans") == [(1,)]
+    assert sql("SELECT COUNT(*) FROM short_codes") == [(1,)]
+
+
+def test_deleting_a_plan_deletes_its_code_too(store, sql):
+    kept = store.file_plan(GRADUAL_THIGH, None, now=NOW)
+    gone = store.file_plan(SUDDEN_STRAIN, None, now=NOW)
+    assert store.delete_plan(gone.token) is True
+    assert store.get_plan(gone.token) is None
+    assert store.token_for_code(gone.code, NOW) is None
+    assert sql("SELECT COUNT(*) FROM short_codes WHERE plan_id = :id", id=gone.plan.plan_id) == [(0,)]
+    assert store.get_plan(kept.token) == kept.plan
+    assert store.delete_plan(gone.token) is False
+
+
+def test_the_database_cascades_a_deleted_plan_to_its_codes(store, sql):
+    filed = store.file_plan(GRADUAL_THIGH, None, now=NOW)
+    sql("DELETE FROM plans WHERE plan_id = :id", id=filed.plan.plan_id)
+    assert sql("SELECT COUNT(*) FROM short_codes") == [(0,)]
+
+
+@pytest.mark.parametrize("token", ["", "x", "not-a-real-token-at-all-but-long-enough", "t" * 5000])
+def test_an_unknown_token_finds_and_deletes_nothing(store, token):
+    store.file_plan(GRADUAL_THIGH, None, now=NOW)
+    assert store.get_plan(token) is None
+    assert store.delete_plan(token) is False
+
+
+def test_the_latest_plan_of_a_runner_is_found_by_their_keyed_id(store):
+    store.file_plan(GRADUAL_THIGH, None, owner_key="runner-a", now=NOW)
+    newer = store.file_plan(SUDDEN_STRAIN, None, owner_key="runner-a", now=NOW + dt.timedelta(days=2))
+    store.file_plan(GRADUAL_THIGH, None, owner_key="runner-b", now=NOW + dt.timedelta(days=3))
+    assert store.latest_plan_for_owner("runner-a") == newer.plan
+    assert store.latest_plan_for_owner("runner-c") is None
+
+
+def test_the_owner_key_of_an_alexa_user_is_a_keyed_hash_not_the_id(store):
+    user_id = "amzn1.ask.account.AEXAMPLE"
+    key = store.owner_key_for(user_id)
+    assert user_id not in key
+    assert key == store.owner_key_for(user_id)
+    other = PlanStore("sqlite://", "another-secret-key-for-hashes-0123456789")
+    assert other.owner_key_for(user_id) != key
+
+
+def test_deleting_a_runners_data_removes_their_plans_codes_and_skill_state(store, sql):
+    first = store.file_plan(GRADUAL_THIGH, None, owner_key="runner-a", now=NOW)
+    second = store.file_plan(SUDDEN_STRAIN, None, owner_key="runner-a", now=NOW)
+    someone_else = store.file_plan(GRADUAL_THIGH, None, owner_key="runner-b", now=NOW)
+    # The skill writes its state with plain DB-API, as it does on Lambda.
+    for owner in ("runner-a", "runner-b"):
+        sql("INSERT INTO skill_state (owner_key, attributes, updated_at) VALUES (:o, :a, :t)",
+            o=owner, a='{"answers": {"pain_score": 4}}', t="2026-03-01T12:00:00Z")
+
+    deleted = store.delete_owner_data("runner-a")
+
+    assert (deleted.plans, deleted.codes, deleted.state) == (2, 2, 1)
+    assert store.get_plan(first.token) is None and store.get_plan(second.token) is None
+    assert store.token_for_code(first.code, NOW) is None
+    assert sql("SELECT owner_key FROM skill_state") == [("runner-b",)]
+    assert store.get_plan(someone_else.token) == someone_else.plan
+    assert store.delete_owner_data("runner-a") == store_module.OwnerDataDeleted(0, 0, 0)
+
+
+def test_purging_deletes_what_is_older_than_the_retention_and_keeps_the_rest(store, sql):
+    old = store.file_plan(GRADUAL_THIGH, None, owner_key="runner-old", now=NOW - dt.timedelta(days=200))
+    recent = store.file_plan(SUDDEN_STRAIN, None, now=NOW - dt.timedelta(days=10))
+    sql("INSERT INTO skill_state (owner_key, attributes, updated_at) VALUES ('runner-old', '{}', :t)",
+        t="2025-08-01T09:00:00Z")
+    sql("INSERT INTO skill_state (owner_key, attributes, updated_at) VALUES ('runner-new', '{}', :t)",
+        t="2026-02-28T09:00:00Z")
+
+    assert store.purge_expired(NOW, retention_days=180) == 1
+
+    assert store.get_plan(old.token) is None
+    assert store.get_plan(recent.token) == recent.plan
+    assert sql("SELECT owner_key FROM skill_state") == [("runner-new",)]
+    assert sql("SELECT COUNT(*) FROM short_codes WHERE plan_id = :id", id=old.plan.plan_id) == [(0,)]
+
+
+def test_purging_also_clears_expired_codes_but_not_their_plans(store, sql):
+    filed = store.file_plan(GRADUAL_THIGH, None, now=NOW - dt.timedelta(days=40))
+    assert store.purge_expired(NOW, retention_days=180) == 0
+    assert sql("SELECT COUNT(*) FROM short_codes") == [(0,)]
+    assert store.get_plan(filed.token) is not None
+
+
+def test_purging_refuses_a_retention_shorter_than_a_day(store):
+    with pytest.raises(ValueError, match="at least 1"):
+        store.purge_expired(NOW, retention_days=0)
+
+
+def test_wrong_codes_are_counted_per_client_within_the_window(store):
+    for seconds in (0, 20, 40):
+        store.note_wrong_code("198.51.100.1", NOW + dt.timedelta(seconds=seconds))
+    store.note_wrong_code("198.51.100.2", NOW)
+    assert store.count_wrong_codes("198.51.100.1", NOW + dt.timedelta(seconds=45)) == 3
+    assert store.count_wrong_codes("198.51.100.1", NOW + dt.timedelta(seconds=70)) == 2
+    assert store.count_wrong_codes("198.51.100.2", NOW + dt.timedelta(seconds=45)) == 1
+    assert store.count_wrong_codes("198.51.100.3", NOW) == 0
+
+
+def test_every_worker_sees_the_same_wrong_code_count(store, database_url):
+    other_worker = PlanStore(database_url, SECRET)
+    try:
+        store.note_wrong_code("198.51.100.1", NOW)
+        other_worker.note_wrong_code("198.51.100.1", NOW)
+        assert store.count_wrong_codes("198.51.100.1", NOW) == 2
+        assert other_worker.count_wrong_codes("198.51.100.1", NOW) == 2
+    finally:
+        other_worker.close()
+
+
+def test_times_without_a_zone_are_refused_rather_than_guessed(store):
+    with pytest.raises(ValueError, match="timezone-aware"):
+        store.file_plan(GRADUAL_THIGH, None, now=dt.datetime(2026, 3, 1, 12, 0))
+
+
+def test_a_healthy_database_answers_ping(store):
+    assert store.ping() is True
+
+
+def test_a_plan_changed_in_the_database_is_not_served_from_the_parse_cache(store, sql):
+    filed = store.file_plan(GRADUAL_THIGH, None, now=NOW)
+    assert store.get_plan(filed.token).revision == 1
+    sql("UPDATE plans SET revision = 2 WHERE plan_id = :id", id=filed.plan.plan_id)
+    assert store.get_plan(filed.token).revision == 2

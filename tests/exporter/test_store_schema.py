@@ -1,0 +1,261 @@
+"""The store's schema, its behaviour under several processes at once, and its failures: an
+unreachable database and a full disk give a clear StoreUnavailable and leave nothing half-written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import subprocess
+import sys
+import textwrap
+import threading
+from pathlib import Path
+
+import pytest
+
+from exporter.store import MIGRATIONS_DIR, SCHEMA_REVISION, PlanStore, StoreUnavailable
+from rehab.models import Answers
+
+NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
+SECRET = "test-secret-key-for-hashes-0123456789-abcdefghij"
+ROOT = Path(__file__).resolve().parents[2]
+ANSWERS = Answers(
+    location="back_of_thigh", onset="gradual", days_since=10, pop="no", bruising="no",
+    pain_walking="no", gait_altered="no", nerve_symptoms="no", shoe_test="no", hinge_test="no",
+    heel_press_test="no", pain_score=3, training_change="no",
+)
+
+
+def run_python(code: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+def _in_processes(target, args_per_process):
+    """Run target(queue, *args) in forked processes started together; return what each put."""
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    barrier = context.Barrier(len(args_per_process))
+    processes = [context.Process(target=target, args=(queue, barrier, *args)) for args in args_per_process]
+    for process in processes:
+        process.start()
+    results = [queue.get(timeout=120) for _ in processes]
+    for process in processes:
+        process.join(timeout=60)
+    return results
+
+
+def _migrate(queue, barrier, database_url):
+    store = PlanStore(database_url, SECRET)
+    barrier.wait()
+    try:
+        store.migrate()
+        queue.put("ok")
+    except Exception as error:  # reported to the test, which shows it
+        queue.put(f"{type(error).__name__}: {error}")
+
+
+def _file_plans(queue, barrier, database_url, count):
+    store = PlanStore(database_url, SECRET)
+    store.migrate()
+    barrier.wait()
+    tokens, failures = [], []
+    for _ in range(count):
+        try:
+            tokens.append(store.file_plan(ANSWERS, None, now=NOW).token)
+        except Exception as error:
+            failures.append(f"{type(error).__name__}: {error}")
+    queue.put((tokens, failures))
+
+
+def test_the_store_knows_the_newest_migration():
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    assert ScriptDirectory.from_config(config).get_current_head() == SCHEMA_REVISION
+
+
+def test_the_migrated_schema_is_exactly_what_the_store_queries(store, database_url):
+    import sqlalchemy
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from exporter.store import _tables, sqlalchemy_url
+
+    store.migrate()
+    engine = sqlalchemy.create_engine(sqlalchemy_url(database_url))
+    try:
+        with engine.connect() as conn:
+            differences = compare_metadata(MigrationContext.configure(conn), _tables().metadata)
+    finally:
+        engine.dispose()
+    assert differences == []
+
+
+def test_migrating_twice_changes_nothing(store, sql):
+    store.migrate()
+    PlanStore(store.database_url, SECRET).migrate()
+    assert sql("SELECT version_num FROM alembic_version") == [(SCHEMA_REVISION,)]
+
+
+def test_workers_starting_together_on_a_new_database_all_start(database_url, sql):
+    results = _in_processes(_migrate, [(database_url,)] * 4)
+    assert results == ["ok"] * 4
+    assert sql("SELECT version_num FROM alembic_version") == [(SCHEMA_REVISION,)]
+
+
+def test_two_processes_filing_at_once_lose_no_plan_and_never_see_a_locked_database(database_url, sql):
+    PlanStore(database_url, SECRET).migrate()
+    results = _in_processes(_file_plans, [(database_url, 15), (database_url, 15)])
+    failures = [failure for _, process_failures in results for failure in process_failures]
+    tokens = [token for process_tokens, _ in results for token in process_tokens]
+    assert failures == []
+    assert len(set(tokens)) == 30
+    assert sql("SELECT COUNT(*) FROM plans") == [(30,)]
+    assert sql("SELECT COUNT(*) FROM short_codes") == [(30,)]
+
+
+def test_threads_sharing_one_store_file_and_read_at_once(store):
+    store.migrate()
+    failures: list[str] = []
+    tokens: list[str] = []
+
+    def work():
+        try:
+            for _ in range(5):
+                token = store.file_plan(ANSWERS, None, now=NOW).token
+                assert store.get_plan(token) is not None
+                tokens.append(token)
+        except Exception as error:
+            failures.append(f"{type(error).__name__}: {error}")
+
+    threads = [threading.Thread(target=work) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert failures == []
+    assert len(set(tokens)) == 30
+
+
+def test_sqlite_runs_in_wal_mode_so_readers_never_wait_for_a_writer(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "coach.sqlite3"
+    PlanStore(f"sqlite:///{path}", SECRET).migrate()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+def test_the_sqlite_file_and_its_directory_are_created_on_first_use(tmp_path):
+    path = tmp_path / "var" / "nested" / "coach.sqlite3"
+    store = PlanStore(f"sqlite:///{path}", SECRET)
+    assert store.ping() is True
+    assert path.exists()
+
+
+@pytest.mark.postgres
+def test_an_unreachable_postgres_makes_the_store_unavailable_with_a_clear_message():
+    import socket
+
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    store = PlanStore(f"postgresql://coach:hunter2@127.0.0.1:{port}/coach", SECRET)
+    assert store.ping() is False
+    with pytest.raises(StoreUnavailable) as raised:
+        store.file_plan(ANSWERS, None, now=NOW)
+    message = str(raised.value)
+    assert "database is unavailable" in message
+    assert "hunter2" not in message
+    with pytest.raises(StoreUnavailable):
+        store.get_plan("some-token-that-would-be-looked-up")
+
+
+def test_a_sqlite_path_that_cannot_be_a_database_makes_the_store_unavailable(tmp_path):
+    store = PlanStore(f"sqlite:///{tmp_path}", SECRET)  # a directory, not a file
+    assert store.ping() is False
+    with pytest.raises(StoreUnavailable, match="unable to open database file"):
+        store.token_for_code("ACDEFH", NOW)
+
+
+def test_a_store_that_was_down_recovers_when_the_database_comes_back(tmp_path):
+    blocker = tmp_path / "var"
+    blocker.write_text("a file where the database's directory should be")
+    store = PlanStore(f"sqlite:///{blocker}/coach.sqlite3", SECRET)
+    assert store.ping() is False
+    blocker.unlink()
+    assert store.ping() is True
+    assert store.get_plan(store.file_plan(ANSWERS, None, now=NOW).token) is not None
+
+
+def test_a_full_disk_refuses_the_plan_clearly_and_leaves_nothing_half_written(tmp_path):
+    # The file-size limit makes the kernel refuse writes past it, as a full disk would.
+    path = tmp_path / "coach.sqlite3"
+    script = textwrap.dedent(f"""
+        import datetime as dt, os, resource, signal, sys
+        from exporter.store import PlanStore, StoreUnavailable
+        from rehab.models import Answers
+        store = PlanStore("sqlite:///{path}", {SECRET!r})
+        store.migrate()
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        sizes = [os.path.getsize(p) for p in ({str(path)!r}, {str(path) + "-wal"!r}) if os.path.exists(p)]
+        limit = max(sizes) + 512 * 1024
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+        answers = Answers.model_validate_json({ANSWERS.model_dump_json()!r})
+        now = dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC)
+        for n in range(10000):
+            try:
+                store.file_plan(answers, None, now=now)
+            except StoreUnavailable as error:
+                print("refused", n, error)
+                sys.exit(0)
+        print("never full")
+    """)
+    result = run_python(script)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("refused"), result.stdout
+    assert "full" in result.stdout or "disk" in result.stdout or "I/O" in result.stdout, result.stdout
+
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        filed = int(result.stdout.split()[1])
+        assert filed >= 1, "plans filed before the disk filled up are kept"
+        assert conn.execute("SELECT COUNT(*) FROM plans").fetchone() == (filed,)
+        orphans = conn.execute(
+            "SELECT COUNT(*) FROM plans WHERE plan_id NOT IN (SELECT plan_id FROM short_codes)"
+        ).fetchone()
+        assert orphans == (0,)
+    reopened = PlanStore(f"sqlite:///{path}", SECRET)
+    assert reopened.ping() is True
+
+
+def test_importing_the_store_costs_no_sqlalchemy_pydantic_or_flask_until_it_is_used():
+    # The skill on AWS Lambda imports the store on a cold start; heavy imports wait for first use.
+    code = textwrap.dedent("""
+        import sys
+        import exporter, exporter.store, exporter.config
+        heavy = ("sqlalchemy", "alembic", "flask", "pydantic", "cryptography")
+        heavy = [name for name in heavy if name in sys.modules]
+        print(heavy)
+    """)
+    result = run_python(code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_a_store_on_a_current_schema_starts_without_importing_alembic(tmp_path):
+    url = f"sqlite:///{tmp_path / 'coach.sqlite3'}"
+    PlanStore(url, SECRET).migrate()
+    code = textwrap.dedent(f"""
+        import sys
+        from exporter.store import PlanStore
+        assert PlanStore({url!r}, {SECRET!r}).ping()
+        print("alembic" in sys.modules)
+    """)
+    result = run_python(code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
