@@ -258,3 +258,70 @@ def test_the_envelopes_know_which_slots_are_custom_exactly_as_the_model_declares
               for slot in intent.get("slots", []) if not slot["type"].startswith("AMAZON.")}
 
     assert custom == envelopes.CUSTOM_SLOT_TYPES
+
+
+# --- The skill manifest (skill.json at the repository root) -----------------------------------
+
+MANIFEST = Path(__file__).resolve().parents[2] / "skill.json"
+
+
+def manifest() -> dict:
+    return json.loads(MANIFEST.read_text(encoding="utf-8"))["manifest"]
+
+
+def test_the_manifest_publishes_in_every_locale_that_has_a_model():
+    assert set(manifest()["publishingInformation"]["locales"]) == set(LOCALES)
+    assert set(manifest()["privacyAndCompliance"]["locales"]) == set(LOCALES)
+
+
+@every_locale
+def test_every_store_description_carries_the_health_disclaimer(locale):
+    listing = manifest()["publishingInformation"]["locales"][locale]
+
+    assert "not a substitute for professional medical advice" in listing["description"]
+    assert "not a substitute for professional medical advice" in listing["summary"].lower()
+    assert len(listing["summary"]) <= 160 and len(listing["description"]) <= 4000
+
+
+@every_locale
+def test_the_example_phrases_are_ones_the_model_actually_understands(locale):
+    from skill.nlu import VoiceModel, split_invocation
+
+    voice = VoiceModel.for_locale(locale)
+    phrases = manifest()["publishingInformation"]["locales"][locale]["examplePhrases"]
+
+    assert 1 <= len(phrases) <= 3
+    for phrase in phrases:
+        assert phrase.startswith("Alexa, ")
+        invocation = split_invocation(phrase, voice.invocation_name)
+        assert invocation.named, phrase
+        if invocation.request:
+            samples = {normalised(sample) for intent in intents(locale).values()
+                       for sample in intent.get("samples", [])}
+            assert invocation.request in samples, phrase
+
+
+def test_the_manifest_is_a_health_and_fitness_skill_for_adults_without_ads_or_purchases():
+    info, privacy = manifest()["publishingInformation"], manifest()["privacyAndCompliance"]
+
+    assert info["category"] == "HEALTH_AND_FITNESS"
+    assert info["isAvailableWorldwide"] is False
+    assert set(info["distributionCountries"]) == {"US", "GB", "AU", "CA", "IN"}
+    assert privacy["isChildDirected"] is False
+    assert privacy["containsAds"] is False
+    assert privacy["allowsPurchases"] is False
+    assert privacy["isExportCompliant"] is True
+    # Health answers are personal information, so a privacy policy URL is required for each locale.
+    assert privacy["usesPersonalInfo"] is True
+    assert all(urls["privacyPolicyUrl"].startswith("https://") for urls in privacy["locales"].values())
+
+
+def test_the_manifest_asks_for_no_device_permissions_because_the_time_zone_needs_none():
+    assert not manifest().get("permissions")
+
+
+def test_the_endpoint_is_https_on_the_alexa_route_with_a_trusted_certificate():
+    endpoint = manifest()["apis"]["custom"]["endpoint"]
+
+    assert endpoint["uri"].startswith("https://") and endpoint["uri"].endswith("/alexa")
+    assert endpoint["sslCertificateType"] == "Trusted"
