@@ -2,7 +2,8 @@
 
 Thin by design: parse and validate the request with the public models, call the store, shape the
 answer. Validation errors are 400 with one detail per field (`loc`, `msg`, `type`), never the
-submitted values (they are health data).
+submitted values (they are health data). Answers that leave the triage unfinished (a question the
+skill would still ask, such as the red-flag ones) are refused the same way, naming the question.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from exporter.app import coach_config, plan_store, utc_now
 from exporter.errors import ApiError
 from rehab.models import Answers, Assessment, Preferences, Programme
+from rehab.questions import next_question
 
 bp = Blueprint("api", __name__)
 
@@ -100,6 +102,7 @@ def create_plan() -> Response:
     except ValidationError as error:
         raise ApiError(400, "the plan request is not valid; see details", code="validation_error",
                        details=validation_details(error)) from None
+    _require_finished_triage(plan_request.answers)
     filed = plan_store().file_plan(plan_request.answers, plan_request.preferences, now=now)
     created = PlanCreated(
         token=filed.token, code=filed.code, code_expires_at=filed.code_expires_at,
@@ -163,6 +166,19 @@ def validation_details(error: ValidationError) -> list[dict[str, Any]]:
         {"loc": list(item["loc"]), "msg": item["msg"], "type": item["type"]}
         for item in error.errors(include_url=False, include_input=False, include_context=False)
     ]
+
+
+def _require_finished_triage(answers: Answers) -> None:
+    # A plan is only as safe as the questions behind it: the red-flag questions in particular must
+    # have been answered (or answered "unsure", which the core reads cautiously), as the skill does.
+    missing = next_question(answers.model_dump())
+    if missing is not None:
+        raise ApiError(
+            400, f"the triage is not finished: answer {missing.id!r} ({missing.label}) next",
+            code="triage_incomplete",
+            details=[{"loc": ["answers", missing.id], "type": "missing",
+                      "msg": f"needed before a plan is built: {missing.label}"}],
+        )
 
 
 def _json_body() -> Any:

@@ -82,7 +82,8 @@ def openapi_spec(base_url: str) -> dict[str, Any]:
                         },
                         "content": json_content("PlanCreated"),
                     },
-                    "400": error("not JSON, or invalid answers or preferences (details per field)"),
+                    "400": error("not JSON, invalid answers or preferences (details per field), "
+                                 "or a triage not finished (the next question to answer)"),
                     "413": error("request body over 64 KiB"),
                     **common_errors,
                 },

@@ -173,6 +173,19 @@ def test_unknown_fields_are_refused_rather_than_ignored(client):
     assert {("answers", "colour"), ("extra",)} <= locations
 
 
+def test_an_unfinished_triage_is_refused_naming_the_next_question(client):
+    unfinished = {key: value for key, value in GRADUAL_THIGH.items() if key != "nerve_symptoms"}
+    response = create(client, answers=unfinished)
+    assert response.status_code == 400
+    error = error_of(response)
+    assert error["code"] == "triage_incomplete"
+    assert detail_at(error, "answers", "nerve_symptoms")["type"] == "missing"
+
+
+def test_an_unsure_answer_finishes_a_question(client):
+    assert create(client, answers={**GRADUAL_THIGH, "pop": "unsure", "bruising": "unsure"}).status_code == 201
+
+
 def test_missing_answers_are_refused(client):
     error = error_of(client.post("/api/plans", json={"preferences": LONDON}))
     assert detail_at(error, "answers")["type"] == "missing"
