@@ -191,14 +191,8 @@ class PlanStore:
     def get_plan(self, token: str) -> StoredPlan | None:
         if not _plausible_token(token):
             return None
-        sa, _ = _sqlalchemy()
         t = self._schema()
-        token_hash = self._token_hash(token)
-        with self._reading() as conn:
-            row = conn.execute(sa.select(t.plans).where(t.plans.c.token_hash == token_hash)).first()
-        if row is None:
-            return None
-        return self._plan_from_row(row, cache_key=token_hash)
+        return self._load_plan(t.plan_header_by_token, {"token_hash": self._token_hash(token)})
 
     def delete_plan(self, token: str) -> bool:
         """Delete the plan and (by ON DELETE CASCADE) its short codes."""
@@ -229,14 +223,8 @@ class PlanStore:
         return self._unseal(row.sealed_token, normalized, row.plan_id)
 
     def latest_plan_for_owner(self, owner_key: str) -> StoredPlan | None:
-        sa, _ = _sqlalchemy()
         t = self._schema()
-        with self._reading() as conn:
-            row = conn.execute(
-                sa.select(t.plans).where(t.plans.c.owner_key == owner_key)
-                .order_by(t.plans.c.created_at.desc(), t.plans.c.plan_id).limit(1)
-            ).first()
-        return None if row is None else self._plan_from_row(row, cache_key=row.token_hash)
+        return self._load_plan(t.newest_plan_header_by_owner, {"owner_key": owner_key})
 
     def delete_owner_data(self, owner_key: str) -> OwnerDataDeleted:
         """Everything kept about one runner: their plans, the plans' codes and the skill's state."""
@@ -367,14 +355,27 @@ class PlanStore:
 
     # ---- rows to models ---------------------------------------------------------------------
 
+    def _load_plan(self, header_query, params: dict[str, str]) -> StoredPlan | None:
+        """Read a plan's header first; parse its stored JSON only when this process has not
+        already got the same revision. A programme is tens of kilobytes of JSON: reading and
+        parsing it costs far more than the header, and calendar apps poll the same plan.
+        (No transaction spans the two reads: the plan is built from the second, full row alone.)"""
+        t = self._schema()
+        with self._reading() as conn:
+            header = conn.execute(header_query, params).first()
+            if header is None:
+                return None
+            with self._cache_lock:
+                cached = self._cache.get(header.token_hash)
+                if cached is not None and cached[0] == header.revision and cached[1] == header.updated_at:
+                    self._cache.move_to_end(header.token_hash)
+                    return cached[2]
+            row = conn.execute(t.plan_by_id, {"plan_id": header.plan_id}).first()
+        if row is None:
+            return None  # deleted between the two reads
+        return self._plan_from_row(row, cache_key=row.token_hash)
+
     def _plan_from_row(self, row, *, cache_key: str) -> StoredPlan:
-        # Parsing a long programme costs more than reading it; a plan unchanged since the last
-        # request (same revision and update time, checked against the row just read) is reused.
-        with self._cache_lock:
-            cached = self._cache.get(cache_key)
-            if cached is not None and cached[0] == row.revision and cached[1] == row.updated_at:
-                self._cache.move_to_end(cache_key)
-                return cached[2]
         from rehab.models import Answers, Assessment, Preferences, Programme
 
         plan = StoredPlan(
@@ -407,7 +408,10 @@ class PlanStore:
 
     @contextlib.contextmanager
     def _reading(self) -> Iterator[Any]:
+        # Reads are single statements, each atomic on its own: on SQLite no BEGIN is sent for
+        # them at all (one statement fewer on the path a calendar poll takes).
         with self._translated_errors(), self._engine().connect() as conn:
+            conn.execution_options(coach_read=True)
             yield conn
             if conn.in_transaction():
                 conn.rollback()
@@ -558,6 +562,16 @@ class _Tables:
             sa.Index("ix_code_attempts_client_time", "client_hash", "attempted_at"),
         )
 
+        # The statements on the hot path, built once.
+        plans = self.plans
+        header = sa.select(plans.c.plan_id, plans.c.token_hash, plans.c.revision, plans.c.updated_at)
+        self.plan_header_by_token = header.where(plans.c.token_hash == sa.bindparam("token_hash"))
+        self.newest_plan_header_by_owner = (
+            header.where(plans.c.owner_key == sa.bindparam("owner_key"))
+            .order_by(plans.c.created_at.desc(), plans.c.plan_id).limit(1)
+        )
+        self.plan_by_id = sa.select(plans).where(plans.c.plan_id == sa.bindparam("plan_id"))
+
 
 _TABLES: _Tables | None = None
 
@@ -605,8 +619,10 @@ def _create_engine(database_url: str):
 
         @event.listens_for(engine, "begin")
         def _on_begin(conn):
-            write = conn.get_execution_options().get("coach_write", False)
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+            options = conn.get_execution_options()
+            if options.get("coach_read"):
+                return
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get("coach_write") else "BEGIN")
 
         return engine
     return sa.create_engine(
