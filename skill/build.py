@@ -1,0 +1,246 @@
+"""The one place the skill is assembled: every handler, the interceptors, the exception handler,
+the persistence adapter and the API client. `build_skill` is called once per process (Lambda
+container, Flask app, console); `invoke_json` runs one turn from request JSON to response JSON.
+
+Everything heavy waits for the turn that needs it: the plan store (and SQLAlchemy) for the turn
+that files or reads a plan, pydantic for the turn that speaks the outcome, `requests` (behind
+the SDK's DefaultApiClient) for the turn that asks the Settings API for the time zone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from ask_sdk_core.serialize import DefaultSerializer
+from ask_sdk_core.skill_builder import CustomSkillBuilder
+from ask_sdk_model import RequestEnvelope
+from ask_sdk_model.services import ApiClient
+
+from skill.handlers.answers import (
+    LocationAnswerHandler,
+    NoHandler,
+    NumberAnswerHandler,
+    OnsetAnswerHandler,
+    UnsureHandler,
+    YesHandler,
+)
+from skill.handlers.base import FALLBACK_ZONE, Services
+from skill.handlers.data import DeleteMyDataHandler
+from skill.handlers.errors import CatchAllExceptionHandler
+from skill.handlers.interceptors import LoadConversation, SaveConversation, user_id_of
+from skill.handlers.lifecycle import CheckHamstringHandler, LaunchHandler, SessionEndedHandler, StopHandler
+from skill.handlers.navigation import (
+    ExplainTestHandler,
+    FallbackHandler,
+    GoBackHandler,
+    HelpHandler,
+    RepeatHandler,
+    StartOverHandler,
+)
+from skill.handlers.preferences import ChooseDaysHandler, ChooseStartDateHandler, ChooseTimeHandler
+from skill.handlers.sessions import TodaysSessionHandler
+from skill.persistence import StatePersistenceAdapter, owner_key, state_store_for
+
+logger = logging.getLogger("skill")
+
+# In the order they are tried; the fallback takes whatever is left, so it comes last.
+HANDLERS = (
+    LaunchHandler,
+    CheckHamstringHandler,
+    LocationAnswerHandler,
+    OnsetAnswerHandler,
+    NumberAnswerHandler,
+    YesHandler,
+    NoHandler,
+    UnsureHandler,
+    ChooseDaysHandler,
+    ChooseTimeHandler,
+    ChooseStartDateHandler,
+    RepeatHandler,
+    GoBackHandler,
+    StartOverHandler,
+    HelpHandler,
+    ExplainTestHandler,
+    TodaysSessionHandler,
+    DeleteMyDataHandler,
+    StopHandler,
+    SessionEndedHandler,
+    FallbackHandler,
+)
+
+_SERIALIZER = DefaultSerializer()
+
+
+class InvalidEnvelope(ValueError):
+    """The request is not an Alexa request envelope we can answer (HTTP 400 on the web)."""
+
+
+def build_skill(
+    *,
+    store_factory: Callable[[], Any] | None = None,
+    state_store: Any = None,
+    timezone_lookup: Callable[[Any], str] | None = None,
+    clock: Callable[[], dt.datetime] | None = None,
+    secret_key: bytes | str | None = None,
+    base_url: str | None = None,
+):
+    """The skill. Anything not given comes from the environment (exporter.config), read once,
+    and only if needed:
+
+    - `store_factory()` returns the plan store; called on the first turn that files or reads a
+      plan, then kept. Default: a PlanStore on COACH_DATABASE_URL.
+    - `state_store` keeps unfinished checks (skill.persistence). Default: the skill_state table
+      of the same database.
+    - `timezone_lookup(handler_input)` gives the device's IANA zone. Default: the Alexa Settings
+      API through the SDK's service client, UTC when unavailable.
+    - `clock()` returns now (aware). `secret_key` keys the runner's owner key (COACH_SECRET_KEY).
+    - `base_url` starts plan links (COACH_BASE_URL).
+    """
+    settings = _LazyConfig()
+    clock = clock or _utc_now
+    secret = secret_key.encode() if isinstance(secret_key, str) else secret_key
+
+    store = _Once(store_factory or (lambda: _default_store(settings.get())))
+    if state_store is None:
+        config = settings.get()
+        state_store = state_store_for(config.database_url, ensure_schema=lambda: store().migrate())
+
+    def owner_key_for(user_id: str | None) -> str | None:
+        if not user_id:
+            return None
+        key = secret if secret is not None else settings.get().secret_key
+        return owner_key(key, user_id)
+
+    services = Services(
+        store=store,
+        state_store=state_store,
+        owner_key=owner_key_for,
+        timezone_lookup=timezone_lookup or alexa_time_zone,
+        clock=clock,
+        base_url=lambda: (base_url if base_url is not None else settings.get().base_url).rstrip("/"),
+    )
+    adapter = StatePersistenceAdapter(
+        state_store, lambda envelope: owner_key_for(user_id_of(envelope)), clock,
+    )
+    builder = CustomSkillBuilder(persistence_adapter=adapter, api_client=DeferredApiClient())
+    for handler in HANDLERS:
+        builder.add_request_handler(handler(services))
+    builder.add_global_request_interceptor(LoadConversation(services))
+    builder.add_global_response_interceptor(SaveConversation())
+    builder.add_exception_handler(CatchAllExceptionHandler(services))
+    return builder.create()
+
+
+def invoke_json(skill, envelope: Mapping[str, Any] | str | bytes) -> dict[str, Any]:
+    """One turn: an Alexa request envelope (a dict, or its JSON text) in, the response envelope
+    (a dict) out. Raises InvalidEnvelope when the input is not a request we can answer."""
+    try:
+        if isinstance(envelope, bytes):
+            envelope = envelope.decode("utf-8")
+        text = envelope if isinstance(envelope, str) else json.dumps(envelope)
+        request_envelope = _SERIALIZER.deserialize(text, RequestEnvelope)
+    except Exception as error:  # the SDK's SerializationException, bad UTF-8, bad JSON, odd types
+        raise InvalidEnvelope(f"not an Alexa request envelope ({type(error).__name__})") from None
+    _check(request_envelope)
+    response_envelope = skill.invoke(request_envelope, None)
+    return _SERIALIZER.serialize(response_envelope)
+
+
+def _check(envelope) -> None:
+    if not isinstance(envelope, RequestEnvelope):
+        raise InvalidEnvelope("not an Alexa request envelope")
+    if envelope.request is None or not getattr(envelope.request, "object_type", None):
+        raise InvalidEnvelope("the envelope has no request")
+    system = getattr(envelope.context, "system", None)
+    if system is None:
+        raise InvalidEnvelope("the envelope has no context.System")
+    session = envelope.session
+    if session is not None and session.attributes is not None and not isinstance(session.attributes, dict):
+        raise InvalidEnvelope("session.attributes must be an object")
+
+
+def application_id_of(envelope: Mapping[str, Any]) -> str | None:
+    """The skill id a request is for (context.System.application, else session.application)."""
+    for path in (("context", "System", "application", "applicationId"),
+                 ("session", "application", "applicationId")):
+        value: Any = envelope
+        for key in path:
+            value = value.get(key) if isinstance(value, Mapping) else None
+        if isinstance(value, str):
+            return value
+    return None
+
+
+def alexa_time_zone(handler_input) -> str:
+    """The device's time zone from the Alexa Settings API; UTC when it cannot be had."""
+    try:
+        device_id = handler_input.request_envelope.context.system.device.device_id
+        service = handler_input.service_client_factory.get_ups_service()
+        zone = service.get_system_time_zone(device_id)
+    except Exception as error:  # no permission, no network, an old device: the plan still works in UTC
+        logger.info("Settings API time zone unavailable (%s)", type(error).__name__)
+        return FALLBACK_ZONE
+    return zone if isinstance(zone, str) and zone else FALLBACK_ZONE
+
+
+class DeferredApiClient(ApiClient):
+    """The SDK's DefaultApiClient, created on the first service call: it imports `requests`,
+    which a cold start should not pay for when no turn asks for the time zone."""
+
+    def __init__(self) -> None:
+        self._client = None
+        self._lock = threading.Lock()
+
+    def invoke(self, request):
+        if self._client is None:
+            with self._lock:
+                if self._client is None:
+                    from ask_sdk_core.api_client import DefaultApiClient
+
+                    self._client = DefaultApiClient()
+        return self._client.invoke(request)
+
+
+class _Once:
+    """Call a factory the first time it is needed, then keep its result (thread-safe)."""
+
+    def __init__(self, factory: Callable[[], Any]) -> None:
+        self._factory = factory
+        self._value: Any = None
+        self._made = False
+        self._lock = threading.Lock()
+
+    def __call__(self) -> Any:
+        if not self._made:
+            with self._lock:
+                if not self._made:
+                    self._value = self._factory()
+                    self._made = True
+        return self._value
+
+
+class _LazyConfig:
+    def __init__(self) -> None:
+        self._config = None
+
+    def get(self):
+        if self._config is None:
+            from exporter.config import Config
+
+            self._config = Config.from_env()
+        return self._config
+
+
+def _default_store(config):
+    from exporter.store import PlanStore
+
+    return PlanStore(config.database_url, config.secret_key)
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)

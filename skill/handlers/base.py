@@ -1,0 +1,306 @@
+"""What every handler shares: the services the skill was built with, the visit (this request's
+conversation state and prompts), and `respond`, which carries out a turn's action (file the
+plan, delete the data, read a session), renders its lines and builds the Alexa response.
+
+Handlers stay thin: read the request, call one transition of `skill.conversation`, respond.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_model.ui import SimpleCard
+
+from skill import conversation as talk
+from skill.conversation import Line, State, Step, Turn
+from skill.prompts import Prompts, for_locale, render_ask, render_line
+
+logger = logging.getLogger("skill")
+
+VISIT = "coach_visit"
+SESSION_STATE = "coach"
+SESSION_UNSAVED = "coach_unsaved"
+PERSISTED_STATE = "coach"
+FALLBACK_ZONE = "UTC"
+
+
+@dataclass
+class Services:
+    """What the skill needs from outside the conversation, built once per process.
+
+    - `store()`: the plan store (exporter.store.PlanStore), created on first use: importing it
+      and SQLAlchemy waits until a plan is filed or read.
+    - `state_store`: where unfinished checks wait between visits (skill.persistence).
+    - `owner_key(user_id)`: the runner's keyed hash, or None when no secret is configured.
+    - `timezone_lookup(handler_input)`: the device's IANA zone.
+    - `clock()`: now, aware, UTC.
+    - `base_url`: the public base of plan links.
+    """
+
+    store: Callable[[], Any]
+    state_store: Any
+    owner_key: Callable[[str], str | None]
+    timezone_lookup: Callable[[Any], str]
+    clock: Callable[[], dt.datetime]
+    base_url: Callable[[], str]
+
+
+@dataclass
+class Visit:
+    """This request's view of the conversation, kept in the request attributes."""
+
+    prompts: Prompts
+    state: State
+    # The state as last saved (None when unknown): saving happens only when it changed.
+    saved: dict[str, Any] | None
+    unsaved: bool = False
+    # Set by "delete my data": nothing of this runner may be written back.
+    forget: bool = False
+    owner_key: str | None = None
+
+
+def visit_of(handler_input) -> Visit:
+    return handler_input.attributes_manager.request_attributes[VISIT]
+
+
+def request_of(handler_input):
+    return handler_input.request_envelope.request
+
+
+def intent_name(handler_input) -> str | None:
+    request = request_of(handler_input)
+    if getattr(request, "object_type", None) != "IntentRequest" or request.intent is None:
+        return None
+    return request.intent.name
+
+
+def slot_value(handler_input, name: str) -> str | None:
+    """The words Alexa heard for a slot, or None when it is missing or empty."""
+    slot = _slot(handler_input, name)
+    value = getattr(slot, "value", None)
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return value.strip()
+
+
+def resolved_id(handler_input, name: str) -> str | None:
+    """The custom slot value id entity resolution matched (ER_SUCCESS_MATCH), if any."""
+    slot = _slot(handler_input, name)
+    resolutions = getattr(slot, "resolutions", None)
+    for authority in getattr(resolutions, "resolutions_per_authority", None) or ():
+        status = getattr(getattr(authority, "status", None), "code", None)
+        if getattr(status, "value", status) != "ER_SUCCESS_MATCH":
+            continue
+        for match in authority.values or ():
+            value_id = getattr(getattr(match, "value", None), "id", None)
+            if isinstance(value_id, str) and value_id:
+                return value_id
+    return None
+
+
+def _slot(handler_input, name: str):
+    request = request_of(handler_input)
+    intent = getattr(request, "intent", None)
+    slots = getattr(intent, "slots", None)
+    if not isinstance(slots, dict):
+        return None
+    return slots.get(name)
+
+
+class ConversationHandler(AbstractRequestHandler):
+    """A handler with the skill's services; `can_handle` only reads the request."""
+
+    intents: tuple[str, ...] = ()
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    def can_handle(self, handler_input) -> bool:
+        return intent_name(handler_input) in self.intents
+
+
+# ---- responding --------------------------------------------------------------------------
+
+
+def respond(handler_input, services: Services, state: State, turn: Turn):
+    """Carry out the turn's action if it has one, then speak its lines and ask its step."""
+    visit = visit_of(handler_input)
+    visit.state = state
+    lines = list(turn.say)
+    for _ in range(3):  # an action's follow-up never asks for another, but never loop regardless
+        if turn.action is None:
+            break
+        state, turn = _perform(handler_input, services, visit, turn.action)
+        visit.state = state
+        lines.extend(turn.say)
+    return speak(handler_input, visit.prompts, lines, turn.ask, end=turn.end or turn.ask is None,
+                 brief=turn.brief)
+
+
+def speak(handler_input, prompts: Prompts, lines: list[Line], ask: Step | None, *, end: bool,
+          brief: bool = False):
+    parts = [render_line(prompts, line) for line in lines]
+    builder = handler_input.response_builder
+    if ask is not None and not end:
+        question, reprompt = render_ask(prompts, ask, brief=brief)
+        parts.append(question)
+        builder.speak(" ".join(p for p in parts if p)).ask(reprompt)
+    else:
+        builder.speak(" ".join(p for p in parts if p))
+        builder.response.reprompt = None
+    # Explicit either way: Alexa keeps a session open when shouldEndSession is missing on some devices.
+    builder.set_should_end_session(bool(end or ask is None))
+    return builder.response
+
+
+def _perform(handler_input, services: Services, visit: Visit, action: str) -> tuple[State, Turn]:
+    if action == talk.ACTION_FILE:
+        return file_plan(handler_input, services, visit)
+    if action == talk.ACTION_DELETE:
+        return delete_data(services, visit)
+    if action == talk.ACTION_READ_SESSION:
+        return read_session(services, visit)
+    raise ValueError(f"unknown action {action!r}")
+
+
+# ---- the three actions -------------------------------------------------------------------
+
+
+def device_zone(handler_input, services: Services) -> str:
+    """The device's time zone when it is a real IANA zone, else UTC (never raises)."""
+    try:
+        zone = services.timezone_lookup(handler_input)
+        if isinstance(zone, str) and zone and zone in _zone_names():
+            ZoneInfo(zone)
+            return zone
+    except Exception as error:  # the Settings API may be down, or the device may not say
+        logger.info("device time zone unavailable (%s); using UTC", type(error).__name__)
+    return FALLBACK_ZONE
+
+
+def file_plan(handler_input, services: Services, visit: Visit) -> tuple[State, Turn]:
+    state = visit.state
+    preferences = state.resolved_preferences()
+    preferences["timezone"] = device_zone(handler_input, services)
+    try:
+        filed = services.store().file_plan(dict(state.answers), preferences, owner_key=visit.owner_key,
+                                           now=services.clock())
+    except Exception as error:  # the database is down, full or locked: the advice still stands
+        logger.warning("plan not filed (%s); answers kept for the next visit", type(error).__name__)
+        return talk.plan_not_saved(state)
+
+    programme = filed.plan.programme
+    chosen = filed.plan.preferences
+    sessions = programme.sessions
+    start = sessions[0].date.isoformat() if sessions else chosen.start_date.isoformat()
+    time = sessions[0].start_time if sessions else chosen.time
+    # The programme may use fewer days than offered (rest days); say the ones it uses.
+    used_days = {talk.WEEKDAY_CODES[s.date.weekday()] for s in sessions} or set(chosen.weekdays)
+    weekdays = [d for d in talk.WEEKDAY_CODES if d in used_days]
+    state, turn = talk.plan_filed(state, code=filed.code, start_date=start, weekdays=weekdays, time=time)
+
+    prompts = visit.prompts
+    url = f"{services.base_url()}/plans/{filed.token}"
+    expires = prompts.date(filed.code_expires_at.astimezone(ZoneInfo(programme.timezone)).date())
+    safety = [item.text for item in programme.care_advice if item.rule_id == "care-safety-net"]
+    card = "\n\n".join([
+        programme.summary,
+        *safety,
+        prompts.say("card_code", code=filed.code, expires=expires),
+        prompts.say("card_link", url=url),
+        prompts.say("card_disclaimer"),
+    ])
+    handler_input.response_builder.set_card(SimpleCard(title=prompts.say("card_title"), content=card))
+    return state, turn
+
+
+def delete_data(services: Services, visit: Visit) -> tuple[State, Turn]:
+    plans = 0
+    try:
+        if visit.owner_key is not None:
+            deleted = services.store().delete_owner_data(visit.owner_key)
+            plans = deleted.plans
+            # The store deletes the state row too when both share a database; the state store
+            # may be elsewhere (in memory for the console), so it is asked as well.
+            services.state_store.delete(visit.owner_key)
+    except Exception as error:
+        logger.warning("data not deleted (%s)", type(error).__name__)
+        return talk.delete_failed(visit.state)
+    visit.forget = True
+    return talk.data_deleted(plans)
+
+
+def read_session(services: Services, visit: Visit) -> tuple[State, Turn]:
+    """Today's session of the runner's latest plan, or the next one."""
+    from rehab.programme import next_session
+
+    prompts = visit.prompts
+    state = visit.state
+    lines: list[Line] = []
+    plan = None
+    try:
+        if visit.owner_key is not None:
+            plan = services.store().latest_plan_for_owner(visit.owner_key)
+    except Exception as error:
+        logger.warning("plan not read (%s)", type(error).__name__)
+        lines.append(talk.say("plan_unreachable"))
+    else:
+        if plan is None:
+            lines.append(talk.say("no_plan_yet"))
+        else:
+            if not state.plan_on_file:
+                state = replace(state, plan_on_file=True)
+            programme = plan.programme
+            today = services.clock().astimezone(ZoneInfo(programme.timezone)).date()
+            session = next_session(programme, today)
+            lines.extend(_session_lines(prompts, session, today))
+
+    if state.mode not in (None, talk.HOME) or (state.mode is None and state.in_progress):
+        # In the middle of a check: read it, then carry on where we were.
+        if state.mode is None:
+            lines.append(talk.say("then_carry_on"))
+        return state, Turn(say=tuple(lines), ask=state.step())
+    if state.mode == talk.HOME:
+        state = replace(state, mode=None)
+    return state, Turn(say=tuple(lines), end=True)
+
+
+def _session_lines(prompts: Prompts, session, today: dt.date) -> list[Line]:
+    if session is None:
+        return [talk.say("session_plan_over")]
+    lines = []
+    if session.date == today:
+        lines.append(talk.say("session_today", time=session.start_time, title=session.title))
+    else:
+        lines.append(talk.say("session_next", date=session.date.isoformat(), time=session.start_time,
+                              title=session.title))
+    if session.running_note:
+        lines.append(talk.say("text", text=session.running_note))
+    exercises = [prompts.say("session_exercise", name=p.name, dosage=prompts.dosage(p.dosage))
+                 for p in session.prescriptions]
+    if exercises:
+        lines.append(talk.say("text", text=prompts.say("session_exercises", exercises="; ".join(exercises))))
+    lines.append(talk.say("session_length", minutes=session.duration_minutes))
+    return lines
+
+
+_ZONES: frozenset[str] | None = None
+
+
+def _zone_names() -> frozenset[str]:
+    global _ZONES
+    if _ZONES is None:
+        from zoneinfo import available_timezones
+
+        _ZONES = frozenset(available_timezones())
+    return _ZONES
+
+
+def locale_prompts(handler_input) -> Prompts:
+    return for_locale(getattr(request_of(handler_input), "locale", None))

@@ -1,0 +1,41 @@
+"""The two preference questions after the triage: which days, what time (and, if the runner
+offers it, when to start)."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from skill import conversation as talk
+from skill.handlers.base import ConversationHandler, device_zone, respond, slot_value, visit_of
+
+DAY_SLOTS = ("firstDay", "secondDay", "thirdDay", "fourthDay")
+
+
+class ChooseDaysHandler(ConversationHandler):
+    intents = ("ChooseDaysIntent",)
+
+    def handle(self, handler_input):
+        days = talk.weekdays_from(slot_value(handler_input, slot) for slot in DAY_SLOTS)
+        state, turn = talk.choose_days(visit_of(handler_input).state, days)
+        return respond(handler_input, self.services, state, turn)
+
+
+class ChooseTimeHandler(ConversationHandler):
+    intents = ("ChooseTimeIntent",)
+
+    def handle(self, handler_input):
+        time = talk.time_from(slot_value(handler_input, "time"))
+        state, turn = talk.choose_time(visit_of(handler_input).state, time)
+        return respond(handler_input, self.services, state, turn)
+
+
+class ChooseStartDateHandler(ConversationHandler):
+    intents = ("ChooseStartDateIntent",)
+
+    def handle(self, handler_input):
+        visit = visit_of(handler_input)
+        start = talk.date_from(slot_value(handler_input, "startDate"))
+        # "Today" is the runner's today: in the device's zone, not the server's.
+        today = self.services.clock().astimezone(ZoneInfo(device_zone(handler_input, self.services))).date()
+        state, turn = talk.choose_start_date(visit.state, start, today)
+        return respond(handler_input, self.services, state, turn)

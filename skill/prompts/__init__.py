@@ -1,0 +1,203 @@
+"""Everything the skill says, per locale, and how a conversation's `Line`s become speech.
+
+One module per locale (`en_US`, `en_GB`, `en_AU`, `en_CA`, `en_IN`), each exporting `PROMPTS`.
+Other English locales start from en-US and override the words that differ (dates, "bum", ...).
+The triage questions' own wording lives with the questions in `rehab.questions` (so a clinician
+reviews it in one place); a locale may override a question's words by id.
+
+Rendering escapes every piece of text for SSML and adds markup only where speech needs it:
+the plan code spelled out letter by letter with pauses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from rehab.questions import question
+
+DEFAULT_LOCALE = "en-US"
+# A pause between the characters of a spoken code, long enough to write each one down.
+CODE_PAUSE = "400ms"
+CODE_REPEAT_PAUSE = "800ms"
+_LOCALE = re.compile(r"^[a-z]{2}-[A-Z]{2}$")
+
+
+def escape(text: str) -> str:
+    """Text made safe inside SSML. (xml.sax.saxutils would do the same, but importing it pulls in
+    urllib.request and the email package: 50 ms of a Lambda cold start.)"""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+@dataclass(frozen=True)
+class Prompts:
+    locale: str
+    text: Mapping[str, str]
+    # Per-question overrides: {"location": {"spoken": "..."}}.
+    questions: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    weekday_names: Mapping[str, str] = field(default_factory=dict)
+    month_names: Sequence[str] = ()
+    # "month_day" (Monday, March 2) or "day_month" (Monday 2 March).
+    date_style: str = "month_day"
+
+    def override(self, locale: str, *, text: Mapping[str, str] | None = None,
+                 questions: Mapping[str, Mapping[str, str]] | None = None,
+                 date_style: str | None = None) -> Prompts:
+        merged_questions = {k: dict(v) for k, v in self.questions.items()}
+        for qid, parts in (questions or {}).items():
+            merged_questions.setdefault(qid, {}).update(parts)
+        return replace(self, locale=locale, text={**self.text, **(text or {})}, questions=merged_questions,
+                       date_style=date_style or self.date_style)
+
+    # ---- words -----------------------------------------------------------------------------
+
+    def say(self, key: str, **params: Any) -> str:
+        return self.text[key].format(**params)
+
+    def question_words(self, question_id: str, part: str) -> str:
+        """`part` is "spoken", "reprompt" or "help"."""
+        override = self.questions.get(question_id, {}).get(part)
+        return override if override is not None else getattr(question(question_id), part)
+
+    def join(self, items: Sequence[str], conjunction: str = "and") -> str:
+        items = list(items)
+        if not items:
+            return ""
+        if len(items) == 1:
+            return items[0]
+        return f"{', '.join(items[:-1])} {self.text['word_' + conjunction]} {items[-1]}"
+
+    def weekdays(self, codes: Iterable[str]) -> str:
+        return self.join([self.weekday_names[c] for c in codes])
+
+    def time(self, hh_mm: str) -> str:
+        """'7 in the morning', '6:30 in the evening', 'noon'."""
+        hours, minutes = (int(part) for part in hh_mm.split(":")[:2])
+        if (hours, minutes) == (12, 0):
+            return self.text["time_noon"]
+        if (hours, minutes) == (0, 0):
+            return self.text["time_midnight"]
+        clock = hours % 12 or 12
+        spoken = f"{clock}" if minutes == 0 else f"{clock}:{minutes:02d}"
+        if hours < 12:
+            part = "time_morning" if hours >= 5 else "time_night"
+        elif hours < 17:
+            part = "time_afternoon"
+        elif hours < 21:
+            part = "time_evening"
+        else:
+            part = "time_night"
+        return self.text[part].format(time=spoken)
+
+    def date(self, day: dt.date | str) -> str:
+        if isinstance(day, str):
+            day = dt.date.fromisoformat(day)
+        weekday = self.weekday_names[("MO", "TU", "WE", "TH", "FR", "SA", "SU")[day.weekday()]]
+        month = self.month_names[day.month - 1]
+        if self.date_style == "day_month":
+            return f"{weekday} {day.day} {month}"
+        return f"{weekday}, {month} {day.day}"
+
+    def choices(self, choices: Sequence[str]) -> str:
+        return self.join([self.text["choice_" + c] for c in choices], "or")
+
+    def dosage(self, dosage) -> str:
+        """Sets and reps as a runner says them: "3 sets of 10 each side", "hold for 30 seconds"."""
+        side = f" {self.text['dose_each_side']}" if dosage.per_side else ""
+        if dosage.sets and dosage.reps:
+            return self.say("dose_sets_reps", sets=dosage.sets, reps=dosage.reps) + side
+        if dosage.sets and dosage.hold_seconds:
+            return self.say("dose_sets_hold", sets=dosage.sets, seconds=dosage.hold_seconds) + side
+        if dosage.hold_seconds:
+            return self.say("dose_hold", seconds=dosage.hold_seconds) + side
+        if dosage.minutes:
+            return self.say("dose_minutes", minutes=dosage.minutes)
+        return dosage.text.replace("×", self.text["word_by"]).replace("–", " to ")
+
+
+def for_locale(locale: str | None) -> Prompts:
+    """The prompts for an Alexa locale ("en-GB"); en-US for anything we do not speak."""
+    if not isinstance(locale, str) or not _LOCALE.match(locale):
+        locale = DEFAULT_LOCALE
+    cached = _CACHE.get(locale)
+    if cached is not None:
+        return cached
+    try:
+        module = importlib.import_module(f"skill.prompts.{locale.replace('-', '_')}")
+    except ModuleNotFoundError:
+        prompts = for_locale(DEFAULT_LOCALE) if locale != DEFAULT_LOCALE else _missing_default()
+    else:
+        prompts = module.PROMPTS
+    _CACHE[locale] = prompts
+    return prompts
+
+
+SUPPORTED_LOCALES = ("en-US", "en-GB", "en-AU", "en-CA", "en-IN")
+_CACHE: dict[str, Prompts] = {}
+
+
+def _missing_default() -> Prompts:  # pragma: no cover - the package ships en_US
+    raise RuntimeError("skill.prompts.en_US is missing")
+
+
+# ---- rendering ---------------------------------------------------------------------------
+
+
+def spell_code(code: str) -> str:
+    """SSML that reads a code one character at a time with a pause after each."""
+    pause = f'<break time="{CODE_PAUSE}"/>'
+    return pause.join(f'<say-as interpret-as="spell-out">{escape(ch)}</say-as>' for ch in code) + pause
+
+
+def render_line(prompts: Prompts, line) -> str:
+    """One `skill.conversation.Line` as SSML (without the <speak> wrapper)."""
+    key, params = line.key, dict(line.params)
+    if key == "text":
+        return escape(params["text"])
+    if key == "question_help":
+        return escape(prompts.question_words(params["question_id"], "help"))
+    if key == "guide":
+        return escape(_guide(prompts, params["question_id"], params.get("heard")))
+    if key == "code":
+        spelled = spell_code(params["code"])
+        return (escape(prompts.say("code_intro")) + " " + spelled + f'<break time="{CODE_REPEAT_PAUSE}"/>'
+                + escape(prompts.say("code_again")) + " " + spelled)
+    if key in ("days_chosen", "plan_ready"):
+        params["days"] = prompts.weekdays(params.pop("weekdays", params.get("days", ())))
+    if "time" in params:
+        params["time"] = prompts.time(params["time"])
+    if "date" in params:
+        params["date"] = prompts.date(params["date"])
+    if "start_date" in params:
+        params["start_date"] = prompts.date(params["start_date"])
+    if key == "data_deleted":
+        plans = params.get("plans", 0)
+        key = "data_deleted_none" if not plans else "data_deleted_one" if plans == 1 else "data_deleted_many"
+    return escape(prompts.say(key, **params))
+
+
+def render_ask(prompts: Prompts, step, *, brief: bool = False) -> tuple[str, str]:
+    """What to ask for a `skill.conversation.Step`, and its reprompt (after silence)."""
+    if step.kind == "question":
+        spoken = prompts.question_words(step.question_id, "reprompt" if brief else "spoken")
+        return escape(spoken), escape(prompts.question_words(step.question_id, "reprompt"))
+    asked = prompts.text.get(f"ask_brief_{step.kind}") if brief else None
+    return escape(asked or prompts.say(f"ask_{step.kind}")), escape(prompts.say(f"reprompt_{step.kind}"))
+
+
+def _guide(prompts: Prompts, question_id: str, heard: str | None) -> str:
+    q = question(question_id)
+    specific = prompts.text.get(f"guide_{question_id}")
+    if specific is not None:
+        guide = specific
+    elif q.kind == "number":
+        guide = prompts.say("guide_number", minimum=q.minimum, maximum=q.maximum)
+    else:
+        guide = prompts.say("guide_choice", choices=prompts.choices(q.choices))
+    if heard == "unsure" and q.if_unsure is None and "unsure" not in q.choices:
+        return prompts.say("rough_answer_will_do") + " " + guide
+    return guide

@@ -1,0 +1,21 @@
+"""British English: US English with day-month dates and the words people say here."""
+
+from __future__ import annotations
+
+from skill.prompts.en_US import PROMPTS as US
+
+PROMPTS = US.override(
+    "en-GB",
+    date_style="day_month",
+    text={
+        "guide_location": "Tell me where it hurts most: the sit bone, low in your bum; the back of the "
+                          "thigh; or behind the knee.",
+        "welcome": "Welcome to Hamstring Coach. I'll ask a few short questions about the pain at the back "
+                   "of your thigh, then tell you what it most likely is, what to do today, and make you a "
+                   "programme.",
+        "ask_weekdays": "Now, your programme. Which days suit you for your sessions? I suggest Monday, "
+                        "Wednesday and Friday at seven in the morning. Say yes to keep those, or tell me "
+                        "your days.",
+        "goodbye": "Okay. Look after that hamstring. Goodbye.",
+    },
+)

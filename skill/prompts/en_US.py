@@ -1,0 +1,174 @@
+"""What Hamstring Coach says in US English. Short sentences, one idea each: people hear them once.
+
+Clinical statements are not written here: the outcome's reasons, the running sentence and today's
+care come from rehab/ with their sources. These are the conversation's own words.
+"""
+
+from __future__ import annotations
+
+from skill.prompts import Prompts
+
+TEXT: dict[str, str] = {
+    # ---- opening -------------------------------------------------------------------------------
+    "welcome": "Welcome to Hamstring Coach. I'll ask a few short questions about the pain at the back of "
+               "your thigh, then tell you what it most likely is, what to do today, and make you a plan.",
+    "disclaimer": "I'm not a doctor, and this is not a substitute for professional medical advice. "
+                  "If the pain is severe, see a doctor.",
+    "lets_check": "Let's check your hamstring.",
+    "ask_resume": "Welcome back. Shall we carry on where we left off?",
+    "reprompt_resume": "Say yes to carry on where we left off, or no to start again.",
+    "ask_brief_resume": "Say yes to carry on where we left off, or no to start again.",
+    "help_resume": "Last time you didn't finish, and I kept your answers.",
+    "ask_home": "Welcome back. Would you like to hear your next session? Or say, check my hamstring, "
+                "to start a new check.",
+    "reprompt_home": "Say yes to hear your next session, or say, check my hamstring.",
+    "ask_brief_home": "Say yes to hear your next session, or say, check my hamstring.",
+    "help_home": "You have a plan with me. I can read you its next session, or check your hamstring again.",
+    "home_no": "Okay. Whenever you want a new check, say: ask Hamstring Coach to check my hamstring. "
+               "Take care.",
+    "carry_on": "Okay, let's carry on.",
+    "starting_over": "Okay, let's start from the beginning.",
+
+    # ---- answers -------------------------------------------------------------------------------
+    "ack": "Got it.",
+    "okay": "Okay.",
+    "going_back": "Okay, let's go back.",
+    "nothing_to_undo": "We're at the first question, so there's nothing to go back to.",
+    "nothing_to_undo_here": "There's nothing to go back to just now.",
+    "rough_answer_will_do": "A rough answer is fine.",
+    "guide_location": "Tell me where it hurts most: the sit bone, low in the buttock; the back of the "
+                      "thigh; or behind the knee.",
+    "guide_onset": "Tell me if it started suddenly, or gradually.",
+    "guide_days_since": "Tell me roughly how many days ago it started, for example three, or zero if it "
+                        "was today.",
+    "guide_pain_score": "I need a number from zero to ten, where zero is no pain and ten is the worst "
+                        "imaginable. For example, four.",
+    "guide_number": "I need a whole number from {minimum} to {maximum}.",
+    "guide_choice": "Please answer {choices}.",
+    "choice_yes": "yes",
+    "choice_no": "no",
+    "choice_unsure": "not sure",
+    "choice_not_done": "not done, if you couldn't try it",
+    "choice_lower_buttock": "the sit bone",
+    "choice_back_of_thigh": "the back of the thigh",
+    "choice_behind_knee": "behind the knee",
+    "choice_sudden": "suddenly",
+    "choice_gradual": "gradually",
+    "not_understood": "Sorry, I didn't get that.",
+    "help_commands": "You can also say repeat, go back, start over, or stop.",
+    "no_test_now": "There's no test for this question.",
+    "preferences_later": "We'll choose days and times once the questions are done.",
+
+    # ---- outcome -------------------------------------------------------------------------------
+    "outcome_intro": "Thanks, that's all my questions.",
+    "see_clinician_promptly": "First, and most important: please see a doctor or physiotherapist "
+                              "promptly, within the next few days.",
+
+    # ---- preferences ---------------------------------------------------------------------------
+    "ask_weekdays": "Now, your plan. Which days suit you for your sessions? I suggest Monday, Wednesday "
+                    "and Friday at seven in the morning. Say yes to keep those, or tell me your days.",
+    "reprompt_weekdays": "Which days would you like? Say yes for Monday, Wednesday and Friday, or name "
+                         "your days.",
+    "help_weekdays": "Your plan has dated sessions on the days you choose. Two to four days a week works "
+                     "best, with rest days in between.",
+    "need_weekdays": "I need the days for your sessions.",
+    "ask_brief_weekdays": "Which days would you like? For example: Tuesday, Thursday and Saturday. Or say "
+                          "yes for Monday, Wednesday and Friday.",
+    "keeping_default_days": "Monday, Wednesday and Friday it is.",
+    "keeping_defaults": "Monday, Wednesday and Friday at seven in the morning it is.",
+    "unsure_keep_default_days": "No problem: I'll use Monday, Wednesday and Friday.",
+    "days_not_understood": "Sorry, I didn't catch any days.",
+    "days_chosen": "{days}, got it.",
+    "ask_time": "And what time of day? I suggest seven in the morning. Say yes to keep it, or tell me a "
+                "time.",
+    "reprompt_time": "What time would you like your sessions? Say yes for seven in the morning, or tell "
+                     "me a time.",
+    "help_time": "Each session goes in your calendar at this time, in your own time zone. A session "
+                 "takes about half an hour.",
+    "need_time": "I need a time of day for your sessions.",
+    "ask_brief_time": "What time would you like? For example: six thirty in the evening. Or say yes for "
+                      "seven in the morning.",
+    "keeping_default_time": "Seven in the morning it is.",
+    "unsure_keep_default_time": "No problem: I'll use seven in the morning.",
+    "time_not_understood": "Sorry, I didn't catch a time.",
+    "time_chosen": "{time}, got it.",
+    "start_date_not_understood": "I can start your plan on any day from today to a year ahead. "
+                                 "For example, say: start tomorrow.",
+    "start_date_chosen": "Your plan will start on {date}.",
+    "help_file": "I'm saving your plan now.",
+
+    # ---- the plan ------------------------------------------------------------------------------
+    "plan_ready": "Your plan is ready. Your first session is on {start_date} at {time}, then every {days}.",
+    "code_intro": "To open it on your phone or computer, go to the Hamstring Coach website and enter "
+                  "this code:",
+    "code_again": "Once more:",
+    "card_sent": "I've also sent the link and the code to the Alexa app.",
+    "goodbye_plan": "Ask me what's my session today whenever you want it read out. Take care.",
+    "plan_not_saved": "I'm sorry: I couldn't save your plan just now. Please try again later: open "
+                      "Hamstring Coach and I'll offer to save it. I've kept your answers.",
+    "card_title": "Your hamstring plan",
+    "card_code": "Plan code: {code} (valid until {expires})",
+    "card_link": "Open your plan: {url}",
+    "card_disclaimer": "Hamstring Coach is not a substitute for professional medical advice.",
+
+    # ---- today's session -----------------------------------------------------------------------
+    "session_today": "Today's session, at {time}: {title}.",
+    "session_next": "There's no session today. Your next one is on {date} at {time}: {title}.",
+    "session_running": "{note}",
+    "session_exercises": "The exercises: {exercises}.",
+    "session_exercise": "{name}, {dosage}",
+    "session_length": "It takes about {minutes} minutes.",
+    "session_plan_over": "Your plan has no sessions left. Well done! To make a new one, say: check my "
+                         "hamstring.",
+    "no_plan_yet": "You don't have a plan yet. Say, check my hamstring, and after a few questions I'll "
+                   "make you one.",
+    "plan_unreachable": "Sorry, I can't reach your plan just now. Please try again in a little while.",
+    "then_carry_on": "Now, back to your check.",
+    "dose_sets_reps": "{sets} sets of {reps}",
+    "dose_sets_hold": "{sets} holds of {seconds} seconds",
+    "dose_hold": "hold for {seconds} seconds",
+    "dose_minutes": "{minutes} minutes",
+    "dose_each_side": "each side",
+
+    # ---- your data -----------------------------------------------------------------------------
+    "ask_confirm_delete": "Shall I delete everything I keep about you: your plans, their codes and your "
+                          "answers? Say yes to delete, or no to keep it.",
+    "reprompt_confirm_delete": "Say yes to delete your data, or no to keep it.",
+    "ask_brief_confirm_delete": "Say yes to delete your data, or no to keep it.",
+    "help_confirm_delete": "Deleting removes your plans, their codes and links, and any unfinished check. "
+                           "It can't be undone.",
+    "nothing_deleted": "Okay, I haven't deleted anything.",
+    "data_deleted_none": "Done. I've deleted your answers. There were no saved plans. Goodbye.",
+    "data_deleted_one": "Done. I've deleted your plan, its code and link, and your answers. Goodbye.",
+    "data_deleted_many": "Done. I've deleted your {plans} plans, their codes and links, and your answers. "
+                         "Goodbye.",
+    "delete_failed": "Sorry, I couldn't reach the storage just now, so nothing was deleted. Please try "
+                     "again later.",
+
+    # ---- endings and errors --------------------------------------------------------------------
+    "goodbye": "Okay. Take care of that hamstring. Goodbye.",
+    "goodbye_progress_kept": "Okay. I've kept your answers, so next time you open Hamstring Coach we can "
+                             "carry on. Goodbye.",
+    "error_sorry": "Sorry, something went wrong on my side. Your answers are safe.",
+
+    # ---- small words ---------------------------------------------------------------------------
+    "word_and": "and",
+    "word_or": "or",
+    "word_by": " by ",
+    "time_noon": "noon",
+    "time_midnight": "midnight",
+    "time_morning": "{time} in the morning",
+    "time_afternoon": "{time} in the afternoon",
+    "time_evening": "{time} in the evening",
+    "time_night": "{time} at night",
+}
+
+WEEKDAY_NAMES = {
+    "MO": "Monday", "TU": "Tuesday", "WE": "Wednesday", "TH": "Thursday", "FR": "Friday",
+    "SA": "Saturday", "SU": "Sunday",
+}
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+               "October", "November", "December")
+
+PROMPTS = Prompts(locale="en-US", text=TEXT, weekday_names=WEEKDAY_NAMES, month_names=MONTH_NAMES,
+                  date_style="month_day")
