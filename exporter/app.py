@@ -49,7 +49,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         environ = dict(os.environ)
         environ.update({key: str(overrides.pop(key)) for key in list(overrides) if key in ENVIRONMENT_KEYS})
         config = Config.from_env(environ)
-    store = overrides.pop("PLAN_STORE", None) or PlanStore(config.database_url, config.secret_key)
+    store = overrides.pop("PLAN_STORE", None)
 
     app = Flask(__name__)
     app.config.update(
@@ -60,8 +60,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         BLUEPRINTS=ALL_BLUEPRINTS,
     )
     app.config.update(overrides)
+    unknown = set(app.config["BLUEPRINTS"]) - set(ALL_BLUEPRINTS)
+    if unknown:
+        raise ValueError(f"unknown blueprints {sorted(unknown)}; choose from {ALL_BLUEPRINTS}")
 
-    init_store(app, store)
+    init_store(app, store or PlanStore(config.database_url, config.secret_key))
     errors.init_app(app)
     _register_blueprints(app, app.config["BLUEPRINTS"])
     _register_commands(app)
@@ -96,9 +99,6 @@ def _utc_clock() -> dt.datetime:
 
 
 def _register_blueprints(app: Flask, names) -> None:
-    unknown = set(names) - set(ALL_BLUEPRINTS)
-    if unknown:
-        raise ValueError(f"unknown blueprints {sorted(unknown)}; choose from {ALL_BLUEPRINTS}")
     if "api" in names:
         from exporter.api import bp as api_bp
 
