@@ -165,17 +165,16 @@ class PlanStore:
             token = secrets.token_urlsafe(TOKEN_BYTES)
             code = new_code()
             expires_at = now + CODE_LIFETIME
+            # Hash and seal before taking the write lock: other workers wait while it is held.
+            plan_row = dict(plan_id=plan_id, token_hash=self._token_hash(token), owner_key=owner_key,
+                            revision=prepared.programme.revision, created_at=now, updated_at=now, **texts)
+            code_row = dict(code_hash=self._code_hash(code), plan_id=plan_id,
+                            sealed_token=self._seal(token, code, plan_id),
+                            created_at=now, expires_at=expires_at)
             try:
                 with self._writing() as conn:
-                    conn.execute(t.plans.insert().values(
-                        plan_id=plan_id, token_hash=self._token_hash(token), owner_key=owner_key,
-                        revision=prepared.programme.revision, created_at=now, updated_at=now, **texts,
-                    ))
-                    conn.execute(t.short_codes.insert().values(
-                        code_hash=self._code_hash(code), plan_id=plan_id,
-                        sealed_token=self._seal(token, code, plan_id),
-                        created_at=now, expires_at=expires_at,
-                    ))
+                    conn.execute(t.plans.insert().values(**plan_row))
+                    conn.execute(t.short_codes.insert().values(**code_row))
                 break
             except exc.IntegrityError:
                 # A code (or, beyond belief, a token) already taken: draw new ones.
