@@ -282,8 +282,14 @@ def _pain_matters(a: Mapping[str, object]) -> bool:
     return not _tear(a)
 
 
-def _not_referred(a: Mapping[str, object]) -> bool:
-    return not rules.refer(a)
+def _training_change_matters(a: Mapping[str, object]) -> bool:
+    # It names the likely cause of an overuse problem; a sudden start already has its cause (a burst
+    # of speed), and a referral is decided whatever the cause.
+    return not rules.refer(a) and _gradual(a)
+
+
+def _gradual(a: Mapping[str, object]) -> bool:
+    return a.get("onset") == "gradual"
 
 
 def _always(a: Mapping[str, object]) -> bool:
@@ -305,7 +311,7 @@ ASKING_ORDER: tuple[tuple[str, Callable[[Mapping[str, object]], bool]], ...] = (
     ("hinge_test", _test_matters("hinge_test")),
     ("heel_press_test", _test_matters("heel_press_test")),
     ("pain_score", _pain_matters),
-    ("training_change", _not_referred),
+    ("training_change", _training_change_matters),
 )
 
 

@@ -238,8 +238,15 @@ RULES: tuple[Rule, ...] = (
          "get overloaded. Build back gradually.",
          "seed 000: 'a runner introduces speed or hill workouts before they're ready'; seed 004: "
          "'Sudden increases in mileage without adequate time for recovery'"),
-    Rule("cause-other", "no training change, and not referred",
-         lambda a: a.get("training_change") == "no" and not r.refer(a), "note", "",
+    Rule("cause-speed-burst", "a sudden start, not referred",
+         lambda a: a.get("onset") == "sudden" and not r.refer(a), "note", "",
+         "Hamstrings usually strain in a sudden burst of speed, so speed work comes back last, after a "
+         "proper warm-up.",
+         "seed 000: 'Hamstring injuries typically occur after sudden bursts of speed'; seed 004: 'Doing "
+         "speedwork without warming up properly'"),
+    Rule("cause-other", "gradual start, no training change, and not referred",
+         lambda a: a.get("onset") == "gradual" and a.get("training_change") == "no" and not r.refer(a),
+         "note", "",
          "Common causes without a training change are weak glutes, tight quads tilting the pelvis, "
          "and leaning forward when you run; the strength work targets them.",
          "seed 000: 'weak glutes means the hamstrings have to work even harder'; seed 004: 'Poor "

@@ -1,0 +1,190 @@
+"""Properties that hold for every combination of answers and preferences, checked by hypothesis."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from zoneinfo import ZoneInfo
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rehab.models import SPEED_OR_HILLS, WEEKDAYS, Answers, Assessment, Preferences, Programme
+from rehab.programme import RETURN_TO_RUN, build_programme
+from rehab.questions import QUESTIONS, next_question
+from rehab.triage import assess
+
+ZONES = ("UTC", "Europe/London", "America/New_York", "Australia/Sydney", "Asia/Kolkata", "Pacific/Chatham")
+
+
+def _legal_values(q) -> st.SearchStrategy:
+    if q.kind == "number":
+        return st.integers(q.minimum, q.maximum)
+    return st.sampled_from(q.choices)
+
+
+# Every answer may also be missing: the triage must cope with whatever it was given.
+any_answers = st.fixed_dictionaries({q.id: st.none() | _legal_values(q) for q in QUESTIONS})
+complete_answers = st.fixed_dictionaries({q.id: _legal_values(q) for q in QUESTIONS})
+preferences = st.builds(
+    Preferences,
+    start_date=st.dates(dt.date(2025, 1, 1), dt.date(2030, 12, 31)),
+    timezone=st.sampled_from(ZONES),
+    weekdays=st.lists(st.sampled_from(WEEKDAYS), min_size=1, max_size=7, unique=True),
+    time=st.times().map(lambda t: f"{t.hour:02d}:{t.minute:02d}"),
+    session_minutes=st.integers(10, 120),
+)
+# The outcome a question can change: everything but the wording of the reasons.
+OUTCOME = ("category", "site", "running", "red_flags", "acute_care", "see_professional")
+
+
+def _outcome(assessment: Assessment) -> dict:
+    return {field: getattr(assessment, field) for field in OUTCOME}
+
+
+@settings(deadline=None)
+@given(any_answers, preferences)
+def test_every_combination_gives_a_valid_assessment_and_programme(raw, prefs):
+    answers = Answers(**raw)
+    assessment = assess(answers)
+    programme = build_programme(answers, assessment, prefs)
+
+    assert Assessment.model_validate_json(assessment.model_dump_json()) == assessment
+    assert Programme.model_validate_json(programme.model_dump_json()) == programme
+    assert programme.category == assessment.category
+    assert programme.sessions, "a programme always has at least one dated session"
+    assert all(reason.source for reason in (*assessment.reasons, *programme.care_advice))
+    assert all(p.source and p.cues for phase in programme.phases for p in phase.prescriptions)
+    assert len(programme.sessions) < 60
+
+
+@settings(deadline=None)
+@given(any_answers, preferences)
+def test_any_red_flag_means_refer_stop_and_no_running_at_all(raw, prefs):
+    answers = Answers(**raw)
+    assessment = assess(answers)
+    if not assessment.red_flags:
+        assert assessment.category != "refer"
+        assert assessment.running != "stop_and_see_clinician"
+        return
+    programme = build_programme(answers, assessment, prefs)
+
+    assert assessment.category == "refer"
+    assert assessment.running == "stop_and_see_clinician"
+    assert assessment.see_professional
+    assert {s.running for s in programme.sessions} == {"none"}
+    assert programme.tell_the_clinician
+
+
+@given(any_answers)
+def test_never_keep_running_with_pain_above_six(raw):
+    assessment = assess(Answers(**raw))
+
+    if raw["pain_score"] is not None and raw["pain_score"] > 6:
+        assert assessment.running != "keep_running"
+        assert assessment.running != "easy_only"
+    if raw["pain_score"] is None:
+        assert assessment.running != "keep_running"
+
+
+@given(any_answers)
+def test_a_limp_always_means_no_running(raw):
+    assessment = assess(Answers(**raw))
+
+    if raw["gait_altered"] == "yes":
+        assert assessment.running in ("rest", "stop_and_see_clinician")
+
+
+@given(any_answers)
+def test_ice_only_for_an_injury_felt_to_happen_within_72_hours(raw):
+    assessment = assess(Answers(**raw))
+
+    felt_recently = raw["onset"] != "gradual" and raw["days_since"] is not None and raw["days_since"] <= 3
+    assert assessment.acute_care is felt_recently
+
+
+@settings(deadline=None)
+@given(any_answers, preferences)
+def test_speed_and_hills_only_in_phases_after_the_return_to_run_criteria(raw, prefs):
+    answers = Answers(**raw)
+    programme = build_programme(answers, assess(answers), prefs)
+    phases = {p.id: i for i, p in enumerate(programme.phases)}
+
+    for session in programme.sessions:
+        if session.running not in SPEED_OR_HILLS:
+            continue
+        index = phases[session.phase_id]
+        assert programme.phases[index].after_return_to_run
+        criteria_before = {c.id for p in programme.phases[:index] for c in p.move_on_criteria}
+        assert set(RETURN_TO_RUN) <= criteria_before
+    if programme.category == "tendinopathy":
+        assert not {s.running for s in programme.sessions} & SPEED_OR_HILLS
+
+
+@settings(deadline=None)
+@given(any_answers, preferences)
+def test_resting_runners_do_not_run_until_a_phase_with_criteria_is_passed(raw, prefs):
+    answers = Answers(**raw)
+    assessment = assess(answers)
+    programme = build_programme(answers, assessment, prefs)
+
+    if assessment.running in ("rest", "stop_and_see_clinician"):
+        first = programme.phases[0]
+        assert first.running == "none"
+        assert all(s.running == "none" for s in programme.sessions if s.phase_id == first.id)
+        assert first.move_on_criteria
+
+
+@settings(deadline=None)
+@given(any_answers, preferences)
+def test_sessions_fall_only_on_chosen_weekdays_at_the_chosen_local_time(raw, prefs):
+    answers = Answers(**raw)
+    programme = build_programme(answers, assess(answers), prefs)
+    zone = ZoneInfo(prefs.timezone)
+
+    dates = [s.date for s in programme.sessions]
+    assert dates == sorted(dates) and len(set(dates)) == len(dates)
+    assert dates[0] >= prefs.start_date
+    for session in programme.sessions:
+        assert WEEKDAYS[session.date.weekday()] in prefs.weekdays
+        assert session.start_time == prefs.time
+        assert session.duration_minutes == prefs.session_minutes
+        local = session.starts_at(zone)
+        round_trip = local.astimezone(dt.UTC).astimezone(zone)
+        if round_trip.replace(tzinfo=None) == local.replace(tzinfo=None):  # not in a spring-forward gap
+            assert round_trip.strftime("%H:%M") == prefs.time
+
+
+@settings(deadline=None)
+@given(any_answers, preferences, st.integers(1, 50))
+def test_the_same_inputs_give_an_identical_programme(raw, prefs, revision):
+    first = build_programme(Answers(**raw), assess(Answers(**raw)), prefs, revision=revision)
+    again = build_programme(Answers(**dict(raw)), assess(Answers(**dict(raw))),
+                            Preferences.model_validate(prefs.model_dump()), revision=revision)
+
+    assert first == again
+    assert first.model_dump_json() == again.model_dump_json()
+    assert json.loads(first.model_dump_json())["revision"] == revision
+    assert len({s.id for s in first.sessions}) == len(first.sessions)
+
+
+@settings(deadline=None)
+@given(complete_answers, st.data())
+def test_a_question_the_skip_logic_leaves_out_cannot_change_the_outcome(truth, data):
+    asked: dict[str, object] = {}
+    while (question := next_question(asked)) is not None:
+        assert question.id not in asked
+        asked[question.id] = truth[question.id]
+    unasked = [q for q in QUESTIONS if q.id not in asked]
+    filled = {q.id: data.draw(_legal_values(q), label=q.id) for q in unasked}
+
+    assert _outcome(assess(Answers(**asked, **filled))) == _outcome(assess(Answers(**asked)))
+
+
+@given(complete_answers)
+def test_the_triage_asks_at_most_twelve_questions(truth):
+    asked: dict[str, object] = {}
+    while (question := next_question(asked)) is not None:
+        asked[question.id] = truth[question.id]
+
+    assert 3 <= len(asked) <= 12

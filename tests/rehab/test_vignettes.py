@@ -1,0 +1,96 @@
+"""The clinical vignettes of issue 2, as a table a physiotherapist can read: each row is a runner's
+answers (anything not named is "no") and what Hamstring Coach must conclude."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from rehab.models import Answers, Preferences
+from rehab.programme import build_programme
+from rehab.questions import next_question
+from rehab.triage import assess
+
+NOT_NAMED_IS_NO = ("pop", "bruising", "pain_walking", "gait_altered", "nerve_symptoms", "shoe_test",
+                   "hinge_test", "heel_press_test", "training_change")
+
+# Each row: vignette, answers named, then the expected category, site, allowed running advice,
+# red flags and acute care.
+VIGNETTES = [
+    ("sprinter", dict(location="lower_buttock", onset="sudden", days_since=0, pop="yes", bruising="yes",
+                      gait_altered="yes", pain_score=8),
+     "refer", "proximal", {"stop_and_see_clinician"}, {"suspected_severe_tear"}, True),
+    ("tight", dict(location="back_of_thigh", onset="gradual", days_since=7, pain_score=2),
+     "tightness", "mid", {"keep_running"}, set(), False),
+    ("sit-bone ache", dict(location="lower_buttock", onset="gradual", days_since=21, hinge_test="yes",
+                           heel_press_test="yes", pain_score=5, training_change="yes"),
+     "tendinopathy", "proximal", {"easy_only"}, set(), False),
+    ("strides twinge", dict(location="back_of_thigh", onset="sudden", days_since=1, shoe_test="yes",
+                            pain_score=4),
+     "strain_low_grade", "mid", {"easy_only", "rest"}, set(), True),
+    ("pins and needles", dict(location="back_of_thigh", onset="gradual", days_since=10, nerve_symptoms="yes",
+                              pain_score=3),
+     "refer", "mid", {"stop_and_see_clinician"}, {"nerve_symptoms"}, False),
+]
+
+
+def _answers(named: dict) -> Answers:
+    return Answers(**({field: "no" for field in NOT_NAMED_IS_NO} | named))
+
+
+@pytest.mark.parametrize(("vignette", "named", "category", "site", "running", "red_flags", "acute_care"),
+                         VIGNETTES, ids=[row[0] for row in VIGNETTES])
+def test_each_vignette_gets_the_expected_assessment(vignette, named, category, site, running, red_flags,
+                                                    acute_care):
+    assessment = assess(_answers(named))
+
+    assert assessment.category == category
+    assert assessment.site == site
+    assert assessment.running in running
+    assert set(assessment.red_flags) == red_flags
+    assert assessment.acute_care is acute_care
+    assert all(reason.source for reason in assessment.reasons)
+
+
+@pytest.mark.parametrize(("vignette", "named"), [(row[0], row[1]) for row in VIGNETTES],
+                         ids=[row[0] for row in VIGNETTES])
+def test_asking_only_what_the_skip_logic_asks_reaches_the_same_assessment(vignette, named):
+    full = _answers(named).model_dump()
+    asked: dict[str, object] = {}
+    while (question := next_question(asked)) is not None:
+        asked[question.id] = full[question.id]
+
+    assert assess(Answers(**asked)).model_copy(update={"reasons": ()}) == \
+        assess(Answers(**full)).model_copy(update={"reasons": ()})
+    assert len(asked) <= 12
+
+
+def test_the_sprinter_is_told_to_see_someone_within_days_and_what_to_tell_them():
+    answers = _answers(VIGNETTES[0][1])
+    programme = build_programme(answers, assess(answers), Preferences(start_date=dt.date(2026, 3, 2)))
+
+    assert {s.running for s in programme.sessions} == {"none"}
+    assert any("8 out of 10" in line for line in programme.tell_the_clinician)
+    assert any("suspected severe tear" in line for line in programme.tell_the_clinician)
+    assert "care-ice" in {c.rule_id for c in programme.care_advice}
+    assert "care-foam-rolling" not in {c.rule_id for c in programme.care_advice}
+
+
+def test_the_sit_bone_ache_names_the_training_change_and_avoids_deep_sitting():
+    answers = _answers(VIGNETTES[2][1])
+    assessment = assess(answers)
+    programme = build_programme(answers, assessment, Preferences(start_date=dt.date(2026, 3, 2)))
+
+    assert "cause-training-change" in {r.rule_id for r in assessment.reasons}
+    assert "care-sitting" in {c.rule_id for c in programme.care_advice}
+    assert not {s.running for s in programme.sessions} & {"speed", "hills"}
+
+
+def test_the_strides_twinge_ices_today_and_walks_back_to_speed_only_through_the_criteria():
+    answers = _answers(VIGNETTES[3][1])
+    programme = build_programme(answers, assess(answers), Preferences(start_date=dt.date(2026, 3, 2)))
+
+    assert programme.care_advice[0].rule_id == "care-ice"
+    speed_phases = [p for p in programme.phases if p.running == "speed"]
+    assert speed_phases and all(p.after_return_to_run for p in speed_phases)
