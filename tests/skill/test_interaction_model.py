@@ -230,6 +230,36 @@ def test_the_phrases_the_issue_names_are_samples(locale, intent, sample):
     assert sample in intents(locale)[intent]["samples"]
 
 
+def test_every_intent_in_the_model_reaches_its_own_handler_in_the_built_skill(tmp_path):
+    """Dispatch each intent the model declares through the skill's own request mappers: nothing
+    but AMAZON.FallbackIntent may end up at the fallback handler (which takes whatever is left)."""
+    from ask_sdk_core.handler_input import HandlerInput
+    from ask_sdk_core.serialize import DefaultSerializer
+
+    from skill.build import build_skill
+    from skill.handlers.navigation import FallbackHandler
+    from skill.persistence import state_store_for
+
+    skill = build_skill(state_store=state_store_for(f"sqlite:///{tmp_path / 'state.sqlite3'}"),
+                        secret_key="interaction-model-test", base_url="https://coach.example",
+                        timezone_lookup=lambda _handler_input: "UTC")
+    handled_by = {}
+    for name, intent in intents("en-US").items():
+        slots = dict.fromkeys(slot["name"] for slot in intent.get("slots", []))
+        envelope = DefaultSerializer().deserialize(json.dumps(envelopes.intent_request(name, slots)),
+                                                   "ask_sdk_model.RequestEnvelope")
+        handler_input = HandlerInput(request_envelope=envelope)
+        chains = [mapper.get_request_handler_chain(handler_input)
+                  for mapper in skill.request_dispatcher.request_mappers]
+        handler = next(chain.request_handler for chain in chains if chain is not None)
+        handled_by[name] = type(handler)
+
+    unhandled = sorted(name for name, handler in handled_by.items()
+                       if handler is FallbackHandler and name != "AMAZON.FallbackIntent")
+    assert not unhandled
+    assert handled_by["AMAZON.FallbackIntent"] is FallbackHandler
+
+
 @every_locale
 def test_all_locales_share_intents_slots_and_slot_types(locale):
     def shape(loc):

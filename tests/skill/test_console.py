@@ -1,0 +1,241 @@
+"""`hamstring-coach chat`: whole conversations typed into the console, heard through the
+interaction model and answered in process by the real skill on a real (SQLite) database."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from rehab.questions import question
+from skill.build import build_skill
+from skill.console import card_text, run_console, speech_text
+from skill.persistence import state_store_for
+
+SECRET_KEY = "console-test-secret-key-0123456789-abcdefghij"
+BASE_URL = "https://coach.example"
+RUNNER = "amzn1.ask.account.CONSOLERUNNER"
+REPO = Path(__file__).resolve().parents[2]
+
+# Gradual back-of-thigh pain, tests clear but one not tried, 2/10, more speed work lately.
+TIGHT_HAMSTRINGS = [
+    "",  # Enter: "Alexa, open hamstring coach"
+    "the back of my thigh",
+    "no",  # numbness or tingling
+    "gradually",
+    "ten days ago",
+    "no",  # bruising
+    "no",  # limping
+    "no",  # pain walking
+    "how do I do the test",
+    "no",  # shoe test
+    "no",  # hinge test
+    "I didn't try it",  # heel press
+    "two out of ten",
+    "yes",  # training change
+    "monday wednesday and friday",
+    "seven a.m.",
+]
+
+
+@pytest.fixture
+def database_url(tmp_path):
+    # The console is a typed front end; the database matrix is covered by the store's and the
+    # skill's own tests, so SQLite is enough here.
+    return f"sqlite:///{tmp_path / 'coach.sqlite3'}"
+
+
+@pytest.fixture
+def plan_store(database_url):
+    from exporter.store import PlanStore
+
+    store = PlanStore(database_url, SECRET_KEY)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def coach(plan_store, database_url, clock):
+    return build_skill(store_factory=lambda: plan_store,
+                       state_store=state_store_for(database_url, ensure_schema=plan_store.migrate),
+                       timezone_lookup=lambda _handler_input: "Europe/London", clock=clock,
+                       secret_key=SECRET_KEY, base_url=BASE_URL)
+
+
+@pytest.fixture
+def chat(coach, clock):
+    def run(lines: list[str], *, locale: str = "en-US", end_with_newline: bool = True) -> tuple[int, str]:
+        out = io.StringIO()
+        typed = "\n".join(lines) + ("\n" if end_with_newline else "")
+        code = run_console(io.StringIO(typed), out, skill=coach, locale=locale, user_id=RUNNER,
+                           timezone="Europe/London", clock=clock)
+        return code, out.getvalue()
+
+    return run
+
+
+def alexa_lines(transcript: str) -> list[str]:
+    return [line.removeprefix("Alexa: ") for line in transcript.splitlines() if line.startswith("Alexa: ")]
+
+
+def test_a_whole_typed_conversation_ends_with_the_outcome_the_spoken_code_and_the_card(chat):
+    code, transcript = chat(TIGHT_HAMSTRINGS)
+
+    assert code == 0
+    assert transcript.rstrip().endswith("(session ended)")
+    plan_code = re.search(r"Plan code: ([A-Z0-9]+)", transcript).group(1)
+    final_words = alexa_lines(transcript)[-1]
+    assert " ".join(plan_code) in final_words, "the code is spelled out, one character at a time"
+    assert "most likely tight hamstrings" in " ".join(alexa_lines(transcript)).lower()
+    assert "[Card] " in transcript and f"{BASE_URL}/plans/" in transcript
+
+
+def test_typed_words_reach_the_skill_as_the_answers_the_runner_meant(chat, plan_store):
+    _, transcript = chat(TIGHT_HAMSTRINGS)
+
+    token = re.search(rf"{re.escape(BASE_URL)}/plans/(\S+)", transcript).group(1)
+    plan = plan_store.get_plan(token)
+    assert plan.answers.location == "back_of_thigh"
+    assert plan.answers.onset == "gradual"
+    assert plan.answers.days_since == 10
+    assert plan.answers.shoe_test == "no"
+    assert plan.answers.heel_press_test == "not_done"
+    assert plan.answers.pain_score == 2
+    assert plan.answers.training_change == "yes"
+    assert plan.assessment.category == "tightness"
+    assert list(plan.preferences.weekdays) == ["MO", "WE", "FR"]
+    assert plan.preferences.time == "07:00"
+    assert plan.preferences.timezone == "Europe/London"
+
+
+def test_explain_the_test_is_answered_with_the_steps_and_the_question_is_asked_again(chat):
+    _, transcript = chat(TIGHT_HAMSTRINGS[:9])
+
+    assert question("shoe_test").spoken in alexa_lines(transcript)[-1]
+    assert alexa_lines(transcript)[-1] != question("shoe_test").spoken, "the steps come first"
+
+
+def test_a_one_shot_request_opens_the_skill_straight_into_the_check(chat):
+    code, transcript = chat(["Alexa, ask hamstring coach to check my hamstring"])
+
+    assert code == 0
+    assert question("location").spoken in alexa_lines(transcript)[0]
+
+
+def test_go_back_undoes_the_last_answer_and_asks_that_question_again(chat):
+    _, transcript = chat(["", "behind my knee", "go back"])
+
+    assert question("location").spoken in alexa_lines(transcript)[-1]
+
+
+def test_words_the_model_does_not_know_get_a_helpful_reply_and_the_check_carries_on(chat):
+    _, transcript = chat(["", "purple monkey dishwasher", "behind my right knee"])
+
+    replies = alexa_lines(transcript)
+    assert replies[1].strip()
+    assert question("location").spoken in replies[1] or "where" in replies[1].lower()
+    assert question("nerve_symptoms").spoken in replies[2]
+
+
+def test_a_runner_who_walks_away_mid_check_is_offered_to_carry_on_next_time(chat):
+    first_code, _ = chat(["", "behind my knee"])
+    _, transcript = chat([""])
+
+    assert first_code == 0
+    assert "carry on where we left off" in alexa_lines(transcript)[0]
+
+
+def test_stop_ends_the_session_politely(chat):
+    code, transcript = chat(["", "stop", "this line is never read"])
+
+    assert code == 0
+    assert transcript.rstrip().endswith("(session ended)")
+    assert "this line is never read" not in transcript
+
+
+def test_silence_gets_the_reprompt_once_and_then_alexa_closes_the_session(chat):
+    code, transcript = chat(["", "", "", "never read"])
+
+    lines = transcript.splitlines()
+    assert code == 0
+    assert "(Alexa closes the session)" in lines
+    assert len(alexa_lines(transcript)) == 2, "the welcome, then the reprompt"
+    assert "never read" not in transcript
+
+
+def test_british_english_hears_the_bum(chat):
+    _, transcript = chat(["", "my bum"], locale="en-GB")
+
+    assert question("nerve_symptoms").spoken in alexa_lines(transcript)[-1]
+
+
+def test_input_without_a_final_newline_still_counts(chat):
+    _, transcript = chat(["", "stop"], end_with_newline=False)
+
+    assert transcript.rstrip().endswith("(session ended)")
+
+
+def test_an_unknown_locale_is_refused_with_the_ones_there_are(chat):
+    code, transcript = chat([""], locale="fr-FR")
+
+    assert code == 2
+    assert "en-GB" in transcript
+
+
+class CtrlC(io.StringIO):
+    def __init__(self, lines: list[str]):
+        super().__init__("\n".join(lines) + "\n")
+        self.remaining = len(lines)
+
+    def readline(self, *args):
+        if self.remaining == 0:
+            raise KeyboardInterrupt
+        self.remaining -= 1
+        return super().readline(*args)
+
+
+def test_ctrl_c_leaves_with_the_progress_kept(coach, clock, chat):
+    out = io.StringIO()
+    code = run_console(CtrlC(["", "the sit bone"]), out, skill=coach, user_id=RUNNER,
+                       timezone="Europe/London", clock=clock)
+    _, next_visit = chat([""])
+
+    assert code == 130
+    assert "carry on where we left off" in alexa_lines(next_visit)[0]
+
+
+def test_the_hamstring_coach_chat_command_holds_a_conversation_from_a_pipe(tmp_path):
+    env = {**os.environ, "COACH_DATABASE_URL": f"sqlite:///{tmp_path / 'coach.sqlite3'}",
+           "COACH_SECRET_KEY": SECRET_KEY, "COACH_BASE_URL": BASE_URL, "TZ": "Europe/London"}
+    result = subprocess.run(
+        [sys.executable, "-c", "from hamstring_coach_cli import main; raise SystemExit(main(['chat']))"],
+        input="open hamstring coach\nit's at the sit bone\nstop\n", capture_output=True, text=True, env=env,
+        cwd=REPO, timeout=60, check=False)
+
+    assert result.returncode == 0, result.stderr
+    assert question("location").spoken in result.stdout
+    assert question("nerve_symptoms").spoken in result.stdout
+    assert result.stdout.rstrip().endswith("(session ended)")
+    assert "Traceback" not in result.stderr
+
+
+def test_spoken_ssml_is_shown_as_plain_text_with_codes_letter_by_letter():
+    ssml = ('<speak>Enter this code: <say-as interpret-as="spell-out">J</say-as><break time="400ms"/>'
+            '<say-as interpret-as="spell-out">4</say-as><break time="400ms"/><break time="1s"/>'
+            'Once more. <p>Ice &amp; rest.</p></speak>')
+
+    assert speech_text({"type": "SSML", "ssml": ssml}) == "Enter this code: J 4 … Once more. Ice & rest."
+    assert speech_text({"type": "PlainText", "text": " Hello  there "}) == "Hello there"
+    assert speech_text(None) == ""
+
+
+def test_a_card_is_shown_with_its_title_and_each_line():
+    assert card_text({"type": "Simple", "title": "Your plan", "content": "Code: AB12\nLink"}) == [
+        "[Card] Your plan", "  Code: AB12", "  Link"]
+    assert card_text({"type": "Standard", "title": "T", "text": "body"}) == ["[Card] T", "  body"]
+    assert card_text(None) == []
