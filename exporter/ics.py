@@ -1,0 +1,193 @@
+"""The programme as an iCalendar feed: a download or a webcal:// subscription that updates in place.
+
+Why each choice:
+- One VEVENT per session, no RRULE: sessions differ in what they ask, and a later revision may
+  move or change any one of them.
+- UID = session id + plan id: stable across renders and revisions, so a calendar that fetches
+  revision 2 updates the events it already has instead of adding copies. SEQUENCE is the
+  revision; DTSTAMP and LAST-MODIFIED are the plan's update time. Nothing here reads a clock or
+  draws a random number: the same revision gives the same bytes (an ETag can be derived from it).
+- DTSTART/DTEND carry the runner's zone (TZID) with its VTIMEZONE, limited to the programme's
+  dates, so a 07:00 session stays at 07:00 local across a daylight-saving change. Building a
+  VTIMEZONE walks the zone's transitions (milliseconds), so it is built once per zone and date
+  range and reused.
+- No METHOD: a published feed is not an invitation (RFC 5546 would then want an ORGANIZER).
+- REFRESH-INTERVAL (RFC 7986) and X-PUBLISHED-TTL (older clients) ask subscribers to re-fetch
+  twice a day. icalendar writes REFRESH-INTERVAL without VALUE=DURATION, which RFC 7986 requires,
+  so the parameter is set here.
+- icalendar builds the calendar's header and the VTIMEZONE and escapes every value (vText, vUri,
+  vDuration); the events' content lines are assembled and folded here, because icalendar's
+  serialiser folds one character at a time (30 ms for a full programme; design.md §5 allows 10).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Timezone, vDuration, vText, vUri
+
+from exporter import wording
+from exporter.store import StoredPlan
+from rehab.models import Phase, Session
+
+# Part of the feed's ETag: bump it whenever a change here changes the output.
+RENDERER_VERSION = "ics-1"
+PRODID = "-//Hamstring Coach//Plan service//EN"
+UID_DOMAIN = "hamstring-coach"
+REFRESH_INTERVAL = dt.timedelta(hours=12)
+REMINDER_BEFORE = dt.timedelta(minutes=30)
+CALENDAR_NAME = "Hamstring plan"
+
+_timezones_lock = threading.Lock()
+
+
+def render_ics(plan: StoredPlan, *, plan_url: str) -> bytes:
+    """The plan's sessions as an iCalendar (RFC 5545) document, UTF-8 with CRLF line ends."""
+    programme = plan.programme
+    zone_name = programme.timezone
+    zone = ZoneInfo(zone_name)
+    stamp = _utc_text(plan.updated_at)
+    created = _utc_text(plan.created_at)
+
+    calendar = Calendar()
+    calendar.add("PRODID", PRODID)
+    calendar.add("VERSION", "2.0")
+    calendar.add("CALSCALE", "GREGORIAN")
+    calendar.add("NAME", CALENDAR_NAME)
+    calendar.add("X-WR-CALNAME", CALENDAR_NAME)
+    description = f"{programme.title}. {programme.disclaimer}"
+    calendar.add("DESCRIPTION", description)
+    calendar.add("X-WR-CALDESC", description)
+    calendar.add("X-WR-TIMEZONE", zone_name)
+    calendar.add("URL", plan_url)
+    calendar.add("REFRESH-INTERVAL", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
+    calendar.add("X-PUBLISHED-TTL", vDuration(REFRESH_INTERVAL))
+    # The header as icalendar writes it; the events go in before its closing line.
+    parts = [calendar.to_ical().removesuffix(_END_CALENDAR)]
+
+    sessions = programme.sessions
+    if sessions and zone_name != "UTC":
+        first = min(session.date for session in sessions)
+        last = max(session.date for session in sessions)
+        parts.append(vtimezone_ical(zone_name, first, last + dt.timedelta(days=1)))
+
+    phases = {phase.id: phase for phase in programme.phases}
+    fixed = (
+        _line("DTSTAMP", stamp) + _line("LAST-MODIFIED", stamp) + _line("CREATED", created)
+        + _line("SEQUENCE", str(plan.revision)) + _line("URL", _uri(plan_url)) + _line("TRANSP", "OPAQUE")
+    )
+    for session in sessions:
+        parts.append(_event(plan, session, phases.get(session.phase_id), zone, fixed, plan_url))
+    parts.append(_END_CALENDAR)
+    return b"".join(parts)
+
+
+def event_uid(plan_id: str, session_id: str) -> str:
+    return f"{session_id}.{plan_id}@{UID_DOMAIN}"
+
+
+def vtimezone_ical(zone_name: str, first: dt.date, last: dt.date) -> bytes:
+    """The zone's VTIMEZONE covering first..last, serialised. Built once per (zone, range) per
+    process: walking a zone's transitions costs milliseconds, and every feed of a programme
+    starting the same day in the same zone shares it."""
+    with _timezones_lock:
+        return _vtimezone_ical(zone_name, first, last)
+
+
+@lru_cache(maxsize=512)
+def _vtimezone_ical(zone_name: str, first: dt.date, last: dt.date) -> bytes:
+    return Timezone.from_tzid(zone_name, first_date=first, last_date=last).to_ical()
+
+
+def session_description(session: Session, phase: Phase | None, plan_url: str, disclaimer: str) -> str:
+    """What to do, in plain text a phone shows under the event. The how-to cues are on the plan
+    page it links to: fifty events each carrying every cue would make a heavy feed to poll."""
+    running = wording.RUN_KIND_NAMES[session.running]
+    lines = [f"Running: {running}." + (f" {session.running_note}" if session.running_note else "")]
+    if session.prescriptions:
+        lines.append("Exercises:")
+        lines.extend(f"- {p.name}: {p.dosage.text}" for p in session.prescriptions)
+    if phase is not None:
+        lines.append(f"Phase goal: {phase.goal}")
+    lines.append(f"How to do each exercise: {plan_url}")
+    lines.append(disclaimer)
+    return "\n".join(lines)
+
+
+def _event(plan: StoredPlan, session: Session, phase: Phase | None, zone: ZoneInfo, fixed: bytes,
+           plan_url: str) -> bytes:
+    """One VEVENT. Written line by line with icalendar's own value types for the text, because
+    icalendar's component serialiser folds lines a character at a time: 30 ms for a full
+    programme against the 10 ms the feed is allowed (design.md §5)."""
+    starts = session.starts_at(zone)
+    # Wall-clock arithmetic: a session that spans a clock change still ends N minutes later by
+    # the runner's watch, the way they planned it.
+    ends = starts + dt.timedelta(minutes=session.duration_minutes)
+    summary = _text(f"Hamstring rehab · {session.title}")
+    description = session_description(session, phase, plan_url, plan.programme.disclaimer)
+    return b"".join((
+        b"BEGIN:VEVENT\r\n",
+        _line("UID", _text(event_uid(plan.plan_id, session.id))),
+        _line("SUMMARY", summary),
+        _line(*_local("DTSTART", starts)),
+        _line(*_local("DTEND", ends)),
+        fixed,
+        _line("DESCRIPTION", _text(description)),
+        b"BEGIN:VALARM\r\nACTION:DISPLAY\r\n",
+        _line("DESCRIPTION", summary),
+        _line("TRIGGER", vDuration(-REMINDER_BEFORE).to_ical().decode("ascii")),
+        b"END:VALARM\r\nEND:VEVENT\r\n",
+    ))
+
+
+def _local(name: str, moment: dt.datetime) -> tuple[str, str]:
+    zone_name = str(moment.tzinfo)
+    if zone_name == "UTC":
+        return name, _utc_text(moment)
+    return f"{name};TZID={zone_name}", moment.strftime("%Y%m%dT%H%M%S")
+
+
+def _text(value: str) -> str:
+    return vText(value).to_ical().decode("utf-8")
+
+
+def _uri(value: str) -> str:
+    return vUri(value).to_ical().decode("utf-8")
+
+
+def _line(name: str, value: str) -> bytes:
+    """One content line, folded at 75 octets as RFC 5545 §3.1 asks: never inside a UTF-8
+    character, and never just after a backslash (some clients mis-read a folded escape)."""
+    line = f"{name}:{value}".encode()
+    if len(line) <= _FOLD_AT:
+        return line + b"\r\n"
+    pieces = []
+    start, limit = 0, _FOLD_AT
+    while len(line) - start > limit:
+        end = start + limit
+        while line[end] & 0xC0 == 0x80:  # a UTF-8 continuation byte: back off to the character start
+            end -= 1
+        backslashes = 0
+        while end - 1 - backslashes >= start and line[end - 1 - backslashes] == 0x5C:
+            backslashes += 1
+        if backslashes % 2:  # the chunk would end inside an escape ("\\,", "\\n"): keep it whole
+            end -= 1
+        pieces.append(line[start:end])
+        start, limit = end, _FOLD_AT - 1  # continuation lines start with a space
+    pieces.append(line[start:])
+    return b"\r\n ".join(pieces) + b"\r\n"
+
+
+_FOLD_AT = 75
+_END_CALENDAR = b"END:VCALENDAR\r\n"
+
+
+def _utc_text(moment: dt.datetime) -> str:
+    return _utc(moment).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)

@@ -1,0 +1,212 @@
+"""The calendar feed, read back by parsers that did not write it: vobject (its own parser and
+time-zone code) and recurring-ical-events (what calendar apps do: expand a date range)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+import recurring_ical_events
+import vobject
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from plan_samples import FILED_AT, STRAIN, TIGHTNESS, full_plan, plan_for
+
+from exporter.ics import render_ics, vtimezone_ical
+
+PLAN_URL = "https://coach.example/plans/Zx9fK2LmQp4RtV7wYb1cN3dE5gH8jA0s"
+
+
+def parse(feed: bytes):
+    return vobject.readOne(feed.decode("utf-8"))
+
+
+def raw_lines(feed: bytes) -> list[bytes]:
+    """Physical lines, before unfolding."""
+    assert feed.endswith(b"\r\n")
+    return feed[:-2].split(b"\r\n")
+
+
+def unfolded(feed: bytes) -> list[str]:
+    return feed.decode("utf-8").replace("\r\n ", "").split("\r\n")
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return full_plan()
+
+
+@pytest.fixture(scope="module")
+def feed(plan) -> bytes:
+    return render_ics(plan, plan_url=PLAN_URL)
+
+
+def test_there_is_one_event_per_session_and_no_recurrence_rule(feed, plan):
+    events = parse(feed).vevent_list
+    assert len(events) == len(plan.programme.sessions) == 48
+    assert all("rrule" not in event.contents for event in events)
+
+
+def test_sessions_stay_at_the_chosen_local_time_across_the_uk_clock_change(feed, plan):
+    london = ZoneInfo("Europe/London")
+    starts = [event.dtstart.value for event in parse(feed).vevent_list]
+    assert all(start.astimezone(london).time() == dt.time(7, 0) for start in starts)
+    offsets = {start.date() < dt.date(2026, 3, 29): start.utcoffset() for start in starts}
+    assert offsets == {True: dt.timedelta(0), False: dt.timedelta(hours=1)}  # GMT, then BST
+
+
+def test_a_new_york_programme_keeps_its_time_across_the_us_clock_change():
+    plan = plan_for(STRAIN, timezone="America/New_York", start=dt.date(2026, 3, 2), time="18:30",
+                    weekdays=("TU", "TH", "SA"))
+    feed = render_ics(plan, plan_url=PLAN_URL)
+    calendar = icalendar.Calendar.from_ical(feed)
+    events = recurring_ical_events.of(calendar).between(dt.date(2026, 3, 1), dt.date(2026, 12, 31))
+    assert len(events) == len(plan.programme.sessions)
+    new_york = ZoneInfo("America/New_York")
+    local_times = {event["DTSTART"].dt.astimezone(new_york).time() for event in events}
+    assert local_times == {dt.time(18, 30)}
+    utc_hours = {event["DTSTART"].dt.astimezone(dt.UTC).hour for event in events}
+    assert utc_hours == {23, 22}  # EST before 8 March, EDT after
+
+
+def test_each_event_lasts_the_session_length(feed, plan):
+    for event, session in zip(parse(feed).vevent_list, plan.programme.sessions, strict=True):
+        assert event.dtend.value - event.dtstart.value == dt.timedelta(minutes=session.duration_minutes)
+        assert event.dtstart.value.date() == session.date
+
+
+def test_uids_are_unique_and_the_same_in_every_render_and_revision(feed, plan):
+    uids = [event.uid.value for event in parse(feed).vevent_list]
+    assert len(set(uids)) == len(uids)
+    assert all(plan.plan_id in uid for uid in uids)
+    again = [event.uid.value for event in parse(render_ics(plan, plan_url=PLAN_URL)).vevent_list]
+    revised = full_plan(revision=2)
+    after_revision = [event.uid.value for event in parse(render_ics(revised, plan_url=PLAN_URL)).vevent_list]
+    assert again == uids == after_revision
+
+
+def test_another_plan_gets_other_uids(feed):
+    other = full_plan(plan_id="0" * 32)
+    ours = {event.uid.value for event in parse(feed).vevent_list}
+    theirs = {event.uid.value for event in parse(render_ics(other, plan_url=PLAN_URL)).vevent_list}
+    assert ours.isdisjoint(theirs)
+
+
+def test_sequence_is_the_plan_revision(feed):
+    assert {event.sequence.value for event in parse(feed).vevent_list} == {"1"}
+    revised = parse(render_ics(full_plan(revision=3), plan_url=PLAN_URL))
+    assert {event.sequence.value for event in revised.vevent_list} == {"3"}
+
+
+def test_dtstamp_is_the_plans_update_time_not_the_time_of_rendering(feed):
+    stamps = {event.dtstamp.value for event in parse(feed).vevent_list}
+    assert stamps == {FILED_AT}
+
+
+def test_every_event_has_a_display_reminder_30_minutes_before(feed):
+    for event in parse(feed).vevent_list:
+        alarm = event.valarm
+        assert alarm.action.value == "DISPLAY"
+        assert alarm.trigger.value == -dt.timedelta(minutes=30)
+        assert alarm.description.value
+
+
+def test_the_description_says_what_to_do_with_doses_and_links_the_plan(feed, plan):
+    for event, session in zip(parse(feed).vevent_list, plan.programme.sessions, strict=True):
+        description = event.description.value
+        for prescription in session.prescriptions:
+            assert f"{prescription.name}: {prescription.dosage.text}" in description
+        assert session.running_note in description
+        assert PLAN_URL in description
+        assert "not a substitute for professional medical advice" in description
+        assert event.url.value == PLAN_URL
+        assert session.title in event.summary.value
+
+
+def test_the_calendar_names_itself_and_asks_to_be_refreshed_twice_a_day(feed):
+    lines = unfolded(feed)
+    assert "VERSION:2.0" in lines
+    assert any(line.startswith("PRODID:-//Hamstring Coach//") for line in lines)
+    assert "NAME:Hamstring plan" in lines and "X-WR-CALNAME:Hamstring plan" in lines
+    assert "REFRESH-INTERVAL;VALUE=DURATION:PT12H" in lines
+    assert "X-PUBLISHED-TTL:PT12H" in lines
+    calendar = parse(feed)
+    assert calendar.contents["refresh-interval"][0].params["VALUE"] == ["DURATION"]
+
+
+def test_a_published_feed_has_no_method(feed):
+    assert not any(line.startswith("METHOD") for line in unfolded(feed))
+    assert "method" not in parse(feed).contents
+
+
+def test_the_time_zone_is_defined_once_and_only_for_the_programmes_dates(feed, plan):
+    calendar = parse(feed)
+    assert len(calendar.vtimezone_list) == 1
+    zone = calendar.vtimezone
+    assert zone.tzid.value == "Europe/London"
+    observances = [child for child in zone.getChildren() if child.name in ("STANDARD", "DAYLIGHT")]
+    onsets = sorted(observance.dtstart.value for observance in observances)
+    first_session = plan.programme.sessions[0].date
+    assert onsets[0].date() >= first_session - dt.timedelta(days=1)
+    assert [o.dtstart.value for o in observances if o.name == "DAYLIGHT"] == [dt.datetime(2026, 3, 29, 2, 0)]
+    starts = [line for line in unfolded(feed) if line.startswith(("DTSTART", "DTEND"))]
+    event_starts = starts[len(observances):]  # after the observances' own DTSTARTs
+    assert len(event_starts) == 2 * len(plan.programme.sessions)
+    in_london = ("DTSTART;TZID=Europe/London:", "DTEND;TZID=Europe/London:")
+    assert all(line.startswith(in_london) for line in event_starts)
+
+
+def test_a_zone_and_date_range_is_built_once_and_reused():
+    first = vtimezone_ical("Asia/Tokyo", dt.date(2026, 5, 4), dt.date(2026, 7, 1))
+    assert vtimezone_ical("Asia/Tokyo", dt.date(2026, 5, 4), dt.date(2026, 7, 1)) is first
+
+
+def test_a_plan_in_utc_needs_no_time_zone_definition():
+    plan = plan_for(TIGHTNESS, timezone="UTC")
+    calendar = parse(render_ics(plan, plan_url=PLAN_URL))
+    assert "vtimezone" not in calendar.contents
+    assert {event.dtstart.value.utcoffset() for event in calendar.vevent_list} == {dt.timedelta(0)}
+    assert {event.dtstart.value.time() for event in calendar.vevent_list} == {dt.time(7, 0)}
+
+
+def test_the_same_revision_gives_byte_identical_feeds(feed, plan):
+    assert render_ics(plan, plan_url=PLAN_URL) == feed
+
+
+def test_lines_end_in_crlf_and_are_folded_at_75_octets_between_characters(feed):
+    assert b"\n" not in feed.replace(b"\r\n", b"")
+    for line in raw_lines(feed):
+        assert len(line) <= 75
+        line.decode("utf-8")  # a fold never cuts a character in half
+
+
+def test_icalendar_reads_back_what_vobject_reads(feed):
+    calendar = icalendar.Calendar.from_ical(feed)
+    events = calendar.walk("VEVENT")
+    ours = parse(feed).vevent_list
+    assert [str(event["UID"]) for event in events] == [event.uid.value for event in ours]
+    assert [str(event["DESCRIPTION"]) for event in events] == [event.description.value for event in ours]
+
+
+TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\r") | st.sampled_from(
+        ["\\", ",", ";", "\n", "é", "—", "Ж", "😀", ":"]),
+    min_size=1, max_size=300,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(title=TEXT)
+def test_any_session_title_survives_escaping_and_folding(title):
+    plan = plan_for(TIGHTNESS)
+    sessions = (plan.programme.sessions[0].model_copy(update={"title": title}),)
+    odd = dataclasses.replace(plan, programme=plan.programme.model_copy(update={"sessions": sessions}))
+    feed = render_ics(odd, plan_url=PLAN_URL)
+    for line in raw_lines(feed):
+        assert len(line) <= 75
+        line.decode("utf-8")
+    event = parse(feed).vevent
+    assert event.summary.value == f"Hamstring rehab · {title}"
