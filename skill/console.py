@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import getpass
 import html
+import importlib
 import os
 import re
 import sys
@@ -126,10 +127,11 @@ class Console:
     def request_for(self, typed: str) -> dict[str, Any]:
         """The envelope Alexa would send for this line, opening a session when none is open."""
         invocation = split_invocation(typed, self.voice.invocation_name)
-        new = not self.open or (invocation.named and not invocation.request)
+        launch = invocation.named and not invocation.request
+        new = not self.open or launch
         if new:
             self._new_session()
-        if not invocation.request:
+        if launch or (new and not invocation.request):
             return envelopes.launch_request(**self._common(new))
         understood = self.voice.understand(invocation.request, today=self._today())
         return understood.envelope(**self._common(new))
@@ -177,6 +179,24 @@ class Console:
         self.out.flush()
 
 
+def _read_line(stdin: TextIO, stdout: TextIO, *, at_terminal: bool, echo: bool) -> str | None:
+    """The next typed line without its newline, or None at the end of input."""
+    if at_terminal:
+        try:
+            return input("You: ")
+        except EOFError:
+            return None
+    stdout.write("You: ")
+    stdout.flush()
+    line = stdin.readline()
+    if not line:
+        return None
+    line = line.rstrip("\n")
+    if echo:
+        stdout.write(line + "\n")
+    return line
+
+
 def run_console(stdin: TextIO | None = None, stdout: TextIO | None = None, *, skill: Any = None,
                 locale: str = "en-US", user_id: str | None = None, timezone: str | None = None,
                 clock: Callable[[], datetime] | None = None) -> int:
@@ -196,19 +216,20 @@ def run_console(stdin: TextIO | None = None, stdout: TextIO | None = None, *, sk
     console = Console(skill, invoke_json, stdout, locale=locale, user_id=user_id or _console_user(),
                       timezone=timezone, clock=clock)
     interactive = stdin.isatty()
+    # At a terminal, input() gives line editing and history; from a pipe, echo what was "said" so
+    # the transcript reads as a conversation.
+    at_terminal = interactive and stdin is sys.stdin and stdout is sys.stdout
+    if at_terminal:
+        with contextlib.suppress(ImportError):
+            importlib.import_module("readline")
     stdout.write(INTRO)
     try:
         while not console.ended:
-            stdout.write("You: ")
-            stdout.flush()
-            line = stdin.readline()
-            if not line:
+            line = _read_line(stdin, stdout, at_terminal=at_terminal, echo=not interactive)
+            if line is None:
                 stdout.write("\n")
                 console.leave()
                 return 0
-            line = line.rstrip("\n")
-            if not interactive:
-                stdout.write(line + "\n")
             console.say(line)
     except KeyboardInterrupt:
         stdout.write("\n")

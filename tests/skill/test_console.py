@@ -239,3 +239,11 @@ def test_a_card_is_shown_with_its_title_and_each_line():
         "[Card] Your plan", "  Code: AB12", "  Link"]
     assert card_text({"type": "Standard", "title": "T", "text": "body"}) == ["[Card] T", "  body"]
     assert card_text(None) == []
+
+
+def test_punctuation_alone_mid_conversation_is_not_understood_rather_than_reopening_the_skill(chat):
+    _, transcript = chat(["", "?", "behind my knee"])
+
+    replies = alexa_lines(transcript)
+    assert replies[1] != replies[0], "not the welcome again"
+    assert question("nerve_symptoms").spoken in replies[2]
