@@ -648,14 +648,14 @@ def summary_lines(answers: Mapping[str, Any]) -> list[Line]:
 # ---- filing ------------------------------------------------------------------------------
 
 
-def plan_filed(state: State, *, code: str, start_date: str, weekdays: Sequence[str],
-               time: str) -> tuple[State, Turn]:
+def plan_filed(state: State, *, code: str, start_date: str, weekdays: Sequence[str], time: str,
+               site: str) -> tuple[State, Turn]:
     """The plan is kept: speak its code and close. The answers now live in the plan, so the
     conversation starts afresh next time, offering today's session."""
     done = State(plan_on_file=True)
     return done, Turn(say=(
         say("plan_ready", start_date=start_date, weekdays=list(weekdays), time=time),
-        say("code", code=code),
+        say("code", code=code, site=site),
         say("card_sent"),
         say("goodbye_plan"),
     ), end=True)

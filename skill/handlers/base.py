@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
@@ -203,10 +204,13 @@ def file_plan(handler_input, services: Services, visit: Visit) -> tuple[State, T
     # The programme may use fewer days than offered (rest days); say the ones it uses.
     used_days = {talk.WEEKDAY_CODES[s.date.weekday()] for s in sessions} or set(chosen.weekdays)
     weekdays = [d for d in talk.WEEKDAY_CODES if d in used_days]
-    state, turn = talk.plan_filed(state, code=filed.code, start_date=start, weekdays=weekdays, time=time)
+    base_url = services.base_url()
+    site = urlsplit(base_url).netloc
+    state, turn = talk.plan_filed(state, code=filed.code, start_date=start, weekdays=weekdays, time=time,
+                                  site=site)
 
     prompts = visit.prompts
-    url = f"{services.base_url()}/plans/{filed.token}"
+    url = f"{base_url}/plans/{filed.token}"
     expires = prompts.date(filed.code_expires_at.astimezone(ZoneInfo(programme.timezone)).date())
     safety = [item.text for item in programme.care_advice if item.rule_id == "care-safety-net"]
     card = "\n\n".join([

@@ -164,8 +164,9 @@ def render_line(prompts: Prompts, line) -> str:
         return escape(_guide(prompts, params["question_id"], params.get("heard")))
     if key == "code":
         spelled = spell_code(params["code"])
-        return (escape(prompts.say("code_intro")) + " " + spelled + f'<break time="{CODE_REPEAT_PAUSE}"/>'
-                + escape(prompts.say("code_again")) + " " + spelled)
+        intro = escape(prompts.say("code_intro", site=params.get("site", "")))
+        again = escape(prompts.say("code_again"))
+        return f'{intro} {spelled}<break time="{CODE_REPEAT_PAUSE}"/>{again} {spelled}'
     if key in ("days_chosen", "plan_ready"):
         params["days"] = prompts.weekdays(params.pop("weekdays", params.get("days", ())))
     if "time" in params:

@@ -99,8 +99,7 @@ TEXT: dict[str, str] = {
 
     # ---- the plan ------------------------------------------------------------------------------
     "plan_ready": "Your plan is ready. Your first session is on {start_date} at {time}, then every {days}.",
-    "code_intro": "To open it on your phone or computer, go to the Hamstring Coach website and enter "
-                  "this code:",
+    "code_intro": "To open it on your phone or computer, go to {site} and enter this code:",
     "code_again": "Once more:",
     "card_sent": "I've also sent the link and the code to the Alexa app.",
     "goodbye_plan": "Ask me what's my session today whenever you want it read out. Take care.",

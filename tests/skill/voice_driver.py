@@ -1,0 +1,168 @@
+"""A runner talking to the skill, for tests: each call is one spoken turn sent as a real Alexa
+request envelope (skill.envelopes), either in process through `invoke_json` or over HTTP through
+POST /alexa. The driver carries the session attributes from turn to turn as Alexa does, and
+starts a new session after the skill ends one.
+
+`answer_triage(answers)` answers whatever question the skill asks from a vignette's answers
+("others no", as the clinical-core issue's table puts it), with the intent a runner's words
+would reach: a location, an onset, a number, yes, no, or "I'm not sure".
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from skill import envelopes
+from skill.build import invoke_json
+from skill.conversation import State
+
+SPOKEN_WORDS = {
+    "lower_buttock": "sit bone", "back_of_thigh": "back of my thigh", "behind_knee": "behind my knee",
+    "sudden": "suddenly", "gradual": "gradually",
+}
+_TAGS = re.compile(r"<[^>]+>")
+
+
+@dataclass
+class Reply:
+    envelope: dict[str, Any]
+
+    @property
+    def response(self) -> dict[str, Any]:
+        return self.envelope.get("response", {})
+
+    @property
+    def ssml(self) -> str:
+        return (self.response.get("outputSpeech") or {}).get("ssml", "")
+
+    @property
+    def speech(self) -> str:
+        """What the runner hears, without markup."""
+        return re.sub(r"\s+", " ", _TAGS.sub(" ", self.ssml)).strip()
+
+    @property
+    def reprompt(self) -> str:
+        ssml = ((self.response.get("reprompt") or {}).get("outputSpeech") or {}).get("ssml", "")
+        return re.sub(r"\s+", " ", _TAGS.sub(" ", ssml)).strip()
+
+    @property
+    def ended(self) -> bool:
+        return self.response.get("shouldEndSession") is True
+
+    @property
+    def card(self) -> dict[str, Any] | None:
+        return self.response.get("card")
+
+    @property
+    def state(self) -> State:
+        return State.from_attributes((self.envelope.get("sessionAttributes") or {}).get("coach"))
+
+
+@dataclass
+class Runner:
+    """One runner (one Alexa user id) on one device."""
+
+    send: Callable[[dict[str, Any]], dict[str, Any]]
+    user_id: str = envelopes.DEFAULT_USER
+    locale: str = "en-US"
+    attributes: dict[str, Any] | None = None
+    new_session: bool = True
+    replies: list[Reply] = field(default_factory=list)
+    session_number: int = 0
+
+    # ---- turns -----------------------------------------------------------------------------
+
+    def launch(self) -> Reply:
+        self._begin_session()
+        return self._turn(envelopes.launch_request(user_id=self.user_id, locale=self.locale,
+                                                   session_id=self._session_id()))
+
+    def say(self, intent: str, slots: Mapping[str, str | None] | None = None, *,
+            resolutions: Mapping[str, str] | None = None) -> Reply:
+        if self.new_session:
+            self._begin_session()
+        new = self.attributes is None
+        return self._turn(envelopes.intent_request(
+            intent, slots, resolutions=resolutions, user_id=self.user_id, locale=self.locale,
+            session_attributes=self.attributes, new=new, session_id=self._session_id(),
+        ))
+
+    def session_ends(self, reason: str = "USER_INITIATED") -> Reply:
+        reply = self._turn(envelopes.session_ended_request(
+            reason, user_id=self.user_id, locale=self.locale, session_attributes=self.attributes,
+            session_id=self._session_id(),
+        ))
+        self.new_session = True
+        return reply
+
+    def answer(self, value: object) -> Reply:
+        """Answer the current question the way a runner would say `value`."""
+        question_id = self.current_step().question_id
+        if question_id in ("location", "onset"):
+            intent = "AnswerLocationIntent" if question_id == "location" else "AnswerOnsetIntent"
+            return self.say(intent, {question_id: SPOKEN_WORDS[value]}, resolutions={question_id: value})
+        if isinstance(value, int):
+            return self.say("AnswerNumberIntent", {"number": str(value)})
+        if value == "yes":
+            return self.say("AMAZON.YesIntent")
+        if value == "no":
+            return self.say("AMAZON.NoIntent")
+        if value in ("unsure", "not_done"):
+            return self.say("UnsureIntent")
+        raise ValueError(f"no way to say {value!r}")
+
+    def answer_triage(self, answers: Mapping[str, object], *, limit: int = 20) -> Reply:
+        """Answer every question the skill asks from `answers` (unlisted ones "no") until it
+        moves on to the preference questions."""
+        reply = self.replies[-1]
+        for _ in range(limit):
+            step = self.current_step()
+            if step.kind != "question":
+                return reply
+            reply = self.answer(answers.get(step.question_id, "no"))
+        raise AssertionError("the triage did not finish")
+
+    # ---- reading ---------------------------------------------------------------------------
+
+    @property
+    def last(self) -> Reply:
+        return self.replies[-1]
+
+    def current_step(self):
+        return State.from_attributes((self.attributes or {}).get("coach")).step()
+
+    # ---- plumbing --------------------------------------------------------------------------
+
+    def _begin_session(self) -> None:
+        self.attributes = None
+        self.new_session = False
+        self.session_number += 1
+
+    def _session_id(self) -> str:
+        return f"amzn1.echo-api.session.test-{self.session_number}"
+
+    def _turn(self, envelope: dict[str, Any]) -> Reply:
+        reply = Reply(self.send(envelope))
+        self.replies.append(reply)
+        if envelope["request"]["type"] != "SessionEndedRequest":
+            self.attributes = reply.envelope.get("sessionAttributes") or {}
+            if reply.ended:
+                self.new_session = True
+        return reply
+
+
+def in_process(skill) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    return lambda envelope: invoke_json(skill, envelope)
+
+
+def over_http(client) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    def send(envelope: dict[str, Any]) -> dict[str, Any]:
+        response = client.post("/alexa", data=json.dumps(envelope), content_type="application/json")
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return response.get_json()
+
+    return send
