@@ -1,0 +1,92 @@
+"""Bad input gets a clear message naming the field: the JSON API and the skill show it as is."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from pydantic import ValidationError
+
+from rehab.models import Answers, Preferences
+
+TODAY = dt.date(2026, 3, 1)
+
+
+def _refusal(model, data: dict, **kwargs) -> tuple[tuple, str]:
+    with pytest.raises(ValidationError) as refused:
+        model.model_validate(data, **kwargs)
+    errors = refused.value.errors()
+    assert len(errors) == 1, errors
+    return errors[0]["loc"], errors[0]["msg"]
+
+
+@pytest.mark.parametrize("pain", [-1, 11, 100])
+def test_pain_outside_zero_to_ten_is_refused(pain):
+    loc, msg = _refusal(Answers, {"pain_score": pain})
+
+    assert loc == ("pain_score",)
+    assert "10" in msg or "0" in msg
+
+
+def test_an_unknown_location_is_refused_with_the_allowed_places():
+    loc, msg = _refusal(Answers, {"location": "calf"})
+
+    assert loc == ("location",)
+    assert "lower_buttock" in msg and "behind_knee" in msg
+
+
+def test_an_unknown_answer_field_is_refused():
+    loc, msg = _refusal(Answers, {"favourite_colour": "blue"})
+
+    assert loc == ("favourite_colour",)
+
+
+def test_an_unknown_time_zone_is_refused():
+    loc, msg = _refusal(Preferences, {"timezone": "Mars/Olympus_Mons"})
+
+    assert loc == ("timezone",)
+    assert "unknown time zone" in msg and "IANA" in msg
+
+
+@pytest.mark.parametrize("time", ["24:00", "7am", "07:60", "7:00", ""])
+def test_an_impossible_time_is_refused(time):
+    loc, msg = _refusal(Preferences, {"time": time})
+
+    assert loc == ("time",)
+    assert "HH:MM" in msg
+
+
+@pytest.mark.parametrize("weekdays", [["MO", "XX"], ["monday"], []])
+def test_weekdays_that_are_not_weekdays_are_refused(weekdays):
+    loc, msg = _refusal(Preferences, {"weekdays": weekdays})
+
+    assert loc == ("weekdays",)
+    assert "MO, TU, WE, TH, FR, SA, SU" in msg
+
+
+def test_weekdays_are_kept_in_calendar_order_without_repeats():
+    assert Preferences(weekdays=["FR", "MO", "FR"]).weekdays == ("MO", "FR")
+
+
+def test_a_start_date_more_than_a_year_away_is_refused_when_today_is_known():
+    loc, msg = _refusal(Preferences, {"start_date": "2027-06-01"}, context={"today": TODAY})
+
+    assert "more than a year away" in msg
+
+
+def test_a_start_date_in_the_past_is_refused_when_today_is_known():
+    _, msg = _refusal(Preferences, {"start_date": "2026-01-01"}, context={"today": TODAY})
+
+    assert "in the past" in msg
+
+
+def test_a_stored_plan_still_loads_a_year_later_without_a_today():
+    assert Preferences.model_validate({"start_date": "2020-01-01"}).start_date == dt.date(2020, 1, 1)
+
+
+def test_resolving_preferences_starts_tomorrow_in_the_runners_zone():
+    # 23:30 UTC on 1 March is already 2 March in Sydney, so tomorrow there is 3 March.
+    now = dt.datetime(2026, 3, 1, 23, 30, tzinfo=dt.UTC)
+
+    assert Preferences(timezone="Australia/Sydney").resolved(now).start_date == dt.date(2026, 3, 3)
+    assert Preferences(timezone="America/New_York").resolved(now).start_date == dt.date(2026, 3, 2)

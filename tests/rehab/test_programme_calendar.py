@@ -1,0 +1,208 @@
+"""What is prescribed and when: phases per category, dated sessions in the runner's local time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from rehab.models import Answers, Assessment, Preferences
+from rehab.programme import PLANS, RETURN_TO_RUN, build_programme, next_session
+from rehab.triage import assess
+
+TIGHT = Answers(location="back_of_thigh", nerve_symptoms="no", onset="gradual", days_since=7, bruising="no",
+                gait_altered="no", pain_walking="no", shoe_test="no", hinge_test="no", heel_press_test="no",
+                pain_score=2, training_change="no")
+SIT_BONE = Answers(location="lower_buttock", nerve_symptoms="no", onset="gradual", days_since=21,
+                   bruising="no", gait_altered="no", pain_walking="no", shoe_test="no", hinge_test="yes",
+                   pain_score=5, training_change="yes")
+TWINGE = Answers(location="back_of_thigh", nerve_symptoms="no", onset="sudden", days_since=1, pop="no",
+                 bruising="no", gait_altered="no", pain_walking="no", shoe_test="yes", pain_score=4)
+LIMPING_STRAIN = TWINGE.model_copy(update={"gait_altered": "yes", "pain_score": 6})
+NERVE = TIGHT.model_copy(update={"nerve_symptoms": "yes"})
+
+
+def _programme(answers: Answers, **prefs) -> tuple[Assessment, object]:
+    assessment = assess(answers)
+    preferences = Preferences(**({"start_date": dt.date(2026, 3, 2)} | prefs))
+    return assessment, build_programme(answers, assessment, preferences)
+
+
+@pytest.mark.parametrize(("answers", "category", "weeks"), [
+    (TIGHT, "tightness", 4), (SIT_BONE, "tendinopathy", 12), (TWINGE, "strain_low_grade", 6),
+    (LIMPING_STRAIN, "strain", 8), (NERVE, "refer", 2),
+])
+def test_each_category_has_a_programme_of_its_own_length(answers, category, weeks):
+    assessment, programme = _programme(answers)
+
+    assert programme.category == category == assessment.category
+    assert programme.weeks == weeks == sum(p.weeks for p in programme.phases)
+    assert programme.sessions[-1].date < dt.date(2026, 3, 2) + dt.timedelta(weeks=weeks)
+    assert programme.title and programme.summary
+
+
+def test_sessions_carry_the_week_and_phase_they_belong_to():
+    _, programme = _programme(SIT_BONE)
+    phase_weeks = {p.id: p.weeks for p in programme.phases}
+
+    assert [s.week for s in programme.sessions] == sorted(s.week for s in programme.sessions)
+    for phase in programme.phases:
+        in_phase = {s.week for s in programme.sessions if s.phase_id == phase.id}
+        assert len(in_phase) == phase_weeks[phase.id]
+        sessions = [s for s in programme.sessions if s.phase_id == phase.id]
+        assert all(s.prescriptions == phase.prescriptions for s in sessions)
+
+
+def test_every_non_final_phase_says_when_to_move_on_and_the_seeds_return_criteria_come_before_speed():
+    for category in PLANS:
+        assessment_phases = PLANS[category].phases
+        for phase in assessment_phases[:-1]:
+            assert phase.move_on, (category, phase.id)
+        gated = [i for i, p in enumerate(assessment_phases) if p.after_return_to_run]
+        for index in gated:
+            assert set(RETURN_TO_RUN) <= {c for p in assessment_phases[:index] for c in p.move_on}
+
+
+def test_tightness_keeps_running_alongside_strength_work_from_day_one():
+    _, programme = _programme(TIGHT)
+
+    assert programme.phases[0].running == "steady"
+    assert any(p.exercise_id == "glute_activation_warmup" for p in programme.phases[0].prescriptions)
+
+
+def test_tendinopathy_never_stretches_and_avoids_heavy_lengthening_early():
+    _, programme = _programme(SIT_BONE)
+    early = {p.exercise_id for p in programme.phases[0].prescriptions}
+    everything = {p.exercise_id for phase in programme.phases for p in phase.prescriptions}
+
+    assert early <= {"isometric_bridge_hold", "isometric_heel_press", "loop_band_glutes", "core_stability",
+                     "foam_rolling"}
+    assert not everything & {"nordic_lowers", "askling_extender", "askling_diver", "askling_glider"}
+    assert not any("stretch" in p.name.lower() for phase in programme.phases for p in phase.prescriptions)
+
+
+def test_nordic_lowers_appear_only_in_the_last_phase_of_strain_rehab():
+    for answers in (TIGHT, SIT_BONE, TWINGE, LIMPING_STRAIN, NERVE):
+        _, programme = _programme(answers)
+        for index, phase in enumerate(programme.phases):
+            has_nordics = any(p.exercise_id == "nordic_lowers" for p in phase.prescriptions)
+            late_strain = programme.category in ("strain", "strain_low_grade") and index == len(
+                programme.phases) - 1
+            assert has_nordics == late_strain, (programme.category, phase.id)
+
+
+def test_a_limping_strain_starts_without_running_then_walk_jogs_with_a_rest_day_between_runs():
+    _, programme = _programme(LIMPING_STRAIN, weekdays=["MO", "TU", "WE", "TH"])
+    walk_jogs = [s for s in programme.sessions if s.running == "walk_jog"]
+
+    assert all(s.running == "none" for s in programme.sessions if s.phase_id == "calm")
+    assert walk_jogs
+    for earlier, later in zip(walk_jogs, walk_jogs[1:], strict=False):
+        assert (later.date - earlier.date).days >= 2
+
+
+def test_only_one_demanding_run_a_week():
+    _, programme = _programme(TIGHT, weekdays=["MO", "WE", "FR", "SU"])
+    speed_weeks = [s.week for s in programme.sessions if s.running == "speed"]
+
+    assert speed_weeks and len(speed_weeks) == len(set(speed_weeks))
+
+
+def test_a_runner_offering_every_day_gets_at_most_four_sessions_a_week_with_rest_days():
+    _, programme = _programme(SIT_BONE, weekdays=["MO", "TU", "WE", "TH", "FR", "SA", "SU"])
+    per_week: dict[int, int] = {}
+    for s in programme.sessions:
+        per_week[s.week] = per_week.get(s.week, 0) + 1
+
+    assert max(per_week.values()) == 4
+    assert "uses 4" in programme.summary
+
+
+def test_a_referral_gives_only_safe_self_care_and_what_to_tell_the_clinician():
+    _, programme = _programme(NERVE)
+
+    assert [p.id for p in programme.phases] == ["until_seen"]
+    assert {p.exercise_id for p in programme.phases[0].prescriptions} == {"relative_rest"}
+    assert {s.running for s in programme.sessions} == {"none"}
+    assert any("Numbness" in line and "yes" in line for line in programme.tell_the_clinician)
+    assert "care-until-seen" in {c.rule_id for c in programme.care_advice}
+
+
+def test_care_advice_always_ends_with_the_safety_net():
+    for answers in (TIGHT, SIT_BONE, TWINGE, LIMPING_STRAIN, NERVE):
+        _, programme = _programme(answers)
+        assert programme.care_advice[-1].rule_id == "care-safety-net"
+
+
+def test_easy_running_injuries_get_the_compression_wrap_and_resting_runners_get_cross_training():
+    _, twinge = _programme(TWINGE)
+    _, limping = _programme(LIMPING_STRAIN)
+
+    assert "care-compression" in {c.rule_id for c in twinge.care_advice}
+    assert "care-cross-training" in {c.rule_id for c in limping.care_advice}
+    assert "care-compression" not in {c.rule_id for c in limping.care_advice}
+
+
+@pytest.mark.parametrize(("zone", "start", "change"), [
+    ("Europe/London", dt.date(2026, 3, 23), dt.date(2026, 3, 29)),     # clocks go forward
+    ("Europe/London", dt.date(2026, 10, 19), dt.date(2026, 10, 25)),   # clocks go back
+    ("America/New_York", dt.date(2026, 3, 2), dt.date(2026, 3, 8)),
+    ("America/New_York", dt.date(2026, 10, 26), dt.date(2026, 11, 1)),
+])
+def test_a_session_stays_at_the_chosen_local_time_across_a_daylight_saving_change(zone, start, change):
+    _, programme = _programme(TIGHT, start_date=start, timezone=zone, time="07:00",
+                              weekdays=["MO", "WE", "FR", "SU"])
+    tz = ZoneInfo(zone)
+    before = [s for s in programme.sessions if s.date < change]
+    after = [s for s in programme.sessions if s.date >= change]
+
+    assert before and after
+    for s in programme.sessions:
+        assert s.starts_at(tz).strftime("%H:%M") == "07:00" == s.start_time
+    utc_hours = {s.starts_at(tz).astimezone(dt.UTC).hour for s in (before[-1], after[0])}
+    assert len(utc_hours) == 2, "the UTC hour moves so the local hour does not"
+
+
+def test_session_ids_are_the_week_and_day_so_they_survive_a_rebuild():
+    _, programme = _programme(TIGHT, weekdays=["TU", "TH"])
+
+    assert [s.id for s in programme.sessions[:4]] == ["w01-tu", "w01-th", "w02-tu", "w02-th"]
+
+
+def test_a_later_revision_keeps_the_same_session_ids_and_dates():
+    assessment = assess(TIGHT)
+    prefs = Preferences(start_date=dt.date(2026, 3, 2))
+    first = build_programme(TIGHT, assessment, prefs, revision=1)
+    second = build_programme(TIGHT, assessment, prefs, revision=2)
+
+    assert second.revision == 2
+    assert [(s.id, s.date) for s in first.sessions] == [(s.id, s.date) for s in second.sessions]
+
+
+def test_the_first_week_starts_on_the_start_date_even_midweek():
+    _, programme = _programme(TIGHT, start_date=dt.date(2026, 3, 5), weekdays=["MO", "TH"])
+
+    assert programme.sessions[0].date == dt.date(2026, 3, 5)
+    assert programme.sessions[0].id == "w01-th"
+    assert programme.sessions[1].date == dt.date(2026, 3, 9)
+
+
+def test_next_session_is_the_first_on_or_after_the_day_and_none_after_the_end():
+    _, programme = _programme(TIGHT)
+
+    assert next_session(programme, dt.date(2026, 3, 1)) == programme.sessions[0]
+    assert next_session(programme, dt.date(2026, 3, 2)) == programme.sessions[0]
+    assert next_session(programme, dt.date(2026, 3, 3)).date == dt.date(2026, 3, 4)
+    assert next_session(programme, programme.sessions[-1].date + dt.timedelta(days=1)) is None
+
+
+def test_building_needs_resolved_preferences():
+    with pytest.raises(ValueError, match="start_date"):
+        build_programme(TIGHT, assess(TIGHT), Preferences())
+
+
+def test_the_programme_carries_the_disclaimer():
+    _, programme = _programme(TIGHT)
+
+    assert "not a substitute for professional medical advice" in programme.disclaimer

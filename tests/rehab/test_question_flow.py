@@ -1,0 +1,164 @@
+"""What is asked, in what order, and how answers are checked before they are recorded."""
+
+from __future__ import annotations
+
+import pytest
+
+from rehab.models import Answers
+from rehab.questions import QUESTIONS, conservative_answer, next_question, question, record_answer
+
+
+def _ask_all(truth: dict) -> list[str]:
+    asked: dict[str, object] = {}
+    while (q := next_question(asked)) is not None:
+        asked[q.id] = truth[q.id]
+    return list(asked)
+
+
+NOTHING_WRONG = dict(location="back_of_thigh", nerve_symptoms="no", onset="gradual", days_since=7,
+                     pop="no", bruising="no", gait_altered="no", pain_walking="no", shoe_test="no",
+                     hinge_test="no", heel_press_test="no", pain_score=2, training_change="no")
+
+
+def test_every_question_fills_an_answers_field_and_cites_a_source():
+    fields = set(Answers.model_fields)
+    for q in QUESTIONS:
+        assert q.id in fields
+        assert q.source and q.spoken and q.reprompt and q.help
+        assert q.kind in ("choice", "number")
+        assert (q.kind == "choice") == bool(q.choices)
+
+
+def test_the_allowed_choices_are_exactly_what_the_answers_model_accepts():
+    for q in QUESTIONS:
+        for value in q.choices:
+            Answers(**{q.id: value})
+        if q.kind == "number":
+            Answers(**{q.id: q.minimum})
+            Answers(**{q.id: q.maximum})
+
+
+def test_spoken_questions_fit_in_one_breath():
+    for q in QUESTIONS:
+        assert len(q.spoken.split()) <= 32, q.id
+
+
+def test_the_at_home_tests_help_walks_through_the_test_step_by_step():
+    for test_id in ("shoe_test", "hinge_test", "heel_press_test"):
+        q = question(test_id)
+        assert "At Home Tests" in q.source
+        assert q.help.count(".") >= 3
+        assert "not done" in q.help
+
+
+def test_the_first_question_is_where_it_hurts_and_red_flags_come_early():
+    order = _ask_all(NOTHING_WRONG)
+
+    assert order[0] == "location"
+    assert order.index("nerve_symptoms") < order.index("shoe_test")
+
+
+def test_a_runner_with_nothing_wrong_is_asked_every_test_but_not_about_a_pop():
+    order = _ask_all(NOTHING_WRONG)
+
+    assert {"shoe_test", "hinge_test", "heel_press_test", "pain_score", "training_change"} <= set(order)
+    assert "pop" not in order  # a gradual onset has no moment to hear a pop in
+
+
+def test_no_more_questions_once_a_severe_tear_is_suspected():
+    answers = dict(location="lower_buttock", nerve_symptoms="no", onset="sudden", days_since=0, pop="yes",
+                   bruising="yes")
+
+    assert next_question(answers) is None
+
+
+def test_no_at_home_tests_once_nerve_symptoms_refer():
+    truth = NOTHING_WRONG | {"nerve_symptoms": "yes"}
+    order = _ask_all(truth)
+
+    assert not {"shoe_test", "hinge_test", "heel_press_test", "pain_walking", "training_change"} & set(order)
+    assert "pain_score" in order  # severe pain would still be worth telling the clinician
+
+
+def test_once_one_test_hurts_the_other_tests_are_not_asked():
+    truth = NOTHING_WRONG | {"shoe_test": "yes"}
+    order = _ask_all(truth)
+
+    assert "shoe_test" in order
+    assert "hinge_test" not in order and "heel_press_test" not in order
+
+
+def test_a_limp_makes_the_walking_pain_question_unnecessary():
+    truth = NOTHING_WRONG | {"gait_altered": "yes"}
+
+    assert "pain_walking" not in _ask_all(truth)
+
+
+def test_a_sudden_start_asks_about_a_pop_but_not_about_training_changes():
+    order = _ask_all(NOTHING_WRONG | {"onset": "sudden", "days_since": 1})
+
+    assert "pop" in order
+    assert "training_change" not in order
+
+
+def test_next_question_accepts_an_answers_model_dump_with_nones():
+    dumped = Answers(location="behind_knee").model_dump()
+
+    assert next_question(dumped).id == "nerve_symptoms"
+
+
+def test_recording_a_legal_answer_returns_a_new_mapping():
+    before = {"location": "back_of_thigh"}
+    after = record_answer(before, "pain_score", 4)
+
+    assert after == {"location": "back_of_thigh", "pain_score": 4}
+    assert before == {"location": "back_of_thigh"}
+
+
+@pytest.mark.parametrize(("question_id", "said", "message"), [
+    ("pain_score", 11, "from 0 to 10"),
+    ("pain_score", -1, "from 0 to 10"),
+    ("pain_score", "lots", "from 0 to 10"),
+    ("pain_score", True, "from 0 to 10"),
+    ("days_since", 5000, "from 0 to 3650"),
+    ("location", "calf", "lower buttock, back of thigh, behind knee"),
+    ("onset", "yesterday", "sudden, gradual"),
+    ("shoe_test", "maybe", "yes, no, not done"),
+])
+def test_an_illegal_answer_is_refused_with_a_message_that_can_be_read_out(question_id, said, message):
+    with pytest.raises(ValueError, match=message) as refused:
+        record_answer({}, question_id, said)
+
+    assert question(question_id).reprompt in str(refused.value)
+
+
+@pytest.mark.parametrize(("question_id", "recorded"), [
+    ("pop", "unsure"),
+    ("bruising", "unsure"),
+    ("nerve_symptoms", "yes"),
+    ("gait_altered", "yes"),
+    ("pain_walking", "yes"),
+    ("onset", "sudden"),
+    ("shoe_test", "not_done"),
+    ("training_change", "no"),
+])
+def test_unsure_is_recorded_as_the_cautious_answer(question_id, recorded):
+    assert record_answer({}, question_id, "not sure")[question_id] == recorded
+    assert conservative_answer(question(question_id), "unsure") == recorded
+
+
+@pytest.mark.parametrize("question_id", ["location", "days_since", "pain_score"])
+def test_unsure_about_a_question_without_a_cautious_answer_asks_again(question_id):
+    assert conservative_answer(question(question_id), "unsure") is None
+    with pytest.raises(ValueError, match="rough answer"):
+        record_answer({}, question_id, "unsure")
+
+
+def test_spoken_numbers_arriving_as_text_are_accepted():
+    assert record_answer({}, "days_since", "14")["days_since"] == 14
+    assert record_answer({}, "shoe_test", "Not Done")["shoe_test"] == "not_done"
+
+
+def test_an_unknown_question_is_a_clear_error():
+    with pytest.raises(KeyError, match="no question 'favourite_colour'"):
+        question("favourite_colour")
