@@ -599,3 +599,173 @@ def test_any_headers_and_body_are_either_verified_or_refused_never_crash(cert_ur
         verify_request(headers, body, now=NOW, trust_roots=_FUZZ_SIGNER.trust_roots, fetch=_FUZZ_SIGNER.fetch)
     except VerificationError as refused:
         assert refused.reason
+
+
+# --- POST /alexa: the same rules at the door of the Flask app -------------------------------------
+# The app is built by tests/conftest.py's `app_config`, with this PKI injected through the seams
+# skill/web.py reads (ALEXA_TRUST_ROOTS, ALEXA_CERT_FETCH) and the app's fixed CLOCK as "now".
+
+
+@pytest.fixture
+def database_url(tmp_path):
+    # Verification does not touch the database; SQLite alone keeps these tests quick.
+    return f"sqlite:///{tmp_path / 'coach.sqlite3'}"
+
+
+@pytest.fixture
+def alexa(clock) -> AlexaSigner:
+    return AlexaSigner(clock.now)
+
+
+@pytest.fixture
+def verified_client(app_config, alexa):
+    from exporter import create_app
+
+    config = dict(
+        app_config,
+        COACH_ALEXA_VERIFY="1",
+        COACH_ALEXA_SKILL_ID=SKILL_ID,
+        ALEXA_TRUST_ROOTS=alexa.trust_roots,
+        ALEXA_CERT_FETCH=alexa.fetch,
+        SKILL_TIMEZONE_LOOKUP=lambda handler_input: "Europe/London",
+        BLUEPRINTS=("skill",),
+    )
+    flask_app = create_app(config)
+    yield flask_app.test_client()
+    flask_app.extensions["plan_store"].close()
+
+
+def launch_body(clock, *, sent_at: datetime | None = None, application_id: str = SKILL_ID) -> bytes:
+    from skill import envelopes
+
+    return body_of(envelopes.launch_request(application_id=application_id, timestamp=sent_at or clock.now))
+
+
+def post(client, headers, body):
+    return client.post("/alexa", data=body, headers=headers)
+
+
+def test_post_alexa_answers_a_verified_launch_with_the_skills_response(verified_client, alexa, clock):
+    body = launch_body(clock)
+
+    answer = post(verified_client, alexa.headers(body), body)
+
+    assert answer.status_code == 200
+    assert answer.get_json()["response"]["outputSpeech"]["ssml"]
+
+
+def test_post_alexa_downloads_the_chain_once_for_many_requests(verified_client, alexa, clock):
+    for _ in range(3):
+        body = launch_body(clock)
+        assert post(verified_client, alexa.headers(body), body).status_code == 200
+
+    assert alexa.downloads[CERT_URL] == 1
+
+
+def _tampered(alexa, clock):
+    body = launch_body(clock)
+    return alexa.headers(body), body.replace(b"en-US", b"en-GB")
+
+
+def _cert_url(url):
+    def case(alexa, clock):
+        body = launch_body(clock)
+        return alexa.headers(body, cert_url=url), body
+
+    return case
+
+
+def _leaf(**dates):
+    def case(alexa, clock):
+        shifted = {name: clock.now + offset for name, offset in dates.items()}
+        alexa.serve(CERT_URL, alexa.issue_leaf(**shifted))
+        body = launch_body(clock)
+        return alexa.headers(body), body
+
+    return case
+
+
+def _no_san(alexa, clock):
+    alexa.serve(CERT_URL, alexa.issue_leaf(dns_names=()))
+    body = launch_body(clock)
+    return alexa.headers(body), body
+
+
+def _untrusted_root(alexa, clock):
+    impostor = AlexaSigner(clock.now, prefix="impostor")
+    alexa.served[CERT_URL] = impostor.served[CERT_URL]
+    body = launch_body(clock)
+    return impostor.headers(body), body
+
+
+def _sent(offset):
+    def case(alexa, clock):
+        body = launch_body(clock, sent_at=clock.now + offset)
+        return alexa.headers(body), body
+
+    return case
+
+
+def _other_skill(alexa, clock):
+    body = launch_body(clock, application_id="amzn1.ask.skill.someone-else")
+    return alexa.headers(body), body
+
+
+def _without(header):
+    def case(alexa, clock):
+        body = launch_body(clock)
+        headers = alexa.headers(body)
+        del headers[header]
+        return headers, body
+
+    return case
+
+
+def _signature(value):
+    def case(alexa, clock):
+        body = launch_body(clock)
+        return dict(alexa.headers(body), **{"Signature-256": value}), body
+
+    return case
+
+
+def _malformed_json(alexa, clock):
+    body = b'{"request": {"type": "LaunchRequest", "timestamp": '
+    return alexa.headers(body), body
+
+
+REFUSED_AT_THE_DOOR = {
+    "body changed after signing": _tampered,
+    "certificate over http": _cert_url("http://s3.amazonaws.com/echo.api/echo-api-cert-test.pem"),
+    "certificate from another host": _cert_url("https://notamazon.com/echo.api/echo-api-cert-test.pem"),
+    "certificate outside /echo.api/": _cert_url(
+        "https://s3.amazonaws.com/invalid.path/echo-api-cert-test.pem"
+    ),
+    "certificate path climbing out": _cert_url("https://s3.amazonaws.com/echo.api/../x"),
+    "certificate on port 8443": _cert_url("https://s3.amazonaws.com:8443/echo.api/echo-api-cert-test.pem"),
+    "expired certificate": _leaf(not_before=-timedelta(days=90), not_after=-timedelta(seconds=1)),
+    "certificate not yet valid": _leaf(not_before=timedelta(minutes=5), not_after=timedelta(days=90)),
+    "certificate without echo-api.amazon.com": _no_san,
+    "chain to an untrusted root": _untrusted_root,
+    "sent 151 seconds ago": _sent(-timedelta(seconds=151)),
+    "stamped 151 seconds ahead": _sent(timedelta(seconds=151)),
+    "for another skill": _other_skill,
+    "no certificate URL header": _without("SignatureCertChainUrl"),
+    "no Signature-256 header": _without("Signature-256"),
+    "signature not base64": _signature("%%% not base64 %%%"),
+    "signature by another key": _signature(AlexaSigner(NOW, prefix="impostor").signature(b"something else")),
+    "malformed JSON": _malformed_json,
+}
+
+
+@pytest.mark.parametrize("make_request", REFUSED_AT_THE_DOOR.values(), ids=REFUSED_AT_THE_DOOR.keys())
+def test_post_alexa_refuses_with_400_json_every_request_that_fails_verification(
+    verified_client, alexa, clock, make_request
+):
+    headers, body = make_request(alexa, clock)
+
+    answer = post(verified_client, headers, body)
+
+    assert answer.status_code == 400
+    assert answer.get_json()["error"]["code"] == "verification_failed"
+    assert "response" not in answer.get_json()
