@@ -11,7 +11,9 @@ This is a typed-text approximation of Alexa's NLU, not a copy of it. It is deter
    sense (a known synonym, a number, a weekday, a time, a date);
 3. otherwise a sample with literal words whose slot values do not make sense, sent the way Alexa
    sends them: a custom value with ER_SUCCESS_NO_MATCH, a number as "?", a date or time unfilled;
-4. otherwise AMAZON.FallbackIntent.
+4. otherwise, words that open with a plain yes or no ("yes, I added hills") are that answer, as
+   Alexa's statistical model hears a yes with a reason after it;
+5. otherwise AMAZON.FallbackIntent.
 """
 
 from __future__ import annotations
@@ -44,6 +46,12 @@ BUILT_IN_PHRASES: dict[str, tuple[str, ...]] = {
     "AMAZON.PreviousIntent": ("go back", "back", "previous"),
     "AMAZON.StartOverIntent": ("start over", "restart"),
     "AMAZON.NavigateHomeIntent": ("go home", "home"),
+}
+
+# Words that answer a yes/no question on their own, even with a reason after them.
+LEADING_ANSWERS: dict[str, tuple[str, ...]] = {
+    "AMAZON.YesIntent": ("yes", "yeah", "yep", "yup"),
+    "AMAZON.NoIntent": ("no", "nope", "nah"),
 }
 
 LAUNCH_VERBS = ("open", "launch", "start", "begin", "load", "run", "play", "use")
@@ -462,6 +470,10 @@ class VoiceModel:
                 understood = self._try(pattern, words, today, strict)
                 if understood is not None:
                     return understood
+        leading = words.split(" ", 1)[0]
+        for intent, openers in LEADING_ANSWERS.items():
+            if leading in openers:
+                return Understood(intent, {}, {})
         return Understood(FALLBACK, {}, {})
 
 
