@@ -16,9 +16,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
+
 from skill import envelopes
 from skill.build import invoke_json
 from skill.conversation import State
+from skill.persistence import owner_key
 
 SPOKEN_WORDS = {
     "lower_buttock": "sit bone", "back_of_thigh": "back of my thigh", "behind_knee": "behind my knee",
@@ -166,3 +169,51 @@ def over_http(client) -> Callable[[dict[str, Any]], dict[str, Any]]:
         return response.get_json()
 
     return send
+
+
+# The clinical-core issue's vignettes: answers ("others no"), then what the filed plan must say.
+VIGNETTES = [
+    pytest.param(
+        dict(location="lower_buttock", onset="sudden", days_since=0, pop="yes", bruising="yes",
+             gait_altered="yes", pain_score=8),
+        dict(category="refer", running={"stop_and_see_clinician"}, red_flags={"suspected_severe_tear"}),
+        id="sprinter"),
+    pytest.param(
+        dict(location="back_of_thigh", onset="gradual", days_since=7, pain_score=2),
+        dict(category="tightness", running={"keep_running"}, red_flags=set()),
+        id="tight"),
+    pytest.param(
+        dict(location="lower_buttock", onset="gradual", days_since=21, hinge_test="yes",
+             heel_press_test="yes", pain_score=5, training_change="yes"),
+        dict(category="tendinopathy", site="proximal", running={"easy_only"}, red_flags=set()),
+        id="sit-bone ache"),
+    pytest.param(
+        dict(location="back_of_thigh", onset="sudden", days_since=1, shoe_test="yes", pain_score=4),
+        dict(category="strain_low_grade", running={"easy_only", "rest"}, red_flags=set(), acute_care=True),
+        id="strides twinge"),
+    pytest.param(
+        dict(location="back_of_thigh", onset="gradual", days_since=10, nerve_symptoms="yes", pain_score=3),
+        dict(category="refer", running={"stop_and_see_clinician"}, red_flags={"nerve_symptoms"}),
+        id="pins and needles"),
+]
+TIGHT = dict(location="back_of_thigh", onset="gradual", days_since=7, pain_score=2)
+SPELLED = re.compile(r'<say-as interpret-as="spell-out">(.)</say-as>')
+
+
+def filed_plan(store, app_config, user_id=envelopes.DEFAULT_USER):
+    return store.latest_plan_for_owner(owner_key(app_config["COACH_SECRET_KEY"].encode(), user_id))
+
+
+def spoken_code(reply) -> str:
+    return "".join(SPELLED.findall(reply.ssml)[:6])
+
+
+def check_filed(plan, expected) -> None:
+    assessment = plan.assessment
+    assert assessment.category == expected["category"]
+    assert assessment.running in expected["running"]
+    assert set(assessment.red_flags) == expected["red_flags"]
+    if "site" in expected:
+        assert assessment.site == expected["site"]
+    if "acute_care" in expected:
+        assert assessment.acute_care is expected["acute_care"]
