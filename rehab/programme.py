@@ -318,6 +318,10 @@ CARE: tuple[CareItem, ...] = (
              "Book a physiotherapist as well: they can check it and tailor this plan.",
              "seed 000: 'severe cases should seek physical therapy'; seed 004: 'refer to a professional "
              "therapist'"),
+    CareItem("care-no-progress", "a programme (not a referral)",
+             lambda a, s: s.category != "refer",
+             "If you can't meet the first phase's move-on checks by its last week, book a physiotherapist.",
+             "design.md §3: see a professional when there is no progress after the first phase"),
     CareItem("care-safety-net", "always",
              lambda a, s: True,
              "Get seen the same day if your calf or thigh swells, feels warm, or looks red or darker. Call "

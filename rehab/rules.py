@@ -130,6 +130,15 @@ def injury_signs(answers: Mapping[str, object]) -> bool:
             or bruising_seen(answers) or pop_felt(answers))
 
 
+def behind_knee_needs_a_therapist(answers: Mapping[str, object]) -> bool:
+    """Seed 004's "chronic or acute pain behind your knee": long-standing (weeks), or acute, read as
+    a sudden start (clinical judgement: the seed does not define "acute")."""
+    if answers.get("location") != "behind_knee":
+        return False
+    long_standing = (days(answers) or 0) >= LONG_STANDING_BEHIND_KNEE_DAYS.value
+    return long_standing or sudden_or_unknown_onset(answers)
+
+
 # --- Red flags (design.md §3). ----------------------------------------------------------------
 
 def suspected_severe_tear(answers: Mapping[str, object]) -> bool:

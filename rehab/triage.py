@@ -139,13 +139,12 @@ RULES: tuple[Rule, ...] = (
          "Walking still hurts, so hold off running until you can walk without pain.",
          "Heiderscheit 2010: pain-free walking before jogging; seed 000: 'If running without pain is "
          "impossible, then you'll have to rest'"),
-    Rule("running-behind-knee-long-standing",
-         f"pain behind the knee for {r.LONG_STANDING_BEHIND_KNEE_DAYS.value} days or more",
-         lambda a: a.get("location") == "behind_knee"
-         and (r.days(a) or 0) >= r.LONG_STANDING_BEHIND_KNEE_DAYS.value,
-         "running", "rest",
-         "Pain behind the knee that has gone on for weeks needs some time off running and a "
-         "physiotherapist's hands.",
+    Rule("running-behind-knee",
+         f"pain behind the knee for {r.LONG_STANDING_BEHIND_KNEE_DAYS.value} days or more, or that started "
+         "suddenly",
+         r.behind_knee_needs_a_therapist, "running", "rest",
+         "Pain behind the knee that has gone on for weeks, or came on suddenly, needs some time off "
+         "running and a physiotherapist's hands.",
          "seed 004: 'If there is chronic or acute pain behind your knee ... consider taking some time "
          "off from running'"),
     Rule("running-strain", "a strain (not low-grade)", lambda a: _category(a) == "strain", "running", "rest",
@@ -215,11 +214,10 @@ RULES: tuple[Rule, ...] = (
          "Book a clinician: a doctor, or a physiotherapist who can refer you on.",
          "design.md §3 red flags"),
     Rule("professional-behind-knee",
-         f"pain behind the knee for {r.LONG_STANDING_BEHIND_KNEE_DAYS.value} days or more",
-         lambda a: a.get("location") == "behind_knee"
-         and (r.days(a) or 0) >= r.LONG_STANDING_BEHIND_KNEE_DAYS.value,
-         "see_professional", True,
-         "Pain behind the knee for weeks deserves a physiotherapist's look for local treatment.",
+         f"pain behind the knee for {r.LONG_STANDING_BEHIND_KNEE_DAYS.value} days or more, or that started "
+         "suddenly",
+         r.behind_knee_needs_a_therapist, "see_professional", True,
+         "Pain behind the knee like this deserves a physiotherapist's look for local treatment.",
          "seed 004: 'refer to a professional therapist for localized treatment'"),
     Rule("professional-strain", "a strain (not low-grade)", lambda a: _category(a) == "strain",
          "see_professional", True,

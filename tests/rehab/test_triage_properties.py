@@ -76,6 +76,7 @@ def test_any_red_flag_means_refer_stop_and_no_running_at_all(raw, prefs):
     assert programme.tell_the_clinician
 
 
+@settings(max_examples=400)
 @given(any_answers)
 def test_never_keep_running_with_pain_above_six(raw):
     assessment = assess(Answers(**raw))
@@ -87,6 +88,7 @@ def test_never_keep_running_with_pain_above_six(raw):
         assert assessment.running != "keep_running"
 
 
+@settings(max_examples=400)
 @given(any_answers)
 def test_a_limp_always_means_no_running(raw):
     assessment = assess(Answers(**raw))
@@ -95,6 +97,7 @@ def test_a_limp_always_means_no_running(raw):
         assert assessment.running in ("rest", "stop_and_see_clinician")
 
 
+@settings(max_examples=400)
 @given(any_answers)
 def test_ice_only_for_an_injury_felt_to_happen_within_72_hours(raw):
     assessment = assess(Answers(**raw))

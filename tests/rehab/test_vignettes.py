@@ -35,6 +35,52 @@ VIGNETTES = [
 ]
 
 
+# More cases, one per rule a reviewer might question. Columns as above, plus see_professional.
+RULE_CASES = [
+    ("chronic behind the knee", dict(location="behind_knee", onset="gradual", days_since=21, shoe_test="yes",
+                                     pain_score=3),
+     "tendinopathy", "distal", "rest", set(), False, True),
+    ("sudden behind the knee", dict(location="behind_knee", onset="sudden", days_since=2, shoe_test="yes",
+                                    pain_score=3),
+     "strain_low_grade", "distal", "rest", set(), True, True),
+    ("pop without bruising or limp", dict(location="back_of_thigh", onset="sudden", days_since=5, pop="yes",
+                                          pain_score=5),
+     "strain", "mid", "rest", set(), False, True),
+    ("unsure pop, unsure bruising", dict(location="back_of_thigh", onset="sudden", days_since=4, pop="unsure",
+                                         bruising="unsure", pain_score=5),
+     "refer", "mid", "stop_and_see_clinician", {"suspected_severe_tear"}, False, True),
+    ("severe sudden pain with a limp", dict(location="back_of_thigh", onset="sudden", days_since=0,
+                                            gait_altered="yes", pain_score=8),
+     "refer", "mid", "stop_and_see_clinician", {"suspected_severe_tear"}, True, True),
+    ("severe gradual pain", dict(location="back_of_thigh", onset="gradual", days_since=9, pain_score=9),
+     "refer", "mid", "stop_and_see_clinician", {"high_pain"}, False, True),
+    ("nerve symptoms and a tear", dict(location="lower_buttock", onset="sudden", days_since=0, pop="yes",
+                                       bruising="yes", nerve_symptoms="yes", pain_score=9),
+     "refer", "proximal", "stop_and_see_clinician", {"suspected_severe_tear", "nerve_symptoms"}, True, True),
+    ("gradual with a limp", dict(location="lower_buttock", onset="gradual", days_since=30, gait_altered="yes",
+                                 pain_score=5),
+     "tendinopathy", "proximal", "rest", set(), False, False),
+    ("walking still hurts after two days", dict(location="back_of_thigh", onset="sudden", days_since=2,
+                                                pain_walking="yes", pain_score=4),
+     "strain", "mid", "rest", set(), True, True),
+    ("walking hurts on day one", dict(location="back_of_thigh", onset="sudden", days_since=1,
+                                      pain_walking="yes", pain_score=4),
+     "strain_low_grade", "mid", "rest", set(), True, False),
+    ("sudden twinge, every test clear", dict(location="back_of_thigh", onset="sudden", days_since=5,
+                                             pain_score=2),
+     "tightness", "mid", "easy_only", set(), False, False),
+    ("gradual, no tests done", dict(location="back_of_thigh", onset="gradual", days_since=10,
+                                    shoe_test="not_done", hinge_test="not_done", heel_press_test="not_done",
+                                    pain_score=2),
+     "tendinopathy", "mid", "easy_only", set(), False, False),
+    ("gradual, two tests clear, one not done", dict(location="back_of_thigh", onset="gradual", days_since=10,
+                                                    shoe_test="not_done", pain_score=2),
+     "tightness", "mid", "keep_running", set(), False, False),
+    ("tight for seven weeks", dict(location="back_of_thigh", onset="gradual", days_since=50, pain_score=2),
+     "tightness", "mid", "keep_running", set(), False, True),
+]
+
+
 def _answers(named: dict) -> Answers:
     return Answers(**({field: "no" for field in NOT_NAMED_IS_NO} | named))
 
@@ -94,3 +140,34 @@ def test_the_strides_twinge_ices_today_and_walks_back_to_speed_only_through_the_
     assert programme.care_advice[0].rule_id == "care-ice"
     speed_phases = [p for p in programme.phases if p.running == "speed"]
     assert speed_phases and all(p.after_return_to_run for p in speed_phases)
+
+
+# The pain-scale rule (seed 004: run through soreness at 6/10 or lower; Goom 2016: 0-3 safe) for a
+# gradual ache that passes every test and one with a painful test.
+#                 pain:  0     1     2     3     4     5     6     7     8     9     10
+TIGHT_RUNNING = ["keep"] * 4 + ["easy"] * 3 + ["rest"] + ["stop"] * 3
+TENDON_RUNNING = ["easy"] * 7 + ["rest"] + ["stop"] * 3
+ADVICE = {"keep": "keep_running", "easy": "easy_only", "rest": "rest", "stop": "stop_and_see_clinician"}
+
+
+@pytest.mark.parametrize("pain", range(11))
+def test_the_pain_scale_decides_the_running(pain):
+    tight = _answers(dict(location="back_of_thigh", onset="gradual", days_since=7, pain_score=pain))
+    tendon = _answers(dict(location="lower_buttock", onset="gradual", days_since=21, hinge_test="yes",
+                           pain_score=pain))
+
+    assert assess(tight).running == ADVICE[TIGHT_RUNNING[pain]]
+    assert assess(tendon).running == ADVICE[TENDON_RUNNING[pain]]
+    assert ("high_pain" in assess(tight).red_flags) is (pain >= 8)
+
+
+@pytest.mark.parametrize(("case", "named", "category", "site", "running", "red_flags", "acute_care",
+                          "see_professional"), RULE_CASES, ids=[row[0] for row in RULE_CASES])
+def test_each_rule_case_gets_the_expected_assessment(case, named, category, site, running, red_flags,
+                                                     acute_care, see_professional):
+    assessment = assess(_answers(named))
+
+    assert (assessment.category, assessment.site, assessment.running) == (category, site, running)
+    assert set(assessment.red_flags) == red_flags
+    assert assessment.acute_care is acute_care
+    assert assessment.see_professional is see_professional
