@@ -15,7 +15,7 @@ from bench.common import RESULTS
 
 
 def main() -> int:
-    os.environ.setdefault("COACH_SECRET_KEY", "bench-secret-key-not-for-production")
+    os.environ.setdefault("COACH_SECRET_KEY", "bench-secret-key-not-for-production-but-long-enough")
     workdir = Path(tempfile.mkdtemp(prefix="coach-bench-"))
     os.environ["COACH_DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
     print(f"Hamstring Coach benchmarks (python {sys.version.split()[0]}, {os.cpu_count()} cores)\n")

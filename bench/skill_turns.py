@@ -1,0 +1,92 @@
+"""Skill timings against a hello-world ask-sdk-core skill measured in the same run:
+- one turn, request JSON in → response JSON out, in process: ≤ 2× the hello-world turn;
+- the final turn, which assesses, builds the programme and files it: ≤ 20 ms median;
+- a Lambda cold start (new interpreter: import the entry, answer one LaunchRequest): ≤ 2.5×.
+
+The conversation is the "tight hamstrings" vignette typed as a runner would say it, understood
+through the interaction model (skill.nlu) and replayed turn by turn with the session attributes
+Alexa would carry."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import statistics
+from pathlib import Path
+
+from bench.common import against_bar, against_floor, cold_start_seconds, timed
+
+TURN_BAR = 2.0
+FINAL_TURN_BAR = 0.020
+COLD_START_BAR = 2.5
+
+# What the runner types at each question of the "tight hamstrings" vignette; unlisted ones "no".
+TYPED_ANSWERS = {
+    "location": "it's at the back of my thigh",
+    "onset": "it came on gradually over a few weeks",
+    "days_since": "it started about ten days ago",
+    "pain_score": "about a two out of ten",
+}
+TYPED_PREFERENCES = ("monday wednesday and friday", "seven a.m.", "yes", "yes")
+TODAY = dt.date(2026, 3, 1)
+NOW = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)
+
+
+def recorded_conversation(skill) -> list[str]:
+    """The request envelopes (as JSON text) of one whole conversation, each carrying the session
+    attributes the skill returned on the turn before, as Alexa does."""
+    from skill import envelopes
+    from skill.build import invoke_json
+    from skill.conversation import State
+    from skill.nlu import VoiceModel
+
+    model = VoiceModel.for_locale("en-US")
+    requests = [json.dumps(envelopes.launch_request(timestamp=NOW))]
+    reply = invoke_json(skill, requests[0])
+    preferences = iter(TYPED_PREFERENCES)
+    for _ in range(30):
+        if reply["response"].get("shouldEndSession"):
+            return requests
+        attributes = reply.get("sessionAttributes") or {}
+        step = State.from_attributes(attributes.get("coach")).step()
+        typed = TYPED_ANSWERS.get(step.question_id, "no") if step.kind == "question" else next(preferences)
+        requests.append(json.dumps(model.understand(typed, today=TODAY).envelope(
+            session_attributes=attributes, timestamp=NOW)))
+        reply = invoke_json(skill, requests[-1])
+    raise RuntimeError("the scripted conversation did not reach the end")
+
+
+def run(workdir: Path) -> None:
+    from ask_sdk_core.serialize import DefaultSerializer
+
+    from bench import hello_skill
+    from skill import envelopes
+    from skill.build import build_skill, invoke_json
+
+    serializer = DefaultSerializer()
+
+    def hello_turn(text: str) -> str:
+        request = serializer.deserialize(text, "ask_sdk_model.RequestEnvelope")
+        response = hello_skill.skill.invoke(request_envelope=request, context=None)
+        return json.dumps(serializer.serialize(response))
+
+    skill = build_skill(timezone_lookup=lambda _: "Europe/London", clock=lambda: NOW)
+    requests = recorded_conversation(skill)
+    *turns, final = requests
+
+    hello_request = json.dumps(envelopes.launch_request(timestamp=NOW))
+    hello = statistics.median(timed(lambda: hello_turn(hello_request), repeat=300))
+    per_turn = [statistics.median(timed(lambda t=t: json.dumps(invoke_json(skill, t)), repeat=40))
+                for t in turns]
+    against_floor(f"skill turn (median of {len(turns)} turns)", statistics.median(per_turn), hello, TURN_BAR)
+    against_floor("slowest question turn", max(per_turn), hello, TURN_BAR)
+
+    final_turn = statistics.median(timed(lambda: json.dumps(invoke_json(skill, final)), repeat=40))
+    against_bar("final turn: assess, build and file the plan", final_turn, FINAL_TURN_BAR)
+
+    launch = json.dumps(envelopes.launch_request(timestamp=NOW))
+    answer_one = "import json; from {} import handler; handler(json.loads({!r}), None)"
+    cold_start_seconds(answer_one.format("skill.lambda_function", launch), runs=1)  # bytecode, as deployed
+    hello_cold = cold_start_seconds(answer_one.format("bench.hello_skill", launch), runs=7)
+    ours_cold = cold_start_seconds(answer_one.format("skill.lambda_function", launch), runs=7)
+    against_floor("Lambda cold start (import + LaunchRequest)", ours_cold, hello_cold, COLD_START_BAR)
