@@ -93,6 +93,10 @@ RUNNING_NOTES: dict[str, tuple[str, str]] = {
     "hills": ("Hill repeats, starting at half your usual amount, after the glute warm-up.",
               "seed 000: return only after the three criteria"),
 }
+REST_DAY_BETWEEN_RUNS = (
+    "No run today: a rest day between walk-jogs lets the leg answer. Cross-train if you like.",
+    "van der Horst 2017: a rest day between runs in a graded run-walk",
+)
 RUNNING_LABELS: dict[str, str] = {
     "none": "no running", "walk_jog": "walk-jog", "easy": "easy run", "steady": "steady run",
     "strides": "easy run with strides", "speed": "speed session", "hills": "hill session",
@@ -121,6 +125,7 @@ class PhasePlan:
     exercises: tuple[str, ...]
     move_on: tuple[str, ...]  # criterion ids
     after_return_to_run: bool = False
+    running_note: str = ""  # this phase's own words for its running, else RUNNING_NOTES'
 
 
 @dataclass(frozen=True)
@@ -150,7 +155,10 @@ def _strain_phases(calm_weeks: int, foundation_weeks: int, loading_weeks: int, f
                   loading_weeks, "load", "steady",
                   ("ball_hamstring_curl", "hamstring_curls", "lunges", "askling_glider", "agility_drills",
                    "core_stability"),
-                  RETURN_TO_RUN),
+                  RETURN_TO_RUN,
+                  running_note="Build from jogging to steady running, no speed or hills. In the last week, "
+                               "if all of that is pain-free, try a few relaxed strides and some gentle hops: "
+                               "the walk, jog, sprint, jump check before speed comes back."),
         PhasePlan("back_to_speed", "Back to speed, and stay healthy",
                   "Bring back faster running; keep the strength that stops it coming back.",
                   1, "return", "speed",
@@ -318,6 +326,17 @@ CARE: tuple[CareItem, ...] = (
              "Book a physiotherapist as well: they can check it and tailor this plan.",
              "seed 000: 'severe cases should seek physical therapy'; seed 004: 'refer to a professional "
              "therapist'"),
+    CareItem("care-no-hard-stretching", "a strain",
+             lambda a, s: s.category in ("strain", "strain_low_grade"),
+             "Don't stretch the hamstring hard while it is weak: the lengthening drills, kept short of pain, "
+             "do that job safely.",
+             "Heiderscheit 2010: no end-range stretching while the muscle is weak"),
+    CareItem("care-keep-it-up", "a strain",
+             lambda a, s: s.category in ("strain", "strain_low_grade"),
+             "More than 60% of runners who strain a hamstring do it again within a year, so keep the "
+             "strength work going twice a week after this programme.",
+             "seed 000: 'Over 60% of runners that strain their hamstring will do so again within the first "
+             "year'"),
     CareItem("care-no-progress", "a programme (not a referral)",
              lambda a, s: s.category != "refer",
              "If you can't meet the first phase's move-on checks by its last week, book a physiotherapist.",
@@ -390,9 +409,11 @@ def _phases(category: str, assessment: Assessment) -> tuple[Phase, ...]:
         if index == 0:
             # Today's advice decides the first phase; later phases are reached only through criteria.
             running = _capped(running, _CAP_FOR_ADVICE[assessment.running])
+        own_words = plan.running_note and running == plan.running
+        note = plan.running_note if own_words else RUNNING_NOTES[running][0]
         phases.append(Phase(
             id=plan.id, name=plan.name, goal=plan.goal, weeks=plan.weeks, running=running,
-            running_note=RUNNING_NOTES[running][0],
+            running_note=note,
             prescriptions=tuple(exercise(e).prescribed(plan.stage) for e in plan.exercises),
             move_on_criteria=tuple(CRITERIA[c] for c in plan.move_on),
             after_return_to_run=plan.after_return_to_run,
@@ -413,22 +434,22 @@ def _sessions(phases: Sequence[Phase], preferences: Preferences) -> tuple[Sessio
                 weekday = WEEKDAYS[date.weekday()]
                 if weekday not in days:
                     continue
-                running = phase.running
+                running, note = phase.running, phase.running_note
                 if running in SPEED_OR_HILLS or running == "strides":
                     # One demanding session a week; the others stay easy.
                     if hard_session_done:
-                        running = "easy"
+                        running, note = "easy", RUNNING_NOTES["easy"][0]
                     hard_session_done = True
                 if running == "walk_jog" and sessions and sessions[-1].running == "walk_jog" \
                         and sessions[-1].date == date - dt.timedelta(days=1):
-                    running = "none"  # a rest day between runs (van der Horst 2017)
+                    running, note = "none", REST_DAY_BETWEEN_RUNS[0]
                 title = f"Week {week + 1}: {phase.name}"
                 if running != "none":
                     title += f", {RUNNING_LABELS[running]}"
                 sessions.append(Session(
                     id=f"w{week + 1:02d}-{weekday.lower()}", phase_id=phase.id, date=date,
                     start_time=preferences.time, duration_minutes=preferences.session_minutes,
-                    title=title, running=running, running_note=RUNNING_NOTES[running][0],
+                    title=title, running=running, running_note=note,
                     prescriptions=phase.prescriptions, week=week + 1,
                 ))
             week += 1

@@ -7,7 +7,7 @@ from __future__ import annotations
 import textwrap
 
 from rehab.exercises import EXERCISES
-from rehab.programme import CARE, CRITERIA, PLANS, RUNNING_NOTES
+from rehab.programme import CARE, CRITERIA, PLANS, REST_DAY_BETWEEN_RUNS, RUNNING_NOTES
 from rehab.questions import DISCLAIMER, QUESTIONS
 from rehab.rules import THRESHOLDS
 from rehab.triage import RULES
@@ -76,6 +76,11 @@ def sources_report() -> str:
     body = []
     for kind, (note, source) in RUNNING_NOTES.items():
         body += _item(f"running {kind}", note, source)
+    body += _item("a rest day between walk-jogs", *REST_DAY_BETWEEN_RUNS)
+    for plan in PLANS.values():
+        for phase in plan.phases:
+            if phase.running_note:
+                body += _item(f"running in '{phase.name}' ({plan.title})", phase.running_note, plan.source)
     for item in CARE:
         body += _item(f"{item.id}: when {item.when}", item.text, item.source)
     lines += _section("Running and care advice", body)

@@ -100,6 +100,16 @@ def test_a_limping_strain_starts_without_running_then_walk_jogs_with_a_rest_day_
     assert walk_jogs
     for earlier, later in zip(walk_jogs, walk_jogs[1:], strict=False):
         assert (later.date - earlier.date).days >= 2
+    rest_days = [s for s in programme.sessions if s.phase_id == "foundations" and s.running == "none"]
+    assert rest_days and all("rest day between walk-jogs" in s.running_note for s in rest_days)
+
+
+def test_the_last_strain_phase_before_speed_checks_walk_jog_sprint_jump():
+    _, programme = _programme(LIMPING_STRAIN)
+    loading = next(p for p in programme.phases if p.id == "loading")
+
+    assert "walk, jog, sprint, jump" in loading.running_note
+    assert {c.id for c in loading.move_on_criteria} == set(RETURN_TO_RUN)
 
 
 def test_only_one_demanding_run_a_week():
