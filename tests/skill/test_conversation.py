@@ -1,0 +1,243 @@
+"""The conversation as a pure state machine (no Alexa SDK): what it asks, what it records, what it
+undoes, and what it refuses to believe when reading a stored state."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from skill import conversation as talk
+from skill.conversation import State
+
+
+def keys(turn) -> list[str]:
+    return [line.key for line in turn.say]
+
+
+def drive(state: State, answers: dict, *, until: str | None = None) -> State:
+    """Answer whatever is asked, from `answers` ("no" for anything else, 3 for a number), until
+    `until` is asked or the questions are over. The clinical core decides the order."""
+    for _ in range(20):
+        step = state.step()
+        if step.kind != "question" or step.question_id == until:
+            return state
+        q = step.question
+        state, turn = say_answer(state, q.id, answers.get(q.id, 3 if q.kind == "number" else "no"))
+        assert "guide" not in keys(turn)
+    raise AssertionError("the questions never ended")
+
+
+def say_answer(state: State, question_id: str, value):
+    """Answer as the handler for what a runner says would: the intent follows the answer's kind."""
+    if question_id in ("location", "onset"):
+        return talk.answer(state, question_id, value)
+    return talk.answer(state, "number" if isinstance(value, int) else value, value)
+
+
+def answered(**answers) -> State:
+    """A state where exactly these answers were given, in this order."""
+    state = State()
+    for question_id, value in answers.items():
+        state = drive(state, {}, until=question_id)
+        state, _ = say_answer(state, question_id, value)
+    assert set(state.answers) >= set(answers)
+    return state
+
+
+def finished(**answers) -> State:
+    """A state whose questions are all answered: at the days question."""
+    state = drive(State(), answers)
+    assert state.step().kind == talk.WEEKDAYS
+    return state
+
+
+def test_the_preference_defaults_are_the_models_defaults():
+    from rehab.models import Preferences
+
+    assert Preferences().weekdays == talk.DEFAULT_WEEKDAYS
+    assert Preferences().time == talk.DEFAULT_TIME
+
+
+def test_a_first_launch_welcomes_with_the_disclaimer_and_asks_the_first_question():
+    state, turn = talk.launch(State())
+    assert keys(turn) == ["welcome", "disclaimer"]
+    assert turn.ask == talk.Step("question", "location")
+    assert not turn.end
+
+
+def test_a_new_visit_with_answers_offers_to_resume_and_a_visit_with_a_plan_offers_home():
+    in_progress = talk.new_visit(answered(location="behind_knee"))
+    assert in_progress.mode == talk.RESUME
+    assert talk.launch(in_progress)[1].ask == talk.Step(talk.RESUME)
+    home, turn = talk.launch(State(plan_on_file=True))
+    assert turn.ask == talk.Step(talk.HOME)
+
+
+def test_an_answer_is_recorded_and_acknowledged_and_the_next_question_asked():
+    state, turn = talk.answer(State(), "location", "back_of_thigh")
+    assert state.answers == {"location": "back_of_thigh"}
+    assert state.history == ("location",)
+    assert keys(turn) == ["ack"]
+    assert turn.ask.question_id == "nerve_symptoms"
+
+
+@pytest.mark.parametrize(("kind", "value"), [("number", "6"), ("yes", None), ("onset", "sudden"),
+                                             ("location", "elbow"), ("location", None), ("other", None)])
+def test_what_does_not_fit_the_place_question_is_refused_with_guidance(kind, value):
+    state, turn = talk.answer(State(), kind, value)
+    assert state == State()
+    assert keys(turn) == ["guide"]
+    assert turn.brief and turn.ask.question_id == "location"
+
+
+@pytest.mark.parametrize("value", ["11", "-1", "?", "six", "", None, "4.5"])
+def test_a_pain_score_outside_zero_to_ten_or_not_a_number_is_refused(value):
+    gradual = {"location": "back_of_thigh", "onset": "gradual", "days_since": 7}
+    state = drive(State(), gradual, until="pain_score")
+    assert state.step().question_id == "pain_score"
+    after, turn = talk.answer(state, "number", value)
+    assert after == state and keys(turn) == ["guide"]
+
+
+def test_go_back_removes_only_the_last_answer():
+    state = drive(State(), {"location": "back_of_thigh", "onset": "gradual"}, until="days_since")
+    last = state.history[-1]
+    undone, turn = talk.go_back(state)
+    assert undone.answers == {k: v for k, v in state.answers.items() if k != last}
+    assert turn.ask.question_id == last
+    assert keys(turn) == ["going_back"]
+
+
+def test_going_back_repeatedly_returns_to_the_start_then_says_there_is_nothing_to_undo():
+    state = drive(State(), {"location": "back_of_thigh", "onset": "gradual"}, until="days_since")
+    for _ in state.history:
+        state, _ = talk.go_back(state)
+    assert state.answers == {}
+    state, turn = talk.go_back(state)
+    assert keys(turn) == ["nothing_to_undo"]
+
+
+def test_go_back_from_the_time_question_reopens_the_days():
+    state = finished(location="back_of_thigh", nerve_symptoms="yes", onset="gradual")
+    state, _ = talk.choose_days(state, ["TU", "SA"])
+    assert state.step().kind == talk.TIME
+    state, turn = talk.go_back(state)
+    assert talk.WEEKDAYS not in state.preferences
+    assert turn.ask == talk.Step(talk.WEEKDAYS)
+
+
+def test_reaching_the_end_of_the_questions_speaks_the_outcome_before_the_days_question():
+    done = finished(location="back_of_thigh", nerve_symptoms="yes", onset="gradual")
+    last = done.history[-1]
+    one_to_go, _ = talk.go_back(done)
+    state, turn = say_answer(one_to_go, last, done.answers[last])
+    assert turn.ask == talk.Step(talk.WEEKDAYS)
+    assert keys(turn)[:3] == ["ack", "outcome_intro", "see_clinician_promptly"]
+
+
+def test_yes_to_the_suggested_days_keeps_the_days_and_the_time_and_files_the_plan():
+    state = finished(location="back_of_thigh", nerve_symptoms="yes", onset="gradual")
+    state, turn = talk.answer(state, "yes", None)
+    assert state.preferences == {"weekdays": ["MO", "WE", "FR"], "time": "07:00"}
+    assert turn.action == talk.ACTION_FILE
+
+
+def test_not_sure_at_the_days_question_keeps_the_suggested_days():
+    state = finished(location="back_of_thigh", nerve_symptoms="yes", onset="gradual")
+    state, turn = talk.unsure(state)
+    assert state.preferences["weekdays"] == ["MO", "WE", "FR"]
+    assert turn.ask == talk.Step(talk.TIME)
+
+
+def test_a_start_date_must_be_from_today_to_a_year_ahead():
+    state = finished(location="back_of_thigh", nerve_symptoms="yes", onset="gradual")
+    today = dt.date(2026, 3, 1)
+    for refused in (dt.date(2026, 2, 28), dt.date(2027, 3, 3), None):
+        after, turn = talk.choose_start_date(state, refused, today)
+        assert after == state and keys(turn) == ["start_date_not_understood"]
+    after, turn = talk.choose_start_date(state, dt.date(2026, 3, 5), today)
+    assert after.preferences["start_date"] == "2026-03-05"
+
+
+@pytest.mark.parametrize(("spoken", "codes"), [
+    (["monday", "Wednesday", "fridays"], ["MO", "WE", "FR"]),
+    (["tues", None, "thu"], ["TU", "TH"]),
+    (["?", "someday"], []),
+])
+def test_weekdays_are_read_from_what_alexa_heard(spoken, codes):
+    assert talk.weekdays_from(spoken) == codes
+
+
+@pytest.mark.parametrize(("value", "time"), [
+    ("07:00", "07:00"), ("19:30", "19:30"), ("EV", "18:00"), ("MO", "07:00"),
+    ("25:00", None), ("noonish", None), (None, None),
+])
+def test_times_are_read_from_amazon_time_values(value, time):
+    assert talk.time_from(value) == time
+
+
+@pytest.mark.parametrize(("value", "date"), [("2026-03-05", dt.date(2026, 3, 5)), ("2026-W10", None),
+                                             ("2026-02-30", None), ("PRESENT_REF", None), ("2026-03", None)])
+def test_only_whole_days_count_as_a_start_date(value, date):
+    assert talk.date_from(value) == date
+
+
+def test_the_state_survives_json_and_back():
+    state = answered(location="behind_knee", nerve_symptoms="no", onset="sudden")
+    state, _ = talk.ask_delete(state)
+    again = State.from_attributes(json.loads(json.dumps(state.to_attributes())))
+    assert again == state
+
+
+@pytest.mark.parametrize("stored", [
+    None, 5, "text", [], {"answers": "x"}, {"answers": {"pain_score": 99}},
+    {"answers": {"location": "elbow", "nerve_symptoms": "no"}},
+    {"answers": {"location": ["back_of_thigh"]}}, {"history": "location"},
+    {"preferences": {"weekdays": ["XX"], "time": "99:99", "start_date": "soon"}},
+    {"mode": "launch_missiles"},
+])
+def test_a_stored_state_that_makes_no_sense_is_read_as_a_fresh_start(stored):
+    state = State.from_attributes(stored)
+    assert state.answers == {} and state.preferences == {} and state.mode is None
+
+
+def test_answers_that_the_question_path_would_never_ask_are_dropped_when_read():
+    # With nerve symptoms the check is a referral at once; a later "onset" answer is kept because it
+    # is still asked, but a pain score recorded out of order without its questions is not.
+    state = State.from_attributes({"answers": {"location": "back_of_thigh", "pain_score": 3}})
+    assert state.answers == {"location": "back_of_thigh"}
+    assert state.history == ("location",)
+
+
+def test_stop_keeps_the_answers_and_says_so():
+    state = answered(location="behind_knee")
+    kept, turn = talk.stop(state)
+    assert kept.answers == state.answers
+    assert keys(turn) == ["goodbye_progress_kept"] and turn.end
+
+
+def test_delete_asks_for_confirmation_and_no_returns_to_where_the_runner_was():
+    state = answered(location="behind_knee")
+    confirming, turn = talk.ask_delete(state)
+    assert turn.ask == talk.Step(talk.CONFIRM_DELETE)
+    assert talk.answer(confirming, "yes", None)[1].action == talk.ACTION_DELETE
+    back, turn = talk.answer(confirming, "no", None)
+    assert back.mode is None and turn.ask.question_id == "nerve_symptoms"
+
+
+def test_after_filing_the_conversation_starts_afresh_with_a_plan_on_file():
+    state = finished(location="back_of_thigh", nerve_symptoms="yes", onset="gradual")
+    done, turn = talk.plan_filed(state, code="AC3D7K", start_date="2026-03-02", weekdays=["MO"], time="07:00",
+                                 site="coach.example")
+    assert done == State(plan_on_file=True)
+    assert turn.end and keys(turn) == ["plan_ready", "code", "card_sent", "goodbye_plan"]
+
+
+def test_when_filing_fails_the_safety_advice_is_repeated_and_the_answers_kept():
+    state = finished(location="back_of_thigh", nerve_symptoms="yes", onset="gradual")
+    kept, turn = talk.plan_not_saved(state)
+    assert kept.answers == state.answers
+    assert keys(turn)[0] == "see_clinician_promptly" and keys(turn)[-1] == "plan_not_saved"
+    assert turn.end
