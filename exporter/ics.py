@@ -105,8 +105,7 @@ def _vtimezone_ical(zone_name: str, first: dt.date, last: dt.date) -> bytes:
 def session_description(session: Session, phase: Phase | None, plan_url: str, disclaimer: str) -> str:
     """What to do, in plain text a phone shows under the event. The how-to cues are on the plan
     page it links to: fifty events each carrying every cue would make a heavy feed to poll."""
-    running = wording.RUN_KIND_NAMES[session.running]
-    lines = [f"Running: {running}." + (f" {session.running_note}" if session.running_note else "")]
+    lines = [f"Running: {wording.running_text(session.running, session.running_note)}"]
     if session.prescriptions:
         lines.append("Exercises:")
         lines.extend(f"- {p.name}: {p.dosage.text}" for p in session.prescriptions)

@@ -286,9 +286,7 @@ def _phases(plan: StoredPlan, width: float) -> list[Flowable]:
 
 
 def _phase(number: int, phase: Phase, weeks: str, width: float) -> list[Flowable]:
-    running = wording.RUN_KIND_NAMES[phase.running]
-    if phase.running_note:
-        running += f". {phase.running_note}"
+    running = wording.running_text(phase.running, phase.running_note)
     rows = [[[_Text("Exercise and how to do it", CELL_BOLD)], [_Text("Dose", CELL_BOLD)]]]
     rows.extend([_exercise(p), [_Text(p.dosage.text, CELL_BOLD)]] for p in phase.prescriptions)
     criteria = [_Text("Move on when:", H3)]
@@ -356,14 +354,10 @@ def _pain_log(width: float) -> list[Flowable]:
 
 
 def _weeks(sessions: Iterable[Session]) -> list[tuple[int, list[Session]]]:
-    """Sessions in blocks of seven days from the first session, numbered from 1."""
-    ordered = sorted(sessions, key=lambda s: (s.date, s.start_time, s.id))
-    if not ordered:
-        return []
-    start = ordered[0].date
+    """Sessions by programme week (the core numbers them from the start date)."""
     blocks: dict[int, list[Session]] = {}
-    for session in ordered:
-        blocks.setdefault((session.date - start).days // 7 + 1, []).append(session)
+    for session in sorted(sessions, key=lambda s: (s.date, s.start_time, s.id)):
+        blocks.setdefault(session.week, []).append(session)
     return sorted(blocks.items())
 
 

@@ -148,6 +148,11 @@ def short_date(day: dt.date) -> str:
     return f"{WEEKDAY_NAMES[day.weekday()][:3]} {day.day} {MONTH_NAMES[day.month - 1][:3]}"
 
 
+def running_text(kind: str, note: str) -> str:
+    """The core's running note when it has one (it already says what kind of run), else the kind."""
+    return note or f"{RUN_KIND_NAMES[kind]}."
+
+
 def minutes_text(minutes: int) -> str:
     return f"{minutes} min"
 

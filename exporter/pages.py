@@ -1,0 +1,274 @@
+"""The runner's pages: the front page with the code form, the short-code redirect, the plan page,
+and the plan as a printable PDF and as a calendar feed.
+
+The feed is polled by calendar apps for as long as the runner stays subscribed, so it is built
+for the repeat visit: a strong ETag from the plan's id and revision (and the renderer's version
+and the URL printed inside), answered 304 without rendering, and the rendered bytes of recent
+revisions kept by ETag (the same revision always renders the same bytes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Response, redirect, render_template, request, url_for
+from werkzeug.http import http_date
+
+from exporter import ics, pdf, qr, wording
+from exporter.app import coach_config, plan_store, utc_now
+from exporter.errors import error_response
+from exporter.store import StoredPlan, normalize_code
+
+bp = Blueprint("pages", __name__, template_folder="templates")
+
+WRONG_CODES_PER_MINUTE = 10
+RETRY_AFTER_SECONDS = 60
+MAX_TOKEN_LENGTH = 64
+MAX_CODE_LENGTH = 32
+NEXT_SESSIONS_SHOWN = 4
+RENDER_CACHE_SIZE = {"ics": 128, "pdf": 16}
+GOOGLE_CALENDAR_ADD_BY_URL = "https://calendar.google.com/calendar/r?cid="
+# The plan's pages hold health information behind a secret URL: no shared cache keeps them, no
+# referrer carries the token to another site, no other site frames them.
+PAGE_HEADERS = {
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "X-Robots-Tag": "noindex, nofollow",
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'none'; "
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    ),
+}
+FILE_HEADERS = {
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "X-Robots-Tag": "noindex, nofollow",
+}
+
+
+# ---- the front page and short codes --------------------------------------------------------------
+
+
+@bp.get("/")
+def home() -> Response:
+    return _page("index.html", code="")
+
+
+@bp.post("/c")
+def open_code_from_form() -> Response:
+    return _open_code(request.form.get("code", ""), redirect_status=303)
+
+
+@bp.get("/c/<code>")
+def open_code(code: str) -> Response:
+    return _open_code(code, redirect_status=302)
+
+
+def _open_code(typed: str, *, redirect_status: int) -> Response:
+    """Redirect to the plan page for a spoken code. Wrong codes are counted per client in the
+    store (so every worker and host sees them): after 10 in a minute, every attempt is refused
+    for a while, right or wrong, which keeps guessing a code out of reach."""
+    typed = typed[:MAX_CODE_LENGTH]
+    store = plan_store()
+    now = utc_now()
+    client = request.remote_addr or "unknown"
+    if store.count_wrong_codes(client, now) >= WRONG_CODES_PER_MINUTE:
+        message = "Too many wrong codes from here. Wait a minute, then try again."
+        return _error(429, message, "too_many_codes.html", headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+    token = store.token_for_code(typed, now)
+    if token is None:
+        store.note_wrong_code(client, now)
+        shown = normalize_code(typed) or typed.strip()
+        message = "No plan has this code. Codes last 30 days; check the letters and try again."
+        return _error(404, message, "unknown_code.html", code=shown)
+    response = redirect(url_for("pages.plan_page", token=token), code=redirect_status)
+    response.headers.update(PAGE_HEADERS)
+    return response
+
+
+# ---- the plan ---------------------------------------------------------------------------------
+
+
+@bp.get("/plans/<token>")
+def plan_page(token: str) -> Response:
+    plan = _plan_or_none(token)
+    if plan is None:
+        return _unknown_plan()
+    programme = plan.programme
+    zone = ZoneInfo(programme.timezone)
+    today = utc_now().astimezone(zone).date()
+    upcoming = [session for session in programme.sessions if session.date >= today][:NEXT_SESSIONS_SHOWN]
+    links = plan_links(token)
+    return _page(
+        "plan.html",
+        plan=plan,
+        programme=programme,
+        assessment=plan.assessment,
+        wording=wording,
+        today=today,
+        upcoming=upcoming,
+        finished=bool(programme.sessions) and not upcoming,
+        links=links,
+        qr_svg=qr.svg(links["page"]),
+        phase_names={phase.id: phase.name for phase in programme.phases},
+        week_of_phase=_first_weeks(programme),
+    )
+
+
+@bp.get("/plans/<token>.pdf")
+def plan_pdf(token: str) -> Response:
+    size = request.args.get("size", "").strip().lower()
+    if size and size not in ("a4", "letter"):
+        return error_response(400, "size must be a4 or letter", code="bad_page_size")
+    plan = _plan_or_none(token)
+    if plan is None:
+        return _unknown_plan()
+    page_size = size.upper() if size else pdf.page_size_for(plan.programme.timezone)
+    links = plan_links(token)
+    return _file(
+        plan, kind="pdf", variant=page_size, mimetype="application/pdf",
+        filename=f"hamstring-plan-{page_size.lower()}.pdf",
+        render=lambda: pdf.render_pdf(plan, plan_url=links["page"], short_url=None, page_size=page_size),
+        renderer_version=pdf.RENDERER_VERSION, plan_url=links["page"],
+    )
+
+
+@bp.get("/plans/<token>.ics")
+def plan_calendar(token: str) -> Response:
+    plan = _plan_or_none(token)
+    if plan is None:
+        return _unknown_plan()
+    page = plan_links(token)["page"]
+    return _file(
+        plan, kind="ics", variant="", mimetype="text/calendar", filename="hamstring-plan.ics",
+        render=lambda: ics.render_ics(plan, plan_url=page),
+        renderer_version=ics.RENDERER_VERSION, plan_url=page,
+    )
+
+
+def plan_links(token: str) -> dict[str, str]:
+    """Every address the page offers. Absolute, from COACH_BASE_URL: they are opened from other
+    apps (a calendar, a phone camera), never relative to this page."""
+    page = f"{coach_config().base_url}/plans/{token}"
+    feed = f"{page}.ics"
+    webcal = "webcal://" + feed.split("://", 1)[1]
+    return {
+        "page": page,
+        "pdf": f"{page}.pdf",
+        "ics": feed,
+        "download": f"{feed}?download=1",
+        "webcal": webcal,
+        "google": GOOGLE_CALENDAR_ADD_BY_URL + quote(webcal, safe=""),
+    }
+
+
+def etag_for(plan: StoredPlan, *, renderer_version: str, plan_url: str, variant: str = "") -> str:
+    """Strong, because the bytes are identical for the same inputs; everything that changes the
+    bytes is in it, and nothing else (no clock)."""
+    key = f"{plan.plan_id}:{plan.revision}:{renderer_version}:{variant}:{plan_url}"
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+# ---- helpers --------------------------------------------------------------------------------
+
+
+class _RenderCache:
+    """The bytes of recently served files by ETag. Safe because an ETag names exactly one output;
+    it spares a calendar app that polls without If-None-Match a render per poll."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._items: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_render(self, etag: str, render: Callable[[], bytes]) -> bytes:
+        with self._lock:
+            body = self._items.get(etag)
+            if body is not None:
+                self._items.move_to_end(etag)
+                return body
+        body = render()
+        with self._lock:
+            self._items[etag] = body
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return body
+
+
+_render_caches = {kind: _RenderCache(size) for kind, size in RENDER_CACHE_SIZE.items()}
+
+
+def _file(plan: StoredPlan, *, kind: str, variant: str, mimetype: str, filename: str,
+          render: Callable[[], bytes], renderer_version: str, plan_url: str) -> Response:
+    etag = etag_for(plan, renderer_version=renderer_version, plan_url=plan_url, variant=variant)
+    updated_at = _aware(plan.updated_at)
+    headers = {
+        **FILE_HEADERS,
+        "ETag": f'"{etag}"',
+        "Last-Modified": http_date(updated_at),
+        # no-transform: a proxy must not compress or rewrite a calendar some clients read raw.
+        "Cache-Control": "private, no-cache, no-transform",
+    }
+    if _not_modified(etag, updated_at):
+        return Response(status=304, headers=headers)
+    body = _render_caches[kind].get_or_render(etag, render)
+    response = Response(body, mimetype=mimetype, headers=headers)
+    disposition = "attachment" if request.args.get("download") == "1" else "inline"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
+
+
+def _not_modified(etag: str, updated_at: dt.datetime) -> bool:
+    # RFC 9110 §13.2.2: If-None-Match decides when present; If-Modified-Since only without it.
+    if request.if_none_match:
+        return request.if_none_match.contains_weak(etag)
+    since = request.if_modified_since
+    return since is not None and updated_at.replace(microsecond=0) <= since
+
+
+def _plan_or_none(token: str) -> StoredPlan | None:
+    if not token or len(token) > MAX_TOKEN_LENGTH:
+        return None
+    return plan_store().get_plan(token)
+
+
+def _unknown_plan() -> Response:
+    return _error(404, "There is no plan at this address. It may have been deleted, or the link is "
+                  "incomplete.", "unknown_plan.html")
+
+
+def _error(status: int, message: str, template: str, *, headers: dict[str, str] | None = None,
+           **context) -> Response:
+    """An HTML page for a browser, the service's JSON error for anything else."""
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    if best == "text/html":
+        response = _page(template, status=status, message=message, **context)
+    else:
+        response = error_response(status, message)
+    response.headers.update(headers or {})
+    return response
+
+
+def _page(template: str, *, status: int = 200, **context) -> Response:
+    body = render_template(template, disclaimer=wording.DISCLAIMER, product=wording.PRODUCT_NAME, **context)
+    response = Response(body, status=status, mimetype="text/html")
+    response.headers.update(PAGE_HEADERS)
+    return response
+
+
+def _first_weeks(programme) -> dict[str, int]:
+    first: dict[str, int] = {}
+    for session in programme.sessions:
+        first.setdefault(session.phase_id, session.week)
+    return first
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment
