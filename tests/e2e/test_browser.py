@@ -16,9 +16,8 @@ from pathlib import Path
 import pypdf
 import pytest
 import vobject
+from conftest import TEST_SECRET_KEY
 from werkzeug.serving import make_server
-
-from tests.conftest import TEST_SECRET_KEY
 
 pytestmark = pytest.mark.browser
 
