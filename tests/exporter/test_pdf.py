@@ -279,3 +279,11 @@ def _walk(outline):
             yield from _walk(item)
         else:
             yield item
+
+
+def test_reportlab_runs_with_its_c_accelerator():
+    """Without the rl-accel package reportlab falls back to pure Python and a full programme takes
+    about twice the 60 ms design.md §5 allows."""
+    from reportlab.lib import rl_accel
+
+    assert rl_accel.fp_str.__module__ == "_rl_accel", "pip install rl-accel (a dependency of the project)"
