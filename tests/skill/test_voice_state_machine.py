@@ -1,0 +1,182 @@
+"""Random conversations: any intent, any slot value (malformed ones too), in any order, across
+sessions and locales. Whatever is said, the skill never raises, never answers with silence, keeps
+a session open only with a reprompt, and never loses an answer: the stored state always holds
+exactly the answers the conversation has."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from hypothesis import HealthCheck, event, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+from voice_driver import Runner, in_process
+
+from skill.build import build_skill
+from skill.persistence import SqlStateStore, owner_key
+
+SECRET = "test-secret-key-for-hashes-0123456789-abcdefghij"
+LOCALES = ("en-US", "en-GB", "en-AU", "en-CA", "en-IN", "fr-FR", "not a locale")
+
+junk = st.sampled_from(["?", "", " ", "null", "<speak>", "é", "x" * 300, "1e9", "-0", "\u202e"])
+
+locations = st.one_of(st.none(), junk, st.sampled_from(
+    ["sit bone", "back of my thigh", "behind my knee", "lower buttock", "back_of_thigh", "elbow"]))
+location_ids = st.one_of(st.none(), st.sampled_from(
+    ["lower_buttock", "back_of_thigh", "behind_knee", "knee"]))
+onsets = st.one_of(st.none(), junk, st.sampled_from(["suddenly", "gradually", "sudden", "over a few weeks"]))
+onset_ids = st.one_of(st.none(), st.sampled_from(["sudden", "gradual", "slowly"]))
+numbers = st.one_of(st.none(), junk, st.integers(-20, 40).map(str),
+                    st.sampled_from(["6.5", "99999999999999999999"]))
+days = st.one_of(st.none(), junk,
+                 st.sampled_from(["monday", "Tuesday", "wednesdays", "thu", "fri", "sunday"]))
+times = st.one_of(st.none(), junk, st.sampled_from(["07:00", "18:30", "EV", "MO", "NI", "24:00", "7"]))
+dates = st.one_of(st.none(), junk, st.sampled_from(["2026-03-02", "2026-03-20", "2027-09-01", "2025-01-01",
+                                                    "2026-W12", "2026-02-30", "PRESENT_REF"]))
+PLAIN_INTENTS = (
+    "AMAZON.YesIntent", "AMAZON.NoIntent", "UnsureIntent", "AMAZON.HelpIntent", "AMAZON.RepeatIntent",
+    "AMAZON.PreviousIntent", "AMAZON.StartOverIntent", "AMAZON.FallbackIntent", "ExplainTestIntent",
+    "TodaysSessionIntent", "CheckHamstringIntent", "DeleteMyDataIntent", "AMAZON.StopIntent",
+    "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent", "MadeUpIntent",
+)
+# Answers may shrink only through these: the rest must keep every answer given.
+UNDOING = {"AMAZON.PreviousIntent", "AMAZON.StartOverIntent", "AMAZON.NoIntent", "DeleteMyDataIntent",
+           "AMAZON.YesIntent"}
+
+
+class VoiceMachine(RuleBasedStateMachine):
+    def __init__(self, skill, states: SqlStateStore):
+        super().__init__()
+        self.states = states
+        self.user = f"amzn1.ask.account.FUZZ{uuid.uuid4().hex}"
+        self.key = owner_key(SECRET.encode(), self.user)
+        self.runner = Runner(in_process(skill), user_id=self.user)
+        self.answers_before: dict = {}
+
+    # ---- what the runner does --------------------------------------------------------------
+
+    @rule(locale=st.sampled_from(LOCALES))
+    def open_the_skill(self, locale):
+        self.runner.locale = locale
+        self._check(self.runner.launch(), None)
+
+    @rule(intent=st.sampled_from(PLAIN_INTENTS))
+    def say_something(self, intent):
+        self._check(self.runner.say(intent), intent)
+
+    @rule(data=st.data())
+    def answer_what_is_asked(self, data):
+        """A runner who mostly plays along, so random walks reach the outcome and the filing."""
+        step = self.runner.current_step() if self.runner.attributes is not None else None
+        if step is None or step.kind != "question":
+            intent = data.draw(st.sampled_from(["AMAZON.YesIntent", "AMAZON.NoIntent"]))
+            self._check(self.runner.say(intent), intent)
+            return
+        q = step.question
+        value = data.draw(st.integers(q.minimum, min(q.maximum, 30)) if q.kind == "number"
+                          else st.sampled_from(q.choices))
+        said = {"yes": "AMAZON.YesIntent", "no": "AMAZON.NoIntent"}.get(value, "answer")
+        self._check(self.runner.answer(value), said)
+
+    @rule(value=locations, resolved=location_ids)
+    def name_a_place(self, value, resolved):
+        resolutions = {"location": resolved} if resolved and value is not None else None
+        reply = self.runner.say("AnswerLocationIntent", {"location": value}, resolutions=resolutions)
+        self._check(reply, "answer")
+
+    @rule(value=onsets, resolved=onset_ids)
+    def say_how_it_started(self, value, resolved):
+        resolutions = {"onset": resolved} if resolved and value is not None else None
+        reply = self.runner.say("AnswerOnsetIntent", {"onset": value}, resolutions=resolutions)
+        self._check(reply, "answer")
+
+    @rule(value=numbers)
+    def say_a_number(self, value):
+        self._check(self.runner.say("AnswerNumberIntent", {"number": value}), "answer")
+
+    @rule(chosen=st.lists(days, min_size=0, max_size=4))
+    def choose_days(self, chosen):
+        slots = dict(zip(("firstDay", "secondDay", "thirdDay", "fourthDay"), chosen, strict=False))
+        self._check(self.runner.say("ChooseDaysIntent", slots), "preference")
+
+    @rule(value=times)
+    def choose_a_time(self, value):
+        self._check(self.runner.say("ChooseTimeIntent", {"time": value}), "preference")
+
+    @rule(value=dates)
+    def choose_a_start(self, value):
+        self._check(self.runner.say("ChooseStartDateIntent", {"startDate": value}), "preference")
+
+    @precondition(lambda self: self.runner.attributes is not None and not self.runner.new_session)
+    @rule(reason=st.sampled_from(["USER_INITIATED", "ERROR", "EXCEEDED_MAX_REPROMPTS"]))
+    def walk_away(self, reason):
+        reply = self.runner.session_ends(reason)
+        assert reply.response.get("outputSpeech") is None
+
+    @rule()
+    def come_back_later_without_a_goodbye(self):
+        self.runner.new_session = True
+
+    # ---- what must always hold -------------------------------------------------------------
+
+    def _check(self, reply, intent) -> None:
+        assert reply.speech, "the skill said nothing"
+        assert "{" not in reply.speech and "}" not in reply.speech, "an unfilled prompt"
+        if not reply.ended:
+            assert reply.reprompt, "an open session without a reprompt"
+        now = dict(reply.state.answers)
+        before = self.answers_before
+        # A plan filed (the card) or data deleted may clear the answers, as may the undoing intents.
+        cleared = reply.card is not None or not reply.envelope.get("sessionAttributes")
+        if intent not in UNDOING and not cleared:
+            assert now.items() >= before.items(), f"answers lost: {before} -> {now}"
+        self.answers_before = now
+        if reply.card is not None:
+            event("a plan was filed")
+        elif "Thanks, that's all my questions." in reply.speech:
+            event("the outcome was spoken")
+
+    @invariant()
+    def the_stored_state_holds_every_answer_so_far(self):
+        if not self.runner.replies:
+            return
+        stored = self.states.load(self.key)
+        session = self.runner.last.envelope.get("sessionAttributes") or {}
+        if "coach" not in session:  # deleted: nothing of this runner may remain
+            assert stored is None or not stored.get("coach", {}).get("answers")
+            return
+        kept = (stored or {}).get("coach", {})
+        # Nothing is written until there is something to keep.
+        assert kept.get("answers", {}) == session["coach"]["answers"]
+        assert kept.get("preferences", {}) == session["coach"]["preferences"]
+
+
+@pytest.fixture
+def fuzz_skill(tmp_path, clock, device_zone):
+    from exporter.store import PlanStore
+
+    url = f"sqlite:///{tmp_path / 'fuzz.sqlite3'}"
+    plan_store = PlanStore(url, SECRET)
+    plan_store.migrate()
+    states = SqlStateStore(url, ensure_schema=plan_store.migrate)
+    device_zone.name = "Europe/London"
+    skill = build_skill(store_factory=lambda: plan_store, state_store=states, timezone_lookup=device_zone,
+                        clock=clock, secret_key=SECRET, base_url="https://coach.example")
+    yield skill, states
+    plan_store.close()
+
+
+def test_random_conversations_never_crash_never_go_silent_and_never_lose_an_answer(fuzz_skill):
+    skill, states = fuzz_skill
+    run_state_machine_as_test(
+        lambda: VoiceMachine(skill, states),
+        settings=settings(max_examples=60, stateful_step_count=30, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]),
+    )
