@@ -296,8 +296,13 @@ CARE: tuple[CareItem, ...] = (
              lambda a, s: s.running in _RUNNING_TODAY,
              "If the pain increases while you run, stop and walk home.",
              "seed 000: 'if the pain increases, then it's time to stop'"),
-    CareItem("care-foam-rolling", "no suspected severe tear",
-             lambda a, s: "suspected_severe_tear" not in s.red_flags,
+    CareItem("care-foam-rolling-later", "felt it happen within the last 72 hours, no suspected severe tear",
+             lambda a, s: s.acute_care and "suspected_severe_tear" not in s.red_flags,
+             "Leave the sore spot alone for the first 72 hours. After that, foam roll the back of the thigh "
+             "lightly for 10 to 15 minutes a day, or before and after runs.",
+             exercise("foam_rolling").source + "; clinical judgement: not over a fresh injury"),
+    CareItem("care-foam-rolling", "no suspected severe tear, and not in the first 72 hours",
+             lambda a, s: not s.acute_care and "suspected_severe_tear" not in s.red_flags,
              "Foam roll the back of the thigh before and after runs, or for 10 to 15 minutes a day when you "
              "are not running. Roll lightly at first.",
              exercise("foam_rolling").source),
@@ -362,7 +367,8 @@ def _tell_the_clinician(answers: Answers, assessment: Assessment) -> tuple[str, 
     if answers.location:
         lines.append(f"Where it hurts: {answers.location.replace('_', ' ')} ({SITE_WORDS[assessment.site]}).")
     if answers.onset:
-        started = f"{answers.days_since} days ago" if answers.days_since is not None else "on a day not given"
+        started = {None: "on a day not given", 0: "today", 1: "1 day ago"}.get(
+            answers.days_since, f"{answers.days_since} days ago")
         lines.append(f"How it started: {answers.onset}, {started}.")
     for field, words in (("pop", "A snap or pop"), ("bruising", "Bruising"), ("gait_altered", "Limping"),
                          ("pain_walking", "Pain walking"),

@@ -216,3 +216,19 @@ def test_the_programme_carries_the_disclaimer():
     _, programme = _programme(TIGHT)
 
     assert "not a substitute for professional medical advice" in programme.disclaimer
+
+
+def test_a_fresh_injury_is_left_alone_for_72_hours_before_foam_rolling():
+    _, fresh = _programme(TWINGE)
+    _, older = _programme(TWINGE.model_copy(update={"days_since": 6}))
+
+    assert "care-foam-rolling-later" in {c.rule_id for c in fresh.care_advice}
+    assert "care-foam-rolling" not in {c.rule_id for c in fresh.care_advice}
+    assert "care-foam-rolling" in {c.rule_id for c in older.care_advice}
+    assert "care-heat" in {c.rule_id for c in older.care_advice}
+
+
+def test_what_to_tell_the_clinician_reads_naturally():
+    _, programme = _programme(NERVE.model_copy(update={"onset": "sudden", "days_since": 1}))
+
+    assert "How it started: sudden, 1 day ago." in programme.tell_the_clinician
