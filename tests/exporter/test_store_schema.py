@@ -259,3 +259,24 @@ def test_a_store_on_a_current_schema_starts_without_importing_alembic(tmp_path):
     result = run_python(code)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+@pytest.mark.postgres
+def test_connections_the_postgres_server_dropped_are_replaced_without_an_error(postgres_url):
+    from conftest import create_postgres_database, drop_postgres_database
+
+    url = create_postgres_database(postgres_url)
+    store = PlanStore(url, SECRET)
+    try:
+        token = store.file_plan(ANSWERS, None, now=NOW).token
+        assert store.get_plan(token) is not None
+        import psycopg
+
+        with psycopg.connect(url, autocommit=True) as admin:  # as a server restart would
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                          "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        assert store.get_plan(token) is not None
+        assert store.ping() is True
+    finally:
+        store.close()
+        drop_postgres_database(postgres_url, url)
