@@ -106,17 +106,18 @@ class Prompts:
         return self.join([self.text["choice_" + c] for c in choices], "or")
 
     def dosage(self, dosage) -> str:
-        """Sets and reps as a runner says them: "3 sets of 10 each side", "hold for 30 seconds"."""
-        side = f" {self.text['dose_each_side']}" if dosage.per_side else ""
-        if dosage.sets and dosage.reps:
-            return self.say("dose_sets_reps", sets=dosage.sets, reps=dosage.reps) + side
-        if dosage.sets and dosage.hold_seconds:
-            return self.say("dose_sets_hold", sets=dosage.sets, seconds=dosage.hold_seconds) + side
-        if dosage.hold_seconds:
-            return self.say("dose_hold", seconds=dosage.hold_seconds) + side
-        if dosage.minutes:
-            return self.say("dose_minutes", minutes=dosage.minutes)
-        return dosage.text.replace("×", self.text["word_by"]).replace("–", " to ")
+        """The prescription's own words, said aloud: "3 × 12, twice a day" becomes "3 sets of 12,
+        twice a day"; "5 × 30-second holds" becomes "5 30-second holds"; "10–15" becomes "10 to 15"."""
+        text = _HOLDS.sub(r"\1 \2-second", dosage.text)
+        text = _DISTANCE.sub(lambda m: self.say("dose_times", count=m[1], what=m[2]), text)
+        text = _SETS.sub(lambda m: self.say("dose_sets_reps", sets=m[1], reps=m[2]), text)
+        text = text.replace("–", f" {self.text['word_to']} ").replace("×", f" {self.text['word_by']} ")
+        return " ".join(text.split())
+
+
+_HOLDS = re.compile(r"(\d+) × (\d+)-second")
+_DISTANCE = re.compile(r"(\d+) × (\d+ metres)")
+_SETS = re.compile(r"(\d+) × (\d+)")
 
 
 def for_locale(locale: str | None) -> Prompts:

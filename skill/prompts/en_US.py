@@ -124,10 +124,7 @@ TEXT: dict[str, str] = {
     "plan_unreachable": "Sorry, I can't reach your plan just now. Please try again in a little while.",
     "then_carry_on": "Now, back to your check.",
     "dose_sets_reps": "{sets} sets of {reps}",
-    "dose_sets_hold": "{sets} holds of {seconds} seconds",
-    "dose_hold": "hold for {seconds} seconds",
-    "dose_minutes": "{minutes} minutes",
-    "dose_each_side": "each side",
+    "dose_times": "{count} times {what}",
 
     # ---- your data -----------------------------------------------------------------------------
     "ask_confirm_delete": "Shall I delete everything I keep about you: your plans, their codes and your "
@@ -153,7 +150,8 @@ TEXT: dict[str, str] = {
     # ---- small words ---------------------------------------------------------------------------
     "word_and": "and",
     "word_or": "or",
-    "word_by": " by ",
+    "word_by": "by",
+    "word_to": "to",
     "time_noon": "noon",
     "time_midnight": "midnight",
     "time_morning": "{time} in the morning",

@@ -1,0 +1,202 @@
+"""The skill's words per locale, how they are rendered into SSML, and how the skill is assembled:
+every intent of the voice model has its own handler, and the Settings API lookup falls back to UTC."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from rehab.models import Dosage
+from rehab.questions import QUESTIONS
+from skill import conversation as talk
+from skill import envelopes
+from skill.build import HANDLERS, alexa_time_zone
+from skill.conversation import Line, State, Step
+from skill.handlers.navigation import FallbackHandler
+from skill.prompts import SUPPORTED_LOCALES, for_locale, render_ask, render_line, spell_code
+
+ROOT = Path(__file__).resolve().parents[2]
+US = for_locale("en-US")
+# Keys built from a step's kind (help_weekdays, need_time, ask_resume, ...).
+STEP_KINDS = (talk.WEEKDAYS, talk.TIME, talk.RESUME, talk.HOME, talk.CONFIRM_DELETE)
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_every_locale_says_everything_en_us_says(locale):
+    prompts = for_locale(locale)
+    assert prompts.locale == locale
+    assert set(prompts.text) == set(US.text)
+    for key, text in prompts.text.items():
+        assert text.strip(), key
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_every_step_can_be_asked_and_helped_in_every_locale(locale):
+    prompts = for_locale(locale)
+    for kind in STEP_KINDS:
+        for brief in (False, True):
+            asked, reprompt = render_ask(prompts, Step(kind), brief=brief)
+            assert asked and reprompt
+        if kind in (talk.WEEKDAYS, talk.TIME):
+            assert render_line(prompts, Line(f"need_{kind}"))
+        assert render_line(prompts, Line(f"help_{kind}"))
+    for q in QUESTIONS:
+        for heard in ("yes", "number", "unsure", "other"):
+            assert render_line(prompts, Line("guide", {"question_id": q.id, "heard": heard}))
+        assert render_ask(prompts, Step("question", q.id))[0] == prompts.question_words(q.id, "spoken")
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_every_line_a_conversation_produces_renders_in_every_locale(locale):
+    """Walk the state machine through every transition from a range of states and render it all."""
+    prompts = for_locale(locale)
+    states = [State(), State(plan_on_file=True), talk.new_visit(State(answers={"location": "behind_knee"}))]
+    state = State()
+    for _ in range(14):
+        step = state.step()
+        if step.kind != "question":
+            break
+        q = step.question
+        value = q.maximum if q.kind == "number" else q.choices[0]
+        kind = q.id if q.id in ("location", "onset") else "number" if q.kind == "number" else value
+        state, _ = talk.answer(state, kind, value)
+        states.append(state)
+    states.append(talk.ask_delete(state)[0])
+    transitions = [
+        talk.launch, talk.check_hamstring, talk.unsure, talk.go_back, talk.repeat, talk.help_,
+        talk.explain_test, talk.fallback, talk.stop, talk.ask_delete, talk.start_over, talk.plan_not_saved,
+        lambda s: talk.answer(s, "yes", None), lambda s: talk.answer(s, "no", None),
+        lambda s: talk.answer(s, "number", "11"), lambda s: talk.choose_days(s, ["TU"]),
+        lambda s: talk.choose_days(s, []), lambda s: talk.choose_time(s, "18:30"),
+        lambda s: talk.choose_time(s, None), lambda s: talk.delete_failed(s),
+        lambda s: talk.choose_start_date(s, dt.date(2026, 3, 5), dt.date(2026, 3, 1)),
+        lambda s: talk.plan_filed(s, code="AC3D7K", start_date="2026-03-02", weekdays=["MO", "TH"],
+                                  time="06:45", site="coach.example"),
+        lambda s: talk.data_deleted(2),
+    ]
+    rendered = 0
+    for start in states:
+        for transition in transitions:
+            _, turn = transition(start)
+            for line in turn.say:
+                assert render_line(prompts, line)
+                rendered += 1
+            if turn.ask is not None:
+                assert all(render_ask(prompts, turn.ask, brief=turn.brief))
+    assert rendered > 100
+
+
+def test_text_is_escaped_for_ssml():
+    assert render_line(US, Line("text", {"text": "Sets & reps <b>"})) == "Sets &amp; reps &lt;b&gt;"
+
+
+def test_the_code_is_spelled_one_character_at_a_time_with_pauses():
+    ssml = spell_code("AC3")
+    assert ssml == ('<say-as interpret-as="spell-out">A</say-as><break time="400ms"/>'
+                    '<say-as interpret-as="spell-out">C</say-as><break time="400ms"/>'
+                    '<say-as interpret-as="spell-out">3</say-as><break time="400ms"/>')
+    spoken = render_line(US, Line("code", {"code": "AC3D7K", "site": "coach.example"}))
+    assert spoken.startswith("To open it on your phone or computer, go to coach.example and enter this code:")
+    assert spoken.count('interpret-as="spell-out"') == 12  # said twice
+
+
+@pytest.mark.parametrize(("clock", "spoken"), [
+    ("07:00", "7 in the morning"), ("06:45", "6:45 in the morning"), ("12:00", "noon"),
+    ("13:05", "1:05 in the afternoon"), ("18:30", "6:30 in the evening"), ("21:00", "9 at night"),
+    ("00:00", "midnight"), ("03:15", "3:15 at night"),
+])
+def test_times_are_said_the_way_people_say_them(clock, spoken):
+    assert US.time(clock) == spoken
+
+
+def test_dates_follow_the_locale():
+    day = dt.date(2026, 3, 2)
+    assert for_locale("en-US").date(day) == "Monday, March 2"
+    assert for_locale("en-CA").date(day) == "Monday, March 2"
+    assert for_locale("en-GB").date(day) == "Monday 2 March"
+    assert for_locale("en-AU").date(day) == "Monday 2 March"
+    assert for_locale("en-IN").date(day) == "Monday 2 March"
+
+
+@pytest.mark.parametrize(("written", "spoken"), [
+    ("2 × 10 each side", "2 sets of 10 each side"),
+    ("3 × 12, twice a day, pain-free", "3 sets of 12, twice a day, pain-free"),
+    ("3 × 8: curl in with two legs", "3 sets of 8: curl in with two legs"),
+    ("5 × 30-second holds, rest 1 minute", "5 30-second holds, rest 1 minute"),
+    ("3 × 30-second planks and side planks, 2 × 10 dead bugs",
+     "3 30-second planks and side planks, 2 sets of 10 dead bugs"),
+    ("4 × 10 metres each drill, quick", "4 times 10 metres each drill, quick"),
+    ("10–15 minutes a day, lightly", "10 to 15 minutes a day, lightly"),
+    ("every day until you are seen", "every day until you are seen"),
+])
+def test_sets_and_reps_are_said_in_words(written, spoken):
+    assert US.dosage(Dosage(text=written)) == spoken
+
+
+@pytest.mark.parametrize("locale", [None, "", "fr-FR", "en_US", "x" * 50])
+def test_an_unknown_locale_is_spoken_to_in_us_english(locale):
+    assert for_locale(locale) is for_locale("en-US")
+
+
+def test_a_locale_may_override_a_questions_words():
+    custom = US.override("en-XX", questions={"location": {"spoken": "Where does it hurt?"}})
+    assert custom.question_words("location", "spoken") == "Where does it hurt?"
+    assert custom.question_words("location", "help") == US.question_words("location", "help")
+
+
+# ---- assembly ---------------------------------------------------------------------------------
+
+
+def voice_model_intents(locale: str) -> list[str]:
+    model = json.loads((ROOT / "interaction_models" / f"{locale}.json").read_text())
+    return [intent["name"] for intent in model["interactionModel"]["languageModel"]["intents"]]
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_every_intent_of_the_voice_model_has_a_handler_of_its_own(locale):
+    from ask_sdk_core.handler_input import HandlerInput
+    from ask_sdk_core.serialize import DefaultSerializer
+    from ask_sdk_model import RequestEnvelope
+
+    services = SimpleNamespace()
+    handlers = [cls(services) for cls in HANDLERS if cls is not FallbackHandler]
+    serializer = DefaultSerializer()
+    for name in voice_model_intents(locale):
+        if name == "AMAZON.FallbackIntent":
+            continue
+        envelope = serializer.deserialize(json.dumps(envelopes.intent_request(name, locale=locale)),
+                                          RequestEnvelope)
+        handler_input = HandlerInput(request_envelope=envelope)
+        claimed = [type(h).__name__ for h in handlers if h.can_handle(handler_input)]
+        assert len(claimed) == 1, f"{name}: {claimed}"
+
+
+def test_the_fallback_handler_is_registered_last():
+    assert HANDLERS[-1] is FallbackHandler
+
+
+def _handler_input_with_zone(answer):
+    class Settings:
+        def get_system_time_zone(self, device_id):
+            assert device_id == envelopes.DEFAULT_DEVICE
+            if isinstance(answer, Exception):
+                raise answer
+            return answer
+
+    envelope = SimpleNamespace(context=SimpleNamespace(system=SimpleNamespace(
+        device=SimpleNamespace(device_id=envelopes.DEFAULT_DEVICE))))
+    factory = SimpleNamespace(get_ups_service=lambda: Settings())
+    return SimpleNamespace(request_envelope=envelope, service_client_factory=factory)
+
+
+def test_the_device_time_zone_comes_from_the_alexa_settings_api():
+    assert alexa_time_zone(_handler_input_with_zone("Europe/London")) == "Europe/London"
+
+
+@pytest.mark.parametrize("answer", [ConnectionError("no network"), None, ""])
+def test_without_a_device_time_zone_the_skill_uses_utc(answer):
+    assert alexa_time_zone(_handler_input_with_zone(answer)) == "UTC"
