@@ -406,6 +406,8 @@ def _width(text: str, font: str, size: float) -> float:
 
 def _wrap(text: str, font: str, size: float, width: float, first_width: float) -> list[str]:
     """Greedy word wrap; a word longer than a whole line (a URL) is cut where it must be."""
+    if "\n" not in text and _width(text, font, size) <= first_width:
+        return [text]  # most cells and many sentences: one measurement, no splitting
     lines: list[str] = []
     space = _width(" ", font, size)
     for paragraph in text.split("\n"):
@@ -465,20 +467,22 @@ def _lay_out(texts: Sequence[_Text], width: float) -> _Laid:
     return laid
 
 
-def _draw_text(canvas, laid: _Laid, x: float, top: float) -> None:
-    """All lines of a block in one text object: far cheaper than a drawString per line."""
+def _draw_text(canvas, placed: Iterable[tuple[_Laid, float, float]]) -> None:
+    """Every line of a block, or of a whole table, in one text object (laid-out text, its left
+    edge, its top): far cheaper than a text object or a drawString per line or per cell."""
     text_object = canvas.beginText()
     current: tuple[str, float] | None = None
     color = None
-    for dx, baseline, style, line in laid.lines:
-        if (style.font, style.size) != current:
-            current = (style.font, style.size)
-            text_object.setFont(style.font, style.size)
-        if style.color != color:
-            color = style.color
-            text_object.setFillColor(color)
-        text_object.setTextOrigin(x + dx, top - baseline)
-        text_object.textOut(line)
+    for laid, x, top in placed:
+        for dx, baseline, style, line in laid.lines:
+            if (style.font, style.size) != current:
+                current = (style.font, style.size)
+                text_object.setFont(style.font, style.size)
+            if style.color != color:
+                color = style.color
+                text_object.setFillColor(color)
+            text_object.setTextOrigin(x + dx, top - baseline)
+            text_object.textOut(line)
     canvas.drawText(text_object)
 
 
@@ -536,7 +540,7 @@ class _Block(Flowable):
             canvas.setFillColor(self.background)
             canvas.rect(0, 0, self.width, self.height, stroke=0, fill=1)
             canvas.restoreState()
-        _draw_text(canvas, self._laid[1], self.padding, self.height - self.padding)
+        _draw_text(canvas, [(self._laid[1], self.padding, self.height - self.padding)])
         if self.outline_level is not None and self.bookmark is not None:
             canvas.bookmarkHorizontal(self.bookmark, 0, self.height)
             canvas.addOutlineEntry(self.texts[0].text, self.bookmark, level=self.outline_level, closed=True)
@@ -625,15 +629,17 @@ class _Grid(Flowable):
         canvas.lines(rules)
         canvas.restoreState()
         top = self.height
+        placed = []
         for row, height in zip(self.laid, self.heights, strict=True):
             x = 0.0
             for cell, column in zip(row, self.columns, strict=True):
                 # Centred vertically in "rows" tables (a calendar line), from the top in grids.
                 offset = (height - cell.height) / 2 if self.lines == "rows" else 1.2 * mm
                 if cell.lines:
-                    _draw_text(canvas, cell, x + CELL_PADDING, top - offset)
+                    placed.append((cell, x + CELL_PADDING, top - offset))
                 x += column
             top -= height
+        _draw_text(canvas, placed)
 
 
 class _QRPanel(Flowable):
@@ -677,7 +683,7 @@ class _QRPanel(Flowable):
         canvas.drawPath(path, stroke=0, fill=1)
         canvas.linkURL(self.plan_url, (left, bottom, left + QR_SIZE, bottom + QR_SIZE), relative=1)
         canvas.restoreState()
-        _draw_text(canvas, self.laid, QR_SIZE + 6 * mm, (self.height + self.laid.height) / 2)
+        _draw_text(canvas, [(self.laid, QR_SIZE + 6 * mm, (self.height + self.laid.height) / 2)])
 
 
 def _numbered_canvas(footer: str):
