@@ -67,12 +67,13 @@ class Config:
             )
         database_url = _database_url(get("COACH_DATABASE_URL") or DEFAULT_DATABASE_URL)
         secret = get("COACH_SECRET_KEY")
+        port = _integer("PORT", get("PORT"), default=DEFAULT_PORT, low=1, high=65535)
         return cls(
             database_url=database_url,
-            base_url=_base_url(get("COACH_BASE_URL") or DEFAULT_BASE_URL),
+            base_url=_base_url(get("COACH_BASE_URL") or _local_base_url(bind_host, port)),
             alexa_skill_id=get("COACH_ALEXA_SKILL_ID"),
             alexa_verify=alexa_verify,
-            port=_integer("PORT", get("PORT"), default=DEFAULT_PORT, low=1, high=65535),
+            port=port,
             secret_key=_secret_key(secret) if secret is not None else load_or_create_secret_key(),
             retention_days=_integer(
                 "COACH_RETENTION_DAYS", get("COACH_RETENTION_DAYS"), default=DEFAULT_RETENTION_DAYS,
@@ -80,6 +81,13 @@ class Config:
             ),
             bind_host=bind_host,
         )
+
+
+def _local_base_url(bind_host: str, port: int) -> str:
+    """Where this server itself answers (http://127.0.0.1:8000 by default), so links and QR codes
+    work out of the box on another PORT too; a public deployment sets COACH_BASE_URL."""
+    host = "127.0.0.1" if bind_host in ("0.0.0.0", "::") else bind_host
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 def is_loopback(host: str) -> bool:

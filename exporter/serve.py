@@ -84,6 +84,9 @@ def main(argv: list[str] | None = None) -> int:
         "workers": args.workers,
         "worker_class": "sync",
         "graceful_timeout": 10,
+        # Gunicorn's control socket lives at one path per user: a second server (tests, bench)
+        # would take it over. Nothing here uses it.
+        "control_socket_disable": True,
         "loglevel": "info",
         "errorlog": "-",
     }

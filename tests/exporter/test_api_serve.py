@@ -92,6 +92,7 @@ def test_make_run_serves_with_two_workers_and_any_worker_serves_any_plan(served)
     assert len(_children(process.pid)) == 2
     created = [_request("POST", f"{base}/api/plans", {"answers": ANSWERS}) for _ in range(6)]
     assert [status for status, _ in created] == [201] * 6
+    assert created[0][1]["links"]["page"].startswith(f"{base}/plans/"), "links work on any PORT"
     # Many reads spread over both workers: every one finds every plan (one shared secret key).
     for _ in range(5):
         for _, body in created:

@@ -46,6 +46,19 @@ def test_every_setting_is_read_from_the_environment():
     assert config.bind_host == "::1"
 
 
+@pytest.mark.parametrize(
+    ("environ", "base_url"),
+    [
+        ({"PORT": "9000"}, "http://127.0.0.1:9000"),
+        ({"COACH_BIND_HOST": "::1"}, "http://[::1]:8000"),
+        ({"COACH_BIND_HOST": "0.0.0.0", "PORT": "8080"}, "http://127.0.0.1:8080"),
+        ({"PORT": "9000", "COACH_BASE_URL": "https://coach.example"}, "https://coach.example"),
+    ],
+)
+def test_links_point_at_this_server_until_a_public_base_is_set(environ, base_url):
+    assert Config.from_env({"COACH_SECRET_KEY": SECRET, **environ}).base_url == base_url
+
+
 def test_the_heroku_spelling_of_a_postgres_url_is_accepted():
     config = Config.from_env({"COACH_DATABASE_URL": "postgres://u@h/d", "COACH_SECRET_KEY": SECRET})
     assert config.database_url == "postgresql://u@h/d"
