@@ -16,11 +16,11 @@ from pathlib import Path
 import pypdf
 import pytest
 import vobject
-from conftest import TEST_SECRET_KEY
 from werkzeug.serving import make_server
 
 pytestmark = pytest.mark.browser
 
+SECRET_KEY = "browser-test-secret-key-0123456789-abcdefghij"
 CHROMIUM = Path(os.environ.get("COACH_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -53,7 +53,7 @@ def served(tmp_path):
     base_url = f"http://127.0.0.1:{server.server_port}"
     late.app = create_app({
         "COACH_DATABASE_URL": f"sqlite:///{tmp_path / 'coach.sqlite3'}",
-        "COACH_SECRET_KEY": TEST_SECRET_KEY,
+        "COACH_SECRET_KEY": SECRET_KEY,
         "COACH_BASE_URL": base_url,
         "BLUEPRINTS": ("api", "pages"),
     })

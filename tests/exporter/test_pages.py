@@ -11,13 +11,15 @@ from urllib.parse import quote, urlsplit
 import pypdf
 import pytest
 import vobject
-from conftest import TEST_BASE_URL
 from plan_samples import SEVERE_TEAR, TENDINOPATHY, full_plan
 
 from exporter import ics, pages, pdf
 
 HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 JSON = {"Accept": "application/json"}
+# The base URL tests/conftest.py gives the app (not imported: another directory's conftest.py may
+# be the module named "conftest" when the whole suite runs).
+BASE_URL = "https://coach.example"
 LONDON_WEEK = {"timezone": "Europe/London", "start_date": "2026-03-02", "weekdays": ["MO", "WE", "FR"],
                "time": "07:00"}
 
@@ -26,6 +28,11 @@ LONDON_WEEK = {"timezone": "Europe/London", "start_date": "2026-03-02", "weekday
 def database_url(tmp_path):
     """SQLite only: the pages add nothing database-specific to what the store tests run on both."""
     return f"sqlite:///{tmp_path / 'coach.sqlite3'}"
+
+
+@pytest.fixture(autouse=True)
+def _base_url_is_the_shared_one(app):
+    assert app.config["COACH"].base_url == BASE_URL
 
 
 @pytest.fixture
@@ -76,7 +83,7 @@ class Page(HTMLParser):
 
 
 def external_urls(page: Page) -> list[str]:
-    own_host = urlsplit(TEST_BASE_URL).netloc
+    own_host = urlsplit(BASE_URL).netloc
     found = []
     for url in page.urls:
         parts = urlsplit(url)
@@ -259,7 +266,7 @@ def test_the_calendar_is_served_as_text_calendar_with_an_etag(client, filed):
     assert response.headers["Content-Disposition"].startswith("inline")
     calendar = vobject.readOne(response.get_data(as_text=True))
     assert len(calendar.vevent_list) == len(filed.plan.programme.sessions)
-    assert calendar.vevent.url.value == f"{TEST_BASE_URL}/plans/{filed.token}"
+    assert calendar.vevent.url.value == f"{BASE_URL}/plans/{filed.token}"
 
 
 def test_a_matching_if_none_match_gets_304_without_rendering(client, filed, monkeypatch):
@@ -311,7 +318,7 @@ def test_head_answers_the_headers_without_a_body(client, filed):
 
 def test_the_etag_changes_with_the_revision_the_renderer_and_the_address():
     plan, revised = full_plan(), full_plan(revision=2)
-    url = f"{TEST_BASE_URL}/plans/t"
+    url = f"{BASE_URL}/plans/t"
     first = pages.etag_for(plan, renderer_version="ics-1", plan_url=url)
     assert first == pages.etag_for(full_plan(), renderer_version="ics-1", plan_url=url)
     assert first != pages.etag_for(revised, renderer_version="ics-1", plan_url=url)
