@@ -387,7 +387,12 @@ class PlanStore:
         SQLAlchemy's statement machinery would be most of it (about 120 µs against 20 µs)."""
         with self._translated_errors():
             engine = self._engine()
-            raw = engine.raw_connection()
+            try:
+                raw = engine.raw_connection()
+            except engine.dialect.loaded_dbapi.Error as error:
+                # The pool hands back the driver's own error, not SQLAlchemy's wrapper, when the
+                # server is gone (a failed pre-ping, then a refused reconnect).
+                raise StoreUnavailable(_describe(error)) from None
         try:
             cursor = raw.cursor()
             try:

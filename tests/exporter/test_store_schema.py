@@ -280,3 +280,21 @@ def test_connections_the_postgres_server_dropped_are_replaced_without_an_error(p
     finally:
         store.close()
         drop_postgres_database(postgres_url, url)
+
+
+@pytest.mark.postgres
+def test_a_database_that_vanishes_after_start_makes_reads_unavailable_not_crash(postgres_url):
+    from conftest import create_postgres_database, drop_postgres_database
+
+    url = create_postgres_database(postgres_url)
+    store = PlanStore(url, SECRET)
+    try:
+        filed = store.file_plan(ANSWERS, None, now=NOW)
+        drop_postgres_database(postgres_url, url)  # drops the connections too; reconnecting fails
+        with pytest.raises(StoreUnavailable, match="database is unavailable"):
+            store.get_plan(filed.token)
+        with pytest.raises(StoreUnavailable):
+            store.token_for_code(filed.code, NOW)
+        assert store.ping() is False
+    finally:
+        store.close()
