@@ -147,7 +147,13 @@ def invoke_json(skill, envelope: Mapping[str, Any] | str | bytes) -> dict[str, A
     except Exception as error:  # the SDK's SerializationException, bad UTF-8, bad JSON, odd types
         raise InvalidEnvelope(f"not an Alexa request envelope ({type(error).__name__})") from None
     _check(request_envelope)
-    response_envelope = skill.invoke(request_envelope, None)
+    try:
+        response_envelope = skill.invoke(request_envelope, None)
+    except RecursionError:
+        # The SDK deep-copies the session attributes before any handler (or our exception handler)
+        # runs, so attributes nested a few hundred levels deep end the turn there. Alexa never
+        # sends such a thing: it is a malformed request, not a failed turn.
+        raise InvalidEnvelope("the envelope is nested too deeply") from None
     return _SERIALIZER.serialize(response_envelope)
 
 

@@ -62,7 +62,7 @@ def alexa():
                                        "refusing every request", code="verification_disabled")
         try:
             envelope = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than the parser's stack
             return error_response(400, "the body is not JSON")
         if not isinstance(envelope, dict):
             return error_response(400, "the body is not an Alexa request envelope")
