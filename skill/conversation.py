@@ -511,7 +511,7 @@ def _after_answer(state: State, answers: dict[str, Any], question_id: str) -> tu
     history = tuple(k for k in history if k in answers or k in state.preferences)
     updated = replace(state, answers=answers, history=history)
     was_finished = state.triage_finished
-    turn = ask_current(updated, say("ack"), fresh=not was_finished)
+    turn = ask_current(updated, say("ack", count=len(updated.history)), fresh=not was_finished)
     return updated, turn
 
 

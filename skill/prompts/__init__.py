@@ -176,6 +176,10 @@ def render_line(prompts: Prompts, line) -> str:
         params["date"] = prompts.date(params["date"])
     if "start_date" in params:
         params["start_date"] = prompts.date(params["start_date"])
+    if key == "ack":
+        # A few ways of saying "got it", in turn, so twelve answers do not sound like a machine.
+        options = prompts.text["ack"].split("|")
+        return escape(options[int(params.get("count", 0)) % len(options)])
     if key == "data_deleted":
         plans = params.get("plans", 0)
         key = "data_deleted_none" if not plans else "data_deleted_one" if plans == 1 else "data_deleted_many"

@@ -7,9 +7,10 @@ from skill.prompts.en_US import PROMPTS as US
 PROMPTS = US.override(
     "en-GB",
     date_style="day_month",
+    questions={"location": {
+        "reprompt": "Is it the sit bone, low in your bum; the back of the thigh; or behind the knee?",
+    }},
     text={
-        "guide_location": "Tell me where it hurts most: the sit bone, low in your bum; the back of the "
-                          "thigh; or behind the knee.",
         "welcome": "Welcome to Hamstring Coach. I'll ask a few short questions about the pain at the back "
                    "of your thigh, then tell you what it most likely is, what to do today, and make you a "
                    "programme.",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
+from rehab.questions import question
 from skill.prompts.en_GB import PROMPTS as GB
-from skill.prompts.en_US import TEXT as US_TEXT
 
-PROMPTS = GB.override("en-IN", text={"guide_location": US_TEXT["guide_location"]})
+PROMPTS = GB.override("en-IN", questions={"location": {"reprompt": question("location").reprompt}})

@@ -30,19 +30,17 @@ TEXT: dict[str, str] = {
     "starting_over": "Okay, let's start from the beginning.",
 
     # ---- answers -------------------------------------------------------------------------------
-    "ack": "Got it.",
+    # Said in turn after each answer (separated by "|").
+    "ack": "Got it.|Okay.|Thanks.|Right.",
     "okay": "Okay.",
     "going_back": "Okay, let's go back.",
     "nothing_to_undo": "We're at the first question, so there's nothing to go back to.",
     "nothing_to_undo_here": "There's nothing to go back to just now.",
     "rough_answer_will_do": "A rough answer is fine.",
-    "guide_location": "Tell me where it hurts most: the sit bone, low in the buttock; the back of the "
-                      "thigh; or behind the knee.",
-    "guide_onset": "Tell me if it started suddenly, or gradually.",
-    "guide_days_since": "Tell me roughly how many days ago it started, for example three, or zero if it "
-                        "was today.",
-    "guide_pain_score": "I need a number from zero to ten, where zero is no pain and ten is the worst "
-                        "imaginable. For example, four.",
+    "guide_location": "I need to know where it hurts most.",
+    "guide_onset": "I need to know how it started.",
+    "guide_days_since": "I need a number of days.",
+    "guide_pain_score": "I need a whole number from zero to ten.",
     "guide_number": "I need a whole number from {minimum} to {maximum}.",
     "guide_choice": "Please answer {choices}.",
     "choice_yes": "yes",

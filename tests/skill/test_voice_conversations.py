@@ -120,7 +120,8 @@ def test_repeat_at_the_days_question_repeats_the_outcome_too(voice):
     outcome = voice.answer_triage(TIGHT)
     again = voice.say("AMAZON.RepeatIntent")
     assert "most likely tight hamstrings" in again.speech
-    assert again.speech == outcome.speech.removeprefix("Got it. ")
+    assert outcome.speech.endswith(again.speech)  # all but the acknowledgement
+    assert again.speech.startswith("Thanks, that's all my questions.")
 
 
 def test_start_over_forgets_the_answers_and_asks_the_first_question(voice):
@@ -198,7 +199,7 @@ IMPOSSIBLE = [
     pytest.param("location", NUMBER, {"number": "6"}, None, PLACE_GUIDE, id="number for a place"),
     pytest.param("location", LOCATION, {"location": "my elbow"}, None, PLACE_GUIDE, id="not a place"),
     pytest.param("onset", LOCATION, {"location": "back of my knee"}, {"location": "behind_knee"},
-                 "suddenly, or gradually", id="a place for the onset"),
+                 "how it started", id="a place for the onset"),
     pytest.param("nerve_symptoms", NUMBER, {"number": "3"}, None, "answer yes or no", id="number for yes"),
 ]
 
