@@ -24,6 +24,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, LETTER
@@ -726,6 +727,26 @@ def _numbered_canvas(footer: str):
 # ---- fonts and zones, prepared once per process ------------------------------------------------
 
 
+class _RememberingFont(TTFont):
+    """A TrueType font that remembers, per document, how each string it drew maps onto its
+    subsets. Mapping is a Python loop over every character, and a plan draws the same strings
+    again and again (times, durations, session titles, the cues of exercises used in several
+    phases). A character's place in a subset never changes once given, so the memory is exact."""
+
+    def __init__(self, name: str, filename: str):
+        super().__init__(name, filename)
+        self._splits: WeakKeyDictionary = WeakKeyDictionary()
+
+    def splitString(self, text, doc, encoding="utf-8"):
+        memory = self._splits.get(doc)
+        if memory is None:
+            memory = self._splits[doc] = {}
+        split = memory.get(text)
+        if split is None:
+            split = memory[text] = super().splitString(text, doc, encoding)
+        return split
+
+
 def _register_fonts() -> None:
     """DejaVu Sans ships inside the package, so any name or symbol prints on a fresh machine.
     Parsing a TrueType file costs tens of milliseconds: once per process, never per render."""
@@ -735,8 +756,8 @@ def _register_fonts() -> None:
     with _fonts_lock:
         if _fonts_ready:
             return
-        pdfmetrics.registerFont(TTFont(FONT, str(FONT_DIR / "DejaVuSans.ttf")))
-        pdfmetrics.registerFont(TTFont(FONT_BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
+        pdfmetrics.registerFont(_RememberingFont(FONT, str(FONT_DIR / "DejaVuSans.ttf")))
+        pdfmetrics.registerFont(_RememberingFont(FONT_BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
         pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
         _fonts_ready = True
 
