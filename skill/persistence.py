@@ -19,6 +19,7 @@ import hashlib
 import hmac
 import json
 import logging
+import os
 import threading
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -163,19 +164,22 @@ class SqlStateStore:
     def _run_sqlite(self, sql: str, params: tuple, *, fetch: bool, count: bool):
         import sqlite3
 
-        target, is_uri = self._sqlite_target
+        connection = self._kept_connection()
+        if connection is None:
+            target, is_uri = self._sqlite_target
+            try:
+                # isolation_level=None: each statement commits on its own; the upsert is one.
+                connection = sqlite3.connect(target, uri=is_uri, timeout=SQLITE_BUSY_TIMEOUT_SECONDS,
+                                             isolation_level=None)
+                # Durable when the process dies (the WAL reaches the OS before commit returns),
+                # not against a power cut: fine for a conversation in progress, and it spares
+                # every turn the ~10 ms fsync of FULL. The store writes plans with FULL.
+                connection.execute("PRAGMA synchronous = NORMAL")
+            except sqlite3.Error as error:
+                # mode=rw refuses to create the file: a database that was never migrated.
+                raise _MissingSchema() if "unable to open" in str(error) else _unavailable(error) from None
+            self._keep_connection(connection)
         try:
-            # isolation_level=None: each statement commits on its own; the upsert is one statement.
-            connection = sqlite3.connect(target, uri=is_uri, timeout=SQLITE_BUSY_TIMEOUT_SECONDS,
-                                         isolation_level=None, check_same_thread=False)
-        except sqlite3.Error as error:
-            # mode=rw refuses to create the file: a database that was never migrated.
-            raise _MissingSchema() if "unable to open" in str(error) else _unavailable(error) from None
-        try:
-            # Durable when the process dies (the WAL reaches the OS before commit returns), not
-            # against a power cut: fine for a conversation in progress, and it spares every turn
-            # the ~10 ms fsync that FULL costs. Plans themselves are written by the store with FULL.
-            connection.execute("PRAGMA synchronous = NORMAL")
             cursor = connection.execute(sql, params)
             if fetch:
                 return cursor.fetchall()
@@ -183,18 +187,18 @@ class SqlStateStore:
         except sqlite3.OperationalError as error:
             if "no such table" in str(error):
                 raise _MissingSchema() from None
+            self._drop_connection()
             raise _unavailable(error) from None
         except sqlite3.Error as error:
+            self._drop_connection()
             raise _unavailable(error) from None
-        finally:
-            connection.close()
 
     def _run_postgres(self, sql: str, params: tuple, *, fetch: bool, count: bool):
         import psycopg
 
-        reused = getattr(self._local, "connection", None)
+        reused = self._kept_connection()
         for attempt in (1, 2):
-            connection = getattr(self._local, "connection", None)
+            connection = self._kept_connection()
             try:
                 if connection is None or connection.closed:
                     connection = psycopg.connect(self._postgres_url, autocommit=True,
@@ -202,7 +206,7 @@ class SqlStateStore:
                     # As on SQLite: a server crash may lose the last moment of a conversation's
                     # progress, never corrupt it, and no turn waits for the WAL to be flushed.
                     connection.execute("SET synchronous_commit TO OFF")
-                    self._local.connection = connection
+                    self._keep_connection(connection)
                 with connection.cursor() as cursor:
                     cursor.execute(sql, params)
                     if fetch:
@@ -218,6 +222,20 @@ class SqlStateStore:
                     continue
                 raise _unavailable(error) from None
         raise StateUnavailable("the database is unavailable")  # pragma: no cover - loop always returns
+
+    # One connection per thread, kept between turns: opening one costs more than the write
+    # (SQLite re-reads the schema, PostgreSQL does a handshake). A connection is never used in a
+    # process other than the one that opened it (gunicorn forks; a Lambda container does not).
+
+    def _kept_connection(self):
+        if getattr(self._local, "pid", None) != os.getpid():
+            self._local.connection = None
+            self._local.pid = os.getpid()
+        return self._local.connection
+
+    def _keep_connection(self, connection) -> None:
+        self._local.connection = connection
+        self._local.pid = os.getpid()
 
     def _drop_connection(self) -> None:
         connection = getattr(self._local, "connection", None)
