@@ -263,7 +263,8 @@ def test_a_store_on_a_current_schema_starts_without_importing_alembic(tmp_path):
 
 @pytest.mark.postgres
 def test_connections_the_postgres_server_dropped_are_replaced_without_an_error(postgres_url):
-    from conftest import create_postgres_database, drop_postgres_database
+    from bench.pgcluster import create_database as create_postgres_database
+    from bench.pgcluster import drop_database as drop_postgres_database
 
     url = create_postgres_database(postgres_url)
     store = PlanStore(url, SECRET)
@@ -284,7 +285,8 @@ def test_connections_the_postgres_server_dropped_are_replaced_without_an_error(p
 
 @pytest.mark.postgres
 def test_a_database_that_vanishes_after_start_makes_reads_unavailable_not_crash(postgres_url):
-    from conftest import create_postgres_database, drop_postgres_database
+    from bench.pgcluster import create_database as create_postgres_database
+    from bench.pgcluster import drop_database as drop_postgres_database
 
     url = create_postgres_database(postgres_url)
     store = PlanStore(url, SECRET)
