@@ -38,7 +38,7 @@ class Services:
     - `store()`: the plan store (exporter.store.PlanStore), created on first use: importing it
       and SQLAlchemy waits until a plan is filed or read.
     - `state_store`: where unfinished checks wait between visits (skill.persistence).
-    - `owner_key(user_id)`: the runner's keyed hash, or None when no secret is configured.
+    - `owner_key(user_id)`: the runner's keyed hash (skill.persistence.owner_key); None for no id.
     - `timezone_lookup(handler_input)`: the device's IANA zone.
     - `clock()`: now, aware, UTC.
     - `base_url`: the public base of plan links.
