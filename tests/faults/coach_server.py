@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from skill import envelopes
 from skill.conversation import State
 
@@ -204,6 +206,26 @@ class CoachServer:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+@pytest.fixture
+def servers(tmp_path):
+    """`servers(database_url, **options)` → a started CoachServer. Every one still running is
+    killed after the test (a graceful stop takes seconds and proves nothing more here). Their logs
+    are printed then: pytest shows them only when the test failed."""
+    started: list[CoachServer] = []
+
+    def start(database_url: str, **options) -> CoachServer:
+        name = options.pop("name", f"server{len(started) + 1}")
+        server = CoachServer(database_url, tmp_path / name, name=name, **options)
+        started.append(server)
+        return server.start()
+
+    yield start
+    for server in started:
+        if server.process is not None and server.process.poll() is None:
+            server.kill()
+        print(f"---- {server.name} log ----\n{server.log()[-6000:]}")
 
 
 # ---- a runner talking to POST /alexa ---------------------------------------------------------
