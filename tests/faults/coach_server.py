@@ -201,6 +201,12 @@ class CoachServer:
         finally:
             client.close()
 
+    def alexa(self, envelope: dict[str, Any]) -> dict[str, Any]:
+        """One turn through POST /alexa (verification is off: the server listens on loopback)."""
+        answer = self.request("POST", "/alexa", json.dumps(envelope).encode())
+        assert answer.status == 200, (answer.status, answer.body[:500])
+        return answer.json()
+
     def create_plan(self) -> Answer:
         return self.request("POST", "/api/plans", PLAN_REQUEST)
 
@@ -261,10 +267,11 @@ class Reply:
 
 @dataclass
 class Voice:
-    """One runner's Echo. Each turn goes to whichever server `server` names at the time, carrying
-    the session attributes the last reply gave, exactly as Alexa would."""
+    """One runner's Echo. Each turn goes to whichever skill `server` names at the time (anything
+    with `alexa(envelope) -> response envelope`: a CoachServer, a Lambda process), carrying the
+    session attributes the last reply gave, exactly as Alexa would."""
 
-    server: CoachServer
+    server: Any
     user_id: str = envelopes.DEFAULT_USER
     attributes: dict[str, Any] | None = None
     session: int = 0
@@ -314,9 +321,7 @@ class Voice:
 
     def _send(self, envelope: dict[str, Any]) -> Reply:
         envelope["context"]["System"]["apiEndpoint"] = NO_SETTINGS_API
-        answer = self.server.request("POST", "/alexa", json.dumps(envelope).encode())
-        assert answer.status == 200, (answer.status, answer.body[:500])
-        reply = Reply(answer.json())
+        reply = Reply(self.server.alexa(envelope))
         self.replies.append(reply)
         self.attributes = reply.attributes
         return reply
