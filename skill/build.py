@@ -194,6 +194,12 @@ def alexa_time_zone(handler_input) -> str:
     return zone if isinstance(zone, str) and zone else FALLBACK_ZONE
 
 
+# Alexa waits 8 seconds for a whole turn. The SDK's client sets no timeout at all, so a Settings
+# API that accepts a connection and never answers (a VPC with no way out) would hold the turn
+# until Alexa gives up. Seconds to connect, then to read; past them the plan is made in UTC.
+SETTINGS_API_TIMEOUT_SECONDS = (2, 2)
+
+
 class DeferredApiClient(ApiClient):
     """The SDK's DefaultApiClient, created on the first service call: it imports `requests`,
     which a cold start should not pay for when no turn asks for the time zone."""
@@ -206,10 +212,20 @@ class DeferredApiClient(ApiClient):
         if self._client is None:
             with self._lock:
                 if self._client is None:
-                    from ask_sdk_core.api_client import DefaultApiClient
-
-                    self._client = DefaultApiClient()
+                    self._client = _timed_api_client()
         return self._client.invoke(request)
+
+
+def _timed_api_client():
+    import functools
+
+    from ask_sdk_core.api_client import DefaultApiClient
+
+    class TimedApiClient(DefaultApiClient):
+        def _resolve_method(self, request):
+            return functools.partial(super()._resolve_method(request), timeout=SETTINGS_API_TIMEOUT_SECONDS)
+
+    return TimedApiClient()
 
 
 class _Once:
