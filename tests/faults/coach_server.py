@@ -273,6 +273,8 @@ class Voice:
 
     server: Any
     user_id: str = envelopes.DEFAULT_USER
+    # Where the skill asks for the device's time zone (the request's apiEndpoint).
+    settings_api: str = NO_SETTINGS_API
     attributes: dict[str, Any] | None = None
     session: int = 0
     replies: list[Reply] = field(default_factory=list)
@@ -320,7 +322,7 @@ class Voice:
         return f"amzn1.echo-api.session.fault-test-{self.user_id[-8:]}-{self.session}"
 
     def _send(self, envelope: dict[str, Any]) -> Reply:
-        envelope["context"]["System"]["apiEndpoint"] = NO_SETTINGS_API
+        envelope["context"]["System"]["apiEndpoint"] = self.settings_api
         reply = Reply(self.server.alexa(envelope))
         self.replies.append(reply)
         self.attributes = reply.attributes
