@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -44,8 +45,10 @@ def against_bar(name: str, ours: float, bar_seconds: float) -> None:
            ours <= bar_seconds)
 
 
-def cold_start_seconds(code: str, *, runs: int, env: dict[str, str] | None = None) -> float:
-    """Median wall time of a new interpreter running `code` (import + one request)."""
+def cold_start_seconds(code: str, *, runs: int) -> float:
+    """Median wall time of a new interpreter running `code` (import + one request). Bytecode is
+    cached as a deployed package has it, for ours and the floor alike."""
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
     samples = []
     for _ in range(runs):
         start = time.perf_counter()

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-# A strain programme is among the longest the core builds: the worst case for the renderers.
+# The sit-bone ache vignette (tendinopathy) on four days a week: the longest programme the core
+# builds (12 weeks, 48 sessions), the worst case for the renderers.
 SAMPLE_ANSWERS = {
-    "location": "back_of_thigh", "onset": "sudden", "days_since": 1, "pop": "no", "bruising": "no",
-    "pain_walking": "yes", "gait_altered": "no", "nerve_symptoms": "no", "shoe_test": "yes",
+    "location": "lower_buttock", "onset": "gradual", "days_since": 21, "pop": "no", "bruising": "no",
+    "pain_walking": "no", "gait_altered": "no", "nerve_symptoms": "no", "shoe_test": "no",
     "hinge_test": "yes", "heel_press_test": "yes", "pain_score": 5, "training_change": "yes",
 }
-SAMPLE_PREFERENCES = {"timezone": "Europe/London", "weekdays": ["MO", "WE", "FR"], "time": "07:00",
+SAMPLE_PREFERENCES = {"timezone": "Europe/London", "weekdays": ["MO", "TU", "TH", "SA"], "time": "07:00",
                       "start_date": "2026-03-02"}
 NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
 

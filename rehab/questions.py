@@ -7,6 +7,7 @@ question is asked only while its answer can still change the outcome.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -318,10 +319,27 @@ ASKING_ORDER: tuple[tuple[str, Callable[[Mapping[str, object]], bool]], ...] = (
 def next_question(answers: Mapping[str, object]) -> Question | None:
     """The next question worth asking, or None once the outcome is settled. Accepts a plain dict
     or an Answers model's `model_dump()`; unanswered questions may be missing or None."""
+    try:
+        return _next_question_for(tuple(answers.get(question_id) for question_id in _ASKED))
+    except TypeError:  # a value that cannot be a cache key (e.g. a list): just work it out
+        return _next_question(answers)
+
+
+def _next_question(answers: Mapping[str, object]) -> Question | None:
     for question_id, matters in ASKING_ORDER:
         if answers.get(question_id) is None and matters(answers):
             return _BY_ID[question_id]
     return None
+
+
+_ASKED = tuple(question_id for question_id, _ in ASKING_ORDER)
+
+
+# The skill asks this many times a turn (to replay and check the path so far); the answer depends
+# only on the answers, so it is remembered. A finished triage has at most a few thousand paths.
+@functools.lru_cache(maxsize=4096)
+def _next_question_for(answered: tuple[object, ...]) -> Question | None:
+    return _next_question(dict(zip(_ASKED, answered, strict=True)))
 
 
 def conservative_answer(q: Question, said: str) -> str | None:
