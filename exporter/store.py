@@ -193,13 +193,21 @@ class PlanStore:
         return self._load_plan("by_token", self._token_hash(token))
 
     def delete_plan(self, token: str) -> bool:
-        """Delete the plan and (by ON DELETE CASCADE) its short codes."""
+        """Delete the plan, (by ON DELETE CASCADE) its short codes and, for a plan filed by voice,
+        the skill's stored state for that runner: deleting by the plan's link leaves no answers
+        behind either, as "delete my data" does not (design.md §5)."""
         if not _plausible_token(token):
             return False
+        sa, _ = _sqlalchemy()
         t = self._schema()
         token_hash = self._token_hash(token)
         with self._writing() as conn:
+            owner_key = conn.execute(
+                sa.select(t.plans.c.owner_key).where(t.plans.c.token_hash == token_hash)
+            ).scalar()
             deleted = conn.execute(t.plans.delete().where(t.plans.c.token_hash == token_hash)).rowcount
+            if owner_key is not None:
+                conn.execute(t.skill_state.delete().where(t.skill_state.c.owner_key == owner_key))
         self._forget(token_hash)
         return deleted > 0
 
