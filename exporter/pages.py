@@ -135,9 +135,26 @@ def plan_pdf(token: str) -> Response:
     return _file(
         plan, kind="pdf", variant=page_size, mimetype="application/pdf",
         filename=f"hamstring-plan-{page_size.lower()}.pdf",
-        render=lambda: pdf.render_pdf(plan, plan_url=links["page"], short_url=None, page_size=page_size),
+        render=lambda: _render_pdf(plan, token, links["page"], page_size),
         renderer_version=pdf.RENDERER_VERSION, plan_url=links["page"],
     )
+
+
+def _render_pdf(plan: StoredPlan, token: str, page_url: str, page_size: str) -> bytes:
+    """The code is looked up only on a render: a plan's code never changes, so the ETag (and the
+    render cache behind it) need not include it."""
+    short = plan_store().short_code_for(token)
+    if short is None:
+        return pdf.render_pdf(plan, plan_url=page_url, page_size=page_size)
+    valid_until = short.expires_at.astimezone(ZoneInfo(plan.programme.timezone)).date()
+    return pdf.render_pdf(plan, plan_url=page_url, short_url=short_code_url(short.code),
+                          code_valid_until=valid_until, page_size=page_size)
+
+
+def short_code_url(code: str) -> str:
+    """The address to type for a code: without "https://", which browsers add themselves."""
+    url = f"{coach_config().base_url}/c/{code}"
+    return url.removeprefix("https://")
 
 
 @bp.get("/plans/<token>.ics")

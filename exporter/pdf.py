@@ -39,7 +39,7 @@ from exporter.store import StoredPlan
 from rehab.models import Phase, Prescription, Session
 
 # Part of the ETag of served PDFs: bump it whenever a change here changes the output.
-RENDERER_VERSION = "pdf-1"
+RENDERER_VERSION = "pdf-2"
 AUTHOR = wording.PRODUCT_NAME
 LANGUAGE = "en"
 PAGE_SIZES = {"A4": A4, "LETTER": LETTER}
@@ -79,10 +79,12 @@ def page_size_for(timezone: str) -> str:
 
 
 def render_pdf(
-    plan: StoredPlan, *, plan_url: str, short_url: str | None = None, page_size: str = "A4"
+    plan: StoredPlan, *, plan_url: str, short_url: str | None = None, code_valid_until: dt.date | None = None,
+    page_size: str = "A4",
 ) -> bytes:
-    """The plan as a PDF. `plan_url` is what the QR code opens; `short_url` is printed beside it
-    for typing (the plan URL itself when there is none). `page_size` is "A4" or "LETTER"."""
+    """The plan as a PDF. `plan_url` is what the QR code opens; `short_url` (the short-code
+    address) is printed beside it for typing, with the last day its code works when given, or the
+    plan URL itself when there is none. `page_size` is "A4" or "LETTER"."""
     size = PAGE_SIZES.get(page_size.upper()) if isinstance(page_size, str) else None
     if size is None:
         raise ValueError(f"page_size must be one of {sorted(PAGE_SIZES)}, not {page_size!r}")
@@ -105,7 +107,8 @@ def render_pdf(
     )
     width = size[0] - 2 * MARGIN
     story = [
-        *_at_a_glance(plan, plan_url=plan_url, short_url=short_url or plan_url),
+        *_at_a_glance(plan, plan_url=plan_url, short_url=short_url or plan_url,
+                      code_valid_until=code_valid_until if short_url else None),
         *_when_to_see_a_clinician(plan),
         *_care(plan),
         PageBreak(),
@@ -170,7 +173,9 @@ class _Text:
 # ---- the sections ------------------------------------------------------------------------------
 
 
-def _at_a_glance(plan: StoredPlan, *, plan_url: str, short_url: str) -> list[Flowable]:
+def _at_a_glance(
+    plan: StoredPlan, *, plan_url: str, short_url: str, code_valid_until: dt.date | None
+) -> list[Flowable]:
     """The fridge page: what it is, whether to run, the QR code, then safety and care."""
     assessment, programme = plan.assessment, plan.programme
     return [
@@ -181,7 +186,7 @@ def _at_a_glance(plan: StoredPlan, *, plan_url: str, short_url: str) -> list[Flo
         _Block([_Text(wording.most_likely(assessment), LEAD)]),
         _heading("Running: " + wording.RUNNING_HEADLINES[assessment.running], H2),
         _Block([_Text(wording.RUNNING_ADVICE[assessment.running], LEAD)], space_after=6),
-        _QRPanel(plan_url=plan_url, short_url=short_url),
+        _QRPanel(plan_url=plan_url, short_url=short_url, code_valid_until=code_valid_until),
     ]
 
 
@@ -647,7 +652,7 @@ class _QRPanel(Flowable):
     """The QR code to the plan page, drawn as filled vector squares (sharp at any print size, no
     image to embed, and a link for readers who click), with the address to type beside it."""
 
-    def __init__(self, *, plan_url: str, short_url: str):
+    def __init__(self, *, plan_url: str, short_url: str, code_valid_until: dt.date | None):
         super().__init__()
         self.plan_url = plan_url
         self.text = [
@@ -657,6 +662,10 @@ class _QRPanel(Flowable):
                   space_after=3),
             _Text(short_url, URL),
         ]
+        if code_valid_until is not None:
+            # Short codes expire (design.md §4); the QR code holds the plan's own address, which does not.
+            self.text.append(_Text(f"This address works until {wording.day_and_date(code_valid_until)}; "
+                                   "the QR code keeps working after that.", SMALL))
         self.spaceAfter = 6
 
     def wrap(self, availWidth, availHeight):

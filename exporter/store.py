@@ -13,6 +13,9 @@ What is kept, and why it is safe to lose the database file:
   *sealed* with AES-GCM under a key derived from `HMAC(secret, code)`: only someone who knows
   both the code and the secret can unseal it. The secret alone cannot (the codes are not stored),
   and the database alone cannot (the key needs the secret).
+- The printed plan shows the code beside its QR code, so the plan row also keeps the code sealed
+  the other way round: under a key derived from `HMAC(secret, token)`. Whoever holds the plan's
+  link can read its code; the database and the secret together still cannot.
 - The skill's state is keyed by `owner_key`, a keyed hash of the Alexa user id that the skill
   computes; the Alexa id itself is never stored.
 
@@ -44,7 +47,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # The newest Alembic revision in exporter/migrations/versions. A test keeps them equal; knowing it
 # here lets a started store skip importing Alembic when the schema is already current.
-SCHEMA_REVISION = "0001"
+SCHEMA_REVISION = "0002"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 CODE_ALPHABET = "ACDEFHJKMNPRTUVWXY3479"  # no 0/O, 1/I/L, 2/Z, 5/S, 6/G, 8/B: nothing to mishear or mistype
@@ -86,6 +89,12 @@ class FiledPlan:
     code: str
     code_expires_at: dt.datetime
     plan: StoredPlan
+
+
+@dataclass(frozen=True)
+class ShortCode:
+    code: str
+    expires_at: dt.datetime
 
 
 @dataclass(frozen=True)
@@ -167,9 +176,11 @@ class PlanStore:
             expires_at = now + CODE_LIFETIME
             # Hash and seal before taking the write lock: other workers wait while it is held.
             plan_row = dict(plan_id=plan_id, token_hash=self._token_hash(token), owner_key=owner_key,
-                            revision=prepared.programme.revision, created_at=now, updated_at=now, **texts)
+                            revision=prepared.programme.revision, created_at=now, updated_at=now,
+                            sealed_code=self._seal(code, key_from=f"seal-code:{token}", plan_id=plan_id),
+                            code_expires_at=expires_at, **texts)
             code_row = dict(code_hash=self._code_hash(code), plan_id=plan_id,
-                            sealed_token=self._seal(token, code, plan_id),
+                            sealed_token=self._seal(token, key_from=f"seal:{code}", plan_id=plan_id),
                             created_at=now, expires_at=expires_at)
             try:
                 with self._writing() as conn:
@@ -226,7 +237,26 @@ class PlanStore:
             ).first()
         if row is None or row.expires_at <= now:
             return None
-        return self._unseal(row.sealed_token, normalized, row.plan_id)
+        return self._unseal(row.sealed_token, key_from=f"seal:{normalized}", plan_id=row.plan_id)
+
+    def short_code_for(self, token: str) -> ShortCode | None:
+        """The code the plan was filed with and when it stops working, for printing beside the
+        QR code. Given even after the code has expired (the printed plan says until when), so
+        the same plan revision always prints the same. None for an unknown token, or a plan filed
+        before codes were kept with their plans."""
+        if not _plausible_token(token):
+            return None
+        sa, _ = _sqlalchemy()
+        t = self._schema()
+        with self._reading() as conn:
+            row = conn.execute(
+                sa.select(t.plans.c.plan_id, t.plans.c.sealed_code, t.plans.c.code_expires_at)
+                .where(t.plans.c.token_hash == self._token_hash(token))
+            ).first()
+        if row is None or row.sealed_code is None or row.code_expires_at is None:
+            return None
+        code = self._unseal(row.sealed_code, key_from=f"seal-code:{token}", plan_id=row.plan_id)
+        return None if code is None else ShortCode(code=code, expires_at=row.code_expires_at)
 
     def latest_plan_for_owner(self, owner_key: str) -> StoredPlan | None:
         return self._load_plan("newest_by_owner", owner_key)
@@ -337,26 +367,28 @@ class PlanStore:
     def _code_hash(self, code: str) -> str:
         return self._keyed("code", code)
 
-    def _seal_key(self, code: str) -> bytes:
-        return hmac.new(self._secret, f"seal:{code}".encode(), hashlib.sha256).digest()
+    def _seal_key(self, key_from: str) -> bytes:
+        # "seal:<code>" seals a token and "seal-code:<token>" a code: the prefixes differ, so a
+        # key for one kind can never open the other.
+        return hmac.new(self._secret, key_from.encode(), hashlib.sha256).digest()
 
-    def _seal(self, token: str, code: str, plan_id: str) -> str:
+    def _seal(self, secret_text: str, *, key_from: str, plan_id: str) -> str:
         from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
         nonce = os.urandom(12)
-        sealed = AESGCM(self._seal_key(code)).encrypt(nonce, token.encode(), plan_id.encode())
+        sealed = AESGCM(self._seal_key(key_from)).encrypt(nonce, secret_text.encode(), plan_id.encode())
         return base64.urlsafe_b64encode(nonce + sealed).decode("ascii")
 
-    def _unseal(self, sealed: str, code: str, plan_id: str) -> str | None:
+    def _unseal(self, sealed: str, *, key_from: str, plan_id: str) -> str | None:
         from cryptography.exceptions import InvalidTag
         from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
         try:
             raw = base64.urlsafe_b64decode(sealed.encode("ascii"))
-            token = AESGCM(self._seal_key(code)).decrypt(raw[:12], raw[12:], plan_id.encode())
+            opened = AESGCM(self._seal_key(key_from)).decrypt(raw[:12], raw[12:], plan_id.encode())
         except (InvalidTag, ValueError):
-            return None  # sealed under another secret key: the code cannot open it
-        return token.decode()
+            return None  # sealed under another secret key: it cannot be opened with this one
+        return opened.decode()
 
     # ---- rows to models ---------------------------------------------------------------------
 
@@ -565,6 +597,8 @@ class _Tables:
             sa.Column("preferences", sa.Text(), nullable=False),
             sa.Column("assessment", sa.Text(), nullable=False),
             sa.Column("programme", sa.Text(), nullable=False),
+            sa.Column("sealed_code", sa.Text(), nullable=True),
+            sa.Column("code_expires_at", UTCDateTime(), nullable=True),
             sa.UniqueConstraint("token_hash", name="uq_plans_token_hash"),
             sa.Index("ix_plans_owner_key", "owner_key"),
             sa.Index("ix_plans_updated_at", "updated_at"),

@@ -7,13 +7,14 @@ import datetime as dt
 import io
 from html.parser import HTMLParser
 from urllib.parse import quote, urlsplit
+from zoneinfo import ZoneInfo
 
 import pypdf
 import pytest
 import vobject
 from plan_samples import SEVERE_TEAR, TENDINOPATHY, full_plan
 
-from exporter import ics, pages, pdf
+from exporter import ics, pages, pdf, wording
 
 HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 JSON = {"Accept": "application/json"}
@@ -353,6 +354,26 @@ def test_an_unknown_paper_size_is_a_clear_400(client, filed):
     response = client.get(f"/plans/{filed.token}.pdf?size=a3")
     assert response.status_code == 400
     assert "a4 or letter" in response.get_json()["error"]["message"]
+
+
+def first_page_text(body: bytes) -> str:
+    return " ".join(pypdf.PdfReader(io.BytesIO(body)).pages[0].extract_text().split())
+
+
+def test_the_pdf_prints_the_short_code_address_and_until_when_it_works(client, filed):
+    text = first_page_text(client.get(f"/plans/{filed.token}.pdf").get_data())
+    # https:// is left off: it is the address to type, and browsers add it themselves.
+    assert f"coach.example/c/{filed.code}" in text and "https://coach.example/c/" not in text
+    last_day = filed.code_expires_at.astimezone(ZoneInfo("Europe/London")).date()
+    assert f"works until {wording.day_and_date(last_day)}" in text
+    assert client.get(f"/c/{filed.code}").headers["Location"].endswith(f"/plans/{filed.token}")
+
+
+def test_a_plan_without_a_kept_code_prints_its_own_address(client, filed, sql):
+    sql("UPDATE plans SET sealed_code = NULL, code_expires_at = NULL")
+    text = first_page_text(client.get(f"/plans/{filed.token}.pdf").get_data())
+    assert f"{BASE_URL}/plans/{filed.token}" in text.replace(" ", "")
+    assert "/c/" not in text and "works until" not in text
 
 
 def test_the_pdf_is_the_same_bytes_each_time_and_answers_304(client, filed, monkeypatch):

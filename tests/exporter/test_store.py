@@ -121,6 +121,35 @@ def test_a_code_cannot_be_opened_with_another_secret_key(store, database_url):
         other.close()
 
 
+def test_the_plans_link_reads_its_code_for_printing_even_after_it_has_expired(store):
+    filed = store.file_plan(GRADUAL_THIGH, None, now=NOW)
+    printed = store.short_code_for(filed.token)
+    assert (printed.code, printed.expires_at) == (filed.code, filed.code_expires_at)
+    store.purge_expired(NOW + dt.timedelta(days=31), retention_days=180)  # the code row is gone
+    assert store.token_for_code(filed.code, NOW + dt.timedelta(days=31)) is None
+    assert store.short_code_for(filed.token) == printed, "the same revision must print the same"
+
+
+def test_only_the_plans_own_link_and_secret_key_read_its_code(store, database_url):
+    filed = store.file_plan(GRADUAL_THIGH, None, now=NOW)
+    other_plan = store.file_plan(GRADUAL_THIGH, None, now=NOW)
+    assert store.short_code_for(other_plan.token).code == other_plan.code != filed.code
+    assert store.short_code_for(filed.token[:-1] + ("A" if filed.token[-1] != "A" else "B")) is None
+    assert store.short_code_for("") is None and store.short_code_for("x" * 500) is None
+    other = PlanStore(database_url, "another-secret-key-for-hashes-0123456789")
+    try:
+        assert other.short_code_for(filed.token) is None
+    finally:
+        other.close()
+
+
+def test_a_plan_filed_before_plans_kept_their_code_prints_without_one(store, sql):
+    filed = store.file_plan(GRADUAL_THIGH, None, now=NOW)
+    sql("UPDATE plans SET sealed_code = NULL, code_expires_at = NULL")
+    assert store.short_code_for(filed.token) is None
+    assert store.get_plan(filed.token) is not None
+
+
 def test_a_taken_code_is_drawn_again(store, monkeypatch):
     first = store.file_plan(GRADUAL_THIGH, None, now=NOW)
     draws = iter([first.code, first.code, "AAAAAA" if first.code != "AAAAAA" else "CCCCCC"])

@@ -300,3 +300,37 @@ def test_a_database_that_vanishes_after_start_makes_reads_unavailable_not_crash(
         assert store.ping() is False
     finally:
         store.close()
+
+
+def test_a_database_from_the_first_schema_upgrades_and_keeps_its_plans(store, database_url, sql):
+    """A service upgraded in place: plans filed under revision 0001 (no code kept with the plan)
+    still open after 0002 is applied at start, and simply print without a short code."""
+    import sqlalchemy
+    from alembic import command
+    from alembic.config import Config
+
+    from exporter.store import sqlalchemy_url
+
+    filed = store.file_plan(ANSWERS, None, now=NOW)
+    store.close()
+    engine = sqlalchemy.create_engine(sqlalchemy_url(database_url))
+    try:
+        with engine.connect() as conn:
+            config = Config()
+            config.set_main_option("script_location", str(MIGRATIONS_DIR))
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0001")
+            conn.commit()
+    finally:
+        engine.dispose()
+    assert sql("SELECT version_num FROM alembic_version") == [("0001",)]
+
+    upgraded = PlanStore(database_url, SECRET)
+    try:
+        assert upgraded.get_plan(filed.token) == filed.plan
+        assert upgraded.token_for_code(filed.code, NOW) == filed.token
+        assert upgraded.short_code_for(filed.token) is None
+        assert upgraded.short_code_for(upgraded.file_plan(ANSWERS, None, now=NOW).token) is not None
+    finally:
+        upgraded.close()
+    assert sql("SELECT version_num FROM alembic_version") == [(SCHEMA_REVISION,)]
