@@ -28,7 +28,7 @@ MAX_BODY_BYTES = 64 * 1024
 # Settings that come from the environment; a test may pass them in test_config instead.
 ENVIRONMENT_KEYS = frozenset({
     "COACH_DATABASE_URL", "COACH_BASE_URL", "COACH_ALEXA_SKILL_ID", "COACH_ALEXA_VERIFY", "PORT",
-    "COACH_SECRET_KEY", "COACH_RETENTION_DAYS", "COACH_BIND_HOST",
+    "COACH_SECRET_KEY", "COACH_RETENTION_DAYS", "COACH_BIND_HOST", "COACH_TRUSTED_PROXIES",
 })
 ALL_BLUEPRINTS = ("api", "pages", "skill")
 
@@ -64,6 +64,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if unknown:
         raise ValueError(f"unknown blueprints {sorted(unknown)}; choose from {ALL_BLUEPRINTS}")
 
+    if config.trusted_proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Only the client address: links are built from COACH_BASE_URL, never from forwarded
+        # host or scheme headers. The nth address from the right is the one our own proxy saw.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.trusted_proxies, x_proto=0, x_host=0,
+                                x_port=0, x_prefix=0)
     init_store(app, store or PlanStore(config.database_url, config.secret_key))
     errors.init_app(app)
     _register_blueprints(app, app.config["BLUEPRINTS"])

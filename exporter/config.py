@@ -25,6 +25,8 @@ DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 DEFAULT_PORT = 8000
 DEFAULT_RETENTION_DAYS = 180
 DEFAULT_BIND_HOST = "127.0.0.1"
+# More proxies than this in front of one service is a misconfiguration, not a topology.
+MAX_TRUSTED_PROXIES = 5
 SECRET_KEY_FILE = Path("var") / "secret_key"
 # A shorter key would let someone holding a copy of the database guess it together with a code.
 MIN_SECRET_KEY_LENGTH = 32
@@ -47,6 +49,9 @@ class Config:
     secret_key: bytes = b""
     retention_days: int = DEFAULT_RETENTION_DAYS
     bind_host: str = DEFAULT_BIND_HOST
+    # How many proxies in front of the service append to X-Forwarded-For. 0 (the default) ignores
+    # the header: without a proxy anyone could write it, and dodge the wrong-code limit with it.
+    trusted_proxies: int = 0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Config:
@@ -80,6 +85,10 @@ class Config:
                 low=1, high=36500,
             ),
             bind_host=bind_host,
+            trusted_proxies=_integer(
+                "COACH_TRUSTED_PROXIES", get("COACH_TRUSTED_PROXIES"),
+                default=0, low=0, high=MAX_TRUSTED_PROXIES,
+            ),
         )
 
 

@@ -23,6 +23,7 @@ def test_defaults_match_design_section_4(tmp_path, monkeypatch):
     assert config.port == 8000
     assert config.retention_days == 180
     assert config.bind_host == "127.0.0.1"
+    assert config.trusted_proxies == 0
 
 
 def test_every_setting_is_read_from_the_environment():
@@ -35,6 +36,7 @@ def test_every_setting_is_read_from_the_environment():
         "COACH_SECRET_KEY": SECRET,
         "COACH_RETENTION_DAYS": "30",
         "COACH_BIND_HOST": "::1",
+        "COACH_TRUSTED_PROXIES": "1",
     })
     assert config.database_url == "postgresql://coach:pw@db.internal:5432/coach"
     assert config.base_url == "https://coach.example"  # no trailing slash: links are base + "/plans/..."
@@ -44,6 +46,7 @@ def test_every_setting_is_read_from_the_environment():
     assert config.secret_key == SECRET.encode()
     assert config.retention_days == 30
     assert config.bind_host == "::1"
+    assert config.trusted_proxies == 1
 
 
 @pytest.mark.parametrize(
@@ -77,6 +80,8 @@ def test_the_heroku_spelling_of_a_postgres_url_is_accepted():
         ("COACH_DATABASE_URL", "mysql://root@db/coach", "COACH_DATABASE_URL must be sqlite"),
         ("COACH_SECRET_KEY", "short", "COACH_SECRET_KEY must be at least 32 characters"),
         ("COACH_BIND_HOST", "my laptop", "COACH_BIND_HOST must be an IP address"),
+        ("COACH_TRUSTED_PROXIES", "yes", "COACH_TRUSTED_PROXIES must be a whole number"),
+        ("COACH_TRUSTED_PROXIES", "9", "COACH_TRUSTED_PROXIES must be between 0 and 5"),
     ],
 )
 def test_a_bad_value_is_refused_with_a_message_naming_the_variable(variable, value, message):

@@ -181,6 +181,31 @@ def test_nine_wrong_codes_do_not_lock_anyone_out(client, filed):
     assert client.get(f"/c/{filed.code}").status_code == 302
 
 
+def type_wrong_codes(client, count: int, **headers) -> None:
+    for attempt in range(count):
+        assert client.get(f"/c/ACDEF{'HJKMNP'[attempt % 6]}", headers=headers).status_code == 404
+
+
+def test_behind_a_trusted_proxy_each_visitor_has_their_own_wrong_code_allowance(app_config, filed):
+    from exporter import create_app
+
+    proxied = create_app({**app_config, "COACH_TRUSTED_PROXIES": "1"})
+    try:
+        client = proxied.test_client()  # every request comes from the proxy, 127.0.0.1
+        # The proxy appends the address it saw; what the visitor wrote before it is not believed.
+        type_wrong_codes(client, 10, **{"X-Forwarded-For": "10.9.9.9, 198.51.100.7"})
+        assert client.get(f"/c/{filed.code}", headers={"X-Forwarded-For": "203.0.113.5"}).status_code == 302
+        blocked = {"X-Forwarded-For": "10.1.1.1, 198.51.100.7"}  # a new forged prefix changes nothing
+        assert client.get(f"/c/{filed.code}", headers=blocked).status_code == 429
+    finally:
+        proxied.extensions["plan_store"].close()
+
+
+def test_without_a_trusted_proxy_a_forwarded_address_is_ignored(client, filed):
+    type_wrong_codes(client, 10, **{"X-Forwarded-For": "198.51.100.7"})
+    assert client.get(f"/c/{filed.code}", headers={"X-Forwarded-For": "203.0.113.5"}).status_code == 429
+
+
 # ---- the plan page ------------------------------------------------------------------------------
 
 
