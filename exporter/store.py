@@ -683,7 +683,7 @@ def _create_engine(database_url: str):
             if path is not None:
                 # WAL: readers never block the writer nor the writer the readers. FULL sync makes
                 # every answered 201 survive even a power cut, not only a killed process.
-                cursor.execute("PRAGMA journal_mode = WAL")
+                _use_wal(cursor)
                 cursor.execute("PRAGMA synchronous = FULL")
             cursor.close()
 
@@ -699,6 +699,22 @@ def _create_engine(database_url: str):
         url, pool_pre_ping=True, pool_size=5, max_overflow=10, pool_timeout=10,
         connect_args={"connect_timeout": 5},
     )
+
+
+def _use_wal(cursor) -> None:
+    """Put the database file in WAL mode (a setting kept in the file, so once is enough). On a new
+    file several workers race to switch it, and the loser's switch fails at once with "database
+    is locked" (SQLite does not wait on its busy timeout here), so ask first and retry briefly."""
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
+            return
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+        except Exception as error:  # the driver's OperationalError; sqlite3 is not imported here
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def _current_revision(conn) -> str | None:
