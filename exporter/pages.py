@@ -1,5 +1,5 @@
 """The runner's pages: the front page with the code form, the short-code redirect, the plan page,
-and the plan as a printable PDF and as a calendar feed.
+the plan as a printable PDF and as a calendar feed, and the privacy notice and terms of use.
 
 The feed is polled by calendar apps for as long as the runner stays subscribed, so it is built
 for the repeat visit: a strong ETag from the plan's id and revision (and the renderer's version
@@ -23,7 +23,7 @@ from werkzeug.http import http_date
 from exporter import ics, pdf, qr, wording
 from exporter.app import coach_config, plan_store, utc_now
 from exporter.errors import error_response
-from exporter.store import StoredPlan, normalize_code
+from exporter.store import ATTEMPT_MEMORY, CODE_LIFETIME, WRONG_CODE_WINDOW, StoredPlan, normalize_code
 
 bp = Blueprint("pages", __name__, template_folder="templates")
 
@@ -191,6 +191,32 @@ def etag_for(plan: StoredPlan, *, renderer_version: str, plan_url: str, variant:
     bytes is in it, and nothing else (no clock)."""
     key = f"{plan.plan_id}:{plan.revision}:{renderer_version}:{variant}:{plan_url}"
     return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+# ---- privacy and terms -------------------------------------------------------------------------
+
+
+@bp.get("/privacy")
+def privacy() -> Response:
+    """The privacy notice the skill's manifest links to. The periods it promises come from the
+    configuration and the store's constants, so the page cannot drift from what the code does."""
+    return _page(
+        "privacy.html",
+        retention_days=coach_config().retention_days,
+        code_days=CODE_LIFETIME.days,
+        wrong_code_minutes=int(WRONG_CODE_WINDOW.total_seconds() // 60),
+        attempt_hours=int(ATTEMPT_MEMORY.total_seconds() // 3600),
+        delete_address=f"{coach_config().base_url}/api/plans/",
+    )
+
+
+@bp.get("/terms")
+def terms() -> Response:
+    return _page(
+        "terms.html",
+        retention_days=coach_config().retention_days,
+        red_flags=wording.RED_FLAG_NAMES.values(),
+    )
 
 
 # ---- helpers --------------------------------------------------------------------------------
