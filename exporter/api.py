@@ -16,7 +16,7 @@ from flask import Blueprint, Response, request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from exporter.app import coach_config, plan_store, utc_now
-from exporter.errors import ApiError
+from exporter.errors import ApiError, request_body
 from rehab.models import Answers, Assessment, Preferences, Programme
 from rehab.questions import next_question
 
@@ -185,7 +185,7 @@ def _json_body() -> Any:
     if not request.is_json:
         raise ApiError(400, "send the plan request as JSON with Content-Type: application/json",
                        code="bad_request")
-    raw = request.get_data(cache=False)
+    raw = request_body()
     try:
         return json.loads(raw)
     except (ValueError, RecursionError):  # includes JSONDecodeError and undecodable bytes

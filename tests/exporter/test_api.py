@@ -230,6 +230,25 @@ def test_a_body_over_64_kib_is_413_json(client):
     assert error_of(response)["code"] == "payload_too_large"
 
 
+def post_chunked(client, body: bytes):
+    # What gunicorn hands the app for a chunked upload: no Content-Length, a stream it ends itself.
+    return client.post("/api/plans", data=body, headers={"Content-Type": "application/json",
+                                                          "Transfer-Encoding": "chunked"},
+                       environ_overrides={"wsgi.input_terminated": True})
+
+
+def test_a_chunked_body_over_64_kib_is_413_not_a_cut_off_400(client):
+    body = json.dumps({"answers": {}, "padding": "x" * (70 * 1024)}).encode()
+    response = post_chunked(client, body)
+    assert response.status_code == 413
+    assert error_of(response)["code"] == "payload_too_large"
+
+
+def test_a_chunked_body_under_the_limit_is_read_whole(client):
+    response = post_chunked(client, json.dumps({"answers": GRADUAL_THIGH, "preferences": LONDON}).encode())
+    assert response.status_code == 201, response.get_json()
+
+
 def test_a_wrong_method_is_405_json_with_the_allowed_ones(client):
     response = client.put("/api/plans", json={})
     assert response.status_code == 405
