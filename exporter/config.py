@@ -64,16 +64,13 @@ class Config:
             return value.strip()
 
         bind_host = _bind_host(get("COACH_BIND_HOST") or DEFAULT_BIND_HOST)
+        trusted_proxies = _integer("COACH_TRUSTED_PROXIES", get("COACH_TRUSTED_PROXIES"),
+                                   default=0, low=0, high=MAX_TRUSTED_PROXIES)
         alexa_verify = _flag("COACH_ALEXA_VERIFY", get("COACH_ALEXA_VERIFY"), default=True)
-        if not alexa_verify and not is_loopback(bind_host):
-            raise ConfigError(
-                "COACH_ALEXA_VERIFY=0 is allowed only while the server listens on loopback "
-                f"(COACH_BIND_HOST is {bind_host!r}); anyone could otherwise pose as Alexa"
-            )
         database_url = _database_url(get("COACH_DATABASE_URL") or DEFAULT_DATABASE_URL)
         secret = get("COACH_SECRET_KEY")
         port = _integer("PORT", get("PORT"), default=DEFAULT_PORT, low=1, high=65535)
-        return cls(
+        config = cls(
             database_url=database_url,
             base_url=_base_url(get("COACH_BASE_URL") or _local_base_url(bind_host, port)),
             alexa_skill_id=get("COACH_ALEXA_SKILL_ID"),
@@ -85,11 +82,26 @@ class Config:
                 low=1, high=36500,
             ),
             bind_host=bind_host,
-            trusted_proxies=_integer(
-                "COACH_TRUSTED_PROXIES", get("COACH_TRUSTED_PROXIES"),
-                default=0, low=0, high=MAX_TRUSTED_PROXIES,
-            ),
+            trusted_proxies=trusted_proxies,
         )
+        refusal = config.unverified_alexa_refusal()
+        if refusal:
+            raise ConfigError(refusal)
+        return config
+
+    def unverified_alexa_refusal(self) -> str | None:
+        """Why Alexa verification may not be off here, or None when it is on or may be off:
+        only a server that nothing but this host can reach may skip checking who is calling."""
+        if self.alexa_verify:
+            return None
+        if not is_loopback(self.bind_host):
+            return ("COACH_ALEXA_VERIFY=0 is allowed only while the server listens on loopback "
+                    f"(COACH_BIND_HOST is {self.bind_host!r}); anyone could otherwise pose as Alexa")
+        if self.trusted_proxies:
+            # Loopback behind a proxy is not private: the proxy forwards the whole internet to it.
+            return ("COACH_ALEXA_VERIFY=0 is not allowed behind a proxy (COACH_TRUSTED_PROXIES is "
+                    f"{self.trusted_proxies}); anyone could otherwise pose as Alexa")
+        return None
 
 
 def _local_base_url(bind_host: str, port: int) -> str:

@@ -19,8 +19,8 @@ import threading
 from flask import Blueprint, Flask, current_app, jsonify, request
 
 from exporter.app import coach_config, plan_store, utc_now
-from exporter.config import ConfigError, is_loopback
-from exporter.errors import error_response
+from exporter.config import ConfigError
+from exporter.errors import error_response, request_body
 from skill.build import InvalidEnvelope, application_id_of, build_skill, invoke_json
 from skill.persistence import state_store_for
 
@@ -32,18 +32,15 @@ _BUILD_LOCK = threading.Lock()
 
 @bp.record_once
 def _refuse_unverified_beyond_loopback(state) -> None:
-    config = state.app.config["COACH"]
-    if not config.alexa_verify and not is_loopback(config.bind_host):
-        raise ConfigError(
-            "COACH_ALEXA_VERIFY=0 is allowed only while the server listens on loopback "
-            f"(COACH_BIND_HOST is {config.bind_host!r}); anyone could otherwise pose as Alexa"
-        )
+    refusal = state.app.config["COACH"].unverified_alexa_refusal()
+    if refusal:
+        raise ConfigError(refusal)
 
 
 @bp.post("/alexa")
 def alexa():
     config = coach_config()
-    body = request.get_data(cache=False)
+    body = request_body()
     if config.alexa_verify:
         from skill.verification import VerificationError, verify_request
 
@@ -57,8 +54,8 @@ def alexa():
             message = f"the request could not be verified as coming from Alexa: {error.reason}"
             return error_response(400, message, code="verification_failed")
     else:
-        if not is_loopback(config.bind_host):
-            return error_response(500, "Alexa request verification is off while listening beyond loopback; "
+        if config.unverified_alexa_refusal():
+            return error_response(500, "Alexa request verification is off where it may not be; "
                                        "refusing every request", code="verification_disabled")
         try:
             envelope = json.loads(body)

@@ -36,7 +36,6 @@ def test_every_setting_is_read_from_the_environment():
         "COACH_SECRET_KEY": SECRET,
         "COACH_RETENTION_DAYS": "30",
         "COACH_BIND_HOST": "::1",
-        "COACH_TRUSTED_PROXIES": "1",
     })
     assert config.database_url == "postgresql://coach:pw@db.internal:5432/coach"
     assert config.base_url == "https://coach.example"  # no trailing slash: links are base + "/plans/..."
@@ -46,7 +45,10 @@ def test_every_setting_is_read_from_the_environment():
     assert config.secret_key == SECRET.encode()
     assert config.retention_days == 30
     assert config.bind_host == "::1"
-    assert config.trusted_proxies == 1
+
+
+def test_the_number_of_trusted_proxies_is_read_from_the_environment():
+    assert Config.from_env({"COACH_SECRET_KEY": SECRET, "COACH_TRUSTED_PROXIES": "2"}).trusted_proxies == 2
 
 
 @pytest.mark.parametrize(
@@ -100,6 +102,20 @@ def test_verification_can_be_turned_off_only_on_loopback():
     with pytest.raises(ConfigError, match="only while the server listens on loopback"):
         Config.from_env({"COACH_SECRET_KEY": SECRET, "COACH_ALEXA_VERIFY": "0", "COACH_BIND_HOST": "0.0.0.0"})
     assert Config.from_env({"COACH_SECRET_KEY": SECRET, "COACH_ALEXA_VERIFY": "off"}).alexa_verify is False
+
+
+def test_verification_cannot_be_turned_off_behind_a_proxy_even_on_loopback(tmp_path):
+    # The deploy guide's proxy forwards the whole internet to a loopback server.
+    behind_proxy = {"COACH_SECRET_KEY": SECRET, "COACH_ALEXA_VERIFY": "0", "COACH_TRUSTED_PROXIES": "1"}
+    with pytest.raises(ConfigError, match="not allowed behind a proxy"):
+        Config.from_env(behind_proxy)
+
+    from exporter import create_app
+
+    hand_made = Config(database_url=f"sqlite:///{tmp_path / 'coach.sqlite3'}", secret_key=SECRET.encode(),
+                       alexa_verify=False, trusted_proxies=1)
+    with pytest.raises(ConfigError, match="not allowed behind a proxy"):
+        create_app({"COACH_CONFIG": hand_made})
 
 
 def test_without_a_secret_key_one_is_generated_once_into_var_and_kept_private(tmp_path, monkeypatch):
