@@ -119,7 +119,26 @@ def plan_page(token: str) -> Response:
         qr_svg=qr.svg(links["page"]),
         phase_names={phase.id: phase.name for phase in programme.phases},
         week_of_phase=_first_weeks(programme),
+        token=token,
     )
+
+
+@bp.get("/plans/<token>/delete")
+def confirm_delete(token: str) -> Response:
+    """Ask first: deleting cannot be undone, and a GET (a link preview, a prefetch) must never delete."""
+    plan = _plan_or_none(token)
+    if plan is None:
+        return _unknown_plan()
+    return _page("confirm_delete.html", programme=plan.programme, token=token)
+
+
+@bp.post("/plans/<token>/delete")
+def delete_plan(token: str) -> Response:
+    """The form's answer; the JSON API's DELETE does the same for programs. Whoever holds the link
+    may delete the plan, as the privacy notice says."""
+    if not token or len(token) > MAX_TOKEN_LENGTH or not plan_store().delete_plan(token):
+        return _unknown_plan()
+    return _page("plan_deleted.html")
 
 
 @bp.get("/plans/<token>.pdf")

@@ -352,6 +352,37 @@ def test_the_etag_changes_with_the_revision_the_renderer_and_the_address():
     assert first != pages.etag_for(plan, renderer_version="ics-1", plan_url="https://elsewhere.example/plans/t")
 
 
+# ---- deleting from the page -----------------------------------------------------------------------
+
+
+def test_the_plan_page_leads_to_a_confirmation_and_a_get_never_deletes(client, filed):
+    page = Page(client.get(f"/plans/{filed.token}", headers=HTML).get_data(as_text=True))
+    assert f"/plans/{filed.token}/delete" in page.urls
+    confirm = client.get(f"/plans/{filed.token}/delete", headers=HTML)
+    assert confirm.status_code == 200
+    assert confirm.headers["Cache-Control"] == "no-store"
+    asked = Page(confirm.get_data(as_text=True))
+    assert_accessible_structure(asked)
+    assert "cannot be undone" in asked.text
+    assert f"/plans/{filed.token}/delete" in asked.urls and f"/plans/{filed.token}" in asked.urls
+    assert client.get(f"/plans/{filed.token}").status_code == 200, "looking at the question deletes nothing"
+
+
+def test_confirming_deletes_the_plan_its_code_and_its_calendar(client, filed):
+    done = client.post(f"/plans/{filed.token}/delete", headers=HTML)
+    assert done.status_code == 200
+    assert "Your plan is deleted" in Page(done.get_data(as_text=True)).text
+    for gone in (f"/plans/{filed.token}", f"/plans/{filed.token}.ics", f"/plans/{filed.token}.pdf",
+                 f"/c/{filed.code}", f"/plans/{filed.token}/delete"):
+        assert client.get(gone).status_code == 404, gone
+    assert client.post(f"/plans/{filed.token}/delete", headers=HTML).status_code == 404
+
+
+def test_deleting_an_unknown_plan_is_a_404(client):
+    assert client.post("/plans/not-a-real-token/delete", headers=JSON).status_code == 404
+    assert client.post(f"/plans/{'x' * 100}/delete", headers=JSON).status_code == 404
+
+
 # ---- the PDF ------------------------------------------------------------------------------------
 
 
