@@ -4,7 +4,9 @@ state, non-JSON, wrong content types and bodies over the 64 KiB limit.
 
 Whatever arrives, the answer is either a JSON error in the service's shape (400; 413 only for a
 body over the limit) or a valid Alexa response: version "1.0", a `response` that speaks
-well-formed SSML or ends the session. Never a 5xx, never a traceback. Verification is off on
+well-formed SSML or ends the session. Never a 5xx, never a traceback, and never a turn that only
+the skill's catch-all exception handler answered: its apology is a valid Alexa response too, so
+every post here also listens for the handler's log record. Verification is off on
 loopback (tests/hostile/conftest.py) so that fuzzed envelopes reach the skill itself; with it on,
 unsigned requests never get that far.
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import json
+import logging
 import xml.etree.ElementTree as ElementTree
 from typing import Any
 
@@ -22,6 +25,7 @@ from hypothesis import strategies as st
 
 from exporter.app import MAX_BODY_BYTES
 from skill import envelopes
+from skill.handlers import errors
 
 FUZZ = settings(max_examples=150, derandomize=True, database=None, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -116,9 +120,38 @@ CONTENT_TYPES = ("application/json", "application/json; charset=utf-8", "text/pl
                  "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/xml")
 
 
+class TurnFailures(logging.Handler):
+    """The catch-all's records (skill.handlers.errors), heard on the skill's own logger whatever
+    the root logger and propagation are set to."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.failures: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.msg in (errors.TURN_FAILED, errors.APOLOGY_FAILED):
+            self.failures.append(record.getMessage())
+
+
+TURN_FAILURES = TurnFailures()
+
+
+@pytest.fixture(autouse=True)
+def listen_for_the_catch_all():
+    logger = logging.getLogger(errors.logger.name)
+    assert not logger.disabled and logger.isEnabledFor(logging.ERROR), "the skill's errors go unlogged"
+    logger.addHandler(TURN_FAILURES)
+    yield
+    logger.removeHandler(TURN_FAILURES)
+
+
 def post(client, body: bytes, content_type: str | None = "application/json"):
+    """POST /alexa; fails the test when the skill answered only through its catch-all."""
     headers = {"Content-Type": content_type} if content_type else {}
-    return client.post("/alexa", data=body, headers=headers)
+    TURN_FAILURES.failures.clear()
+    response = client.post("/alexa", data=body, headers=headers)
+    assert not TURN_FAILURES.failures, f"the catch-all answered {body[:2000]!r}: {TURN_FAILURES.failures}"
+    return response
 
 
 def assert_answered_properly(response, sent: bytes, request_type: Any = None) -> None:

@@ -6,6 +6,7 @@
 - `voice`: a runner talking to `voice_skill` in process (tests/skill/voice_driver.py).
 - `skill_app`, `skill_client`, `http_voice`: the same through the Flask app's POST /alexa, with
   verification off on loopback.
+- `turn_failures`: every turn the catch-all exception handler answered while the test ran.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from voice_driver import Runner, in_process, over_http
+from voice_driver import Runner, TurnFailures, in_process, over_http
 
 from skill.build import build_skill
 from skill.persistence import SqlStateStore
@@ -75,3 +76,9 @@ def skill_client(skill_app):
 @pytest.fixture
 def http_voice(skill_client) -> Runner:
     return Runner(over_http(skill_client))
+
+
+@pytest.fixture
+def turn_failures():
+    with TurnFailures() as watcher:
+        yield watcher

@@ -1,10 +1,12 @@
 """Random conversations: any intent, any slot value (malformed ones too), in any order, across
-sessions and locales. Whatever is said, the skill never raises, never answers with silence, keeps
+sessions and locales. Whatever is said, the skill never raises (no turn reaches the catch-all
+exception handler, whose apology would otherwise pass for an answer), never answers with silence, keeps
 a session open only with a reprompt, and never loses an answer: the stored state always holds
 exactly the answers the conversation has."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 import pytest
@@ -17,10 +19,10 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from voice_driver import Runner, in_process
+from voice_driver import TIGHT, Runner, in_process
 
 from skill.build import build_skill
-from skill.persistence import SqlStateStore, owner_key
+from skill.persistence import MemoryStateStore, SqlStateStore, owner_key
 
 SECRET = "test-secret-key-for-hashes-0123456789-abcdefghij"
 LOCALES = ("en-US", "en-GB", "en-AU", "en-CA", "en-IN", "fr-FR", "not a locale")
@@ -52,9 +54,11 @@ UNDOING = {"AMAZON.PreviousIntent", "AMAZON.StartOverIntent", "AMAZON.NoIntent",
 
 
 class VoiceMachine(RuleBasedStateMachine):
-    def __init__(self, skill, states: SqlStateStore):
+    def __init__(self, skill, states: SqlStateStore, failures):
         super().__init__()
         self.states = states
+        self.failures = failures
+        failures.clear()
         self.user = f"amzn1.ask.account.FUZZ{uuid.uuid4().hex}"
         self.key = owner_key(SECRET.encode(), self.user)
         self.runner = Runner(in_process(skill), user_id=self.user)
@@ -118,6 +122,7 @@ class VoiceMachine(RuleBasedStateMachine):
     @rule(reason=st.sampled_from(["USER_INITIATED", "ERROR", "EXCEEDED_MAX_REPROMPTS"]))
     def walk_away(self, reason):
         reply = self.runner.session_ends(reason)
+        self.failures.check(f"after the session ended ({reason})")
         assert reply.response.get("outputSpeech") is None
 
     @rule()
@@ -127,6 +132,7 @@ class VoiceMachine(RuleBasedStateMachine):
     # ---- what must always hold -------------------------------------------------------------
 
     def _check(self, reply, intent) -> None:
+        self.failures.check(f"after {intent}")
         assert reply.speech, "the skill said nothing"
         assert "{" not in reply.speech and "}" not in reply.speech, "an unfilled prompt"
         if not reply.ended:
@@ -173,10 +179,36 @@ def fuzz_skill(tmp_path, clock, device_zone):
     plan_store.close()
 
 
-def test_random_conversations_never_crash_never_go_silent_and_never_lose_an_answer(fuzz_skill):
+def test_random_conversations_never_crash_never_go_silent_and_never_lose_an_answer(fuzz_skill, turn_failures):
     skill, states = fuzz_skill
     run_state_machine_as_test(
-        lambda: VoiceMachine(skill, states),
+        lambda: VoiceMachine(skill, states, turn_failures),
         settings=settings(max_examples=60, stateful_step_count=30, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]),
     )
+
+
+def test_the_watch_on_the_catch_all_hears_a_failed_turn_and_only_that(turn_failures):
+    # The invariant above is only as good as this watch: a turn that raises must register, while
+    # the apology it produces would pass every check on the reply.
+    failing = {"now": False}
+
+    def clock():
+        if failing["now"]:
+            raise RuntimeError("a clock that breaks on purpose")
+        return dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC)
+
+    skill = build_skill(state_store=MemoryStateStore(), timezone_lookup=lambda _: "UTC", clock=clock,
+                        secret_key=SECRET, base_url="https://coach.example")
+    runner = Runner(in_process(skill))
+    runner.launch()
+    runner.answer_triage(TIGHT)
+    turn_failures.check()
+
+    failing["now"] = True
+    sorry = runner.say("ChooseStartDateIntent", {"startDate": "2026-03-03"})
+
+    assert sorry.speech and sorry.reprompt  # the shape checks alone would pass this turn
+    assert turn_failures.failures == ["turn failed with RuntimeError; apologised and asked again"]
+    with pytest.raises(AssertionError, match="the catch-all answered"):
+        turn_failures.check()

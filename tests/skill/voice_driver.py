@@ -11,6 +11,7 @@ would reach: a location, an onset, a number, yes, no, or "I'm not sure".
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ import pytest
 from skill import envelopes
 from skill.build import invoke_json
 from skill.conversation import State
+from skill.handlers import errors
 from skill.persistence import owner_key
 
 SPOKEN_WORDS = {
@@ -156,6 +158,36 @@ class Runner:
             if reply.ended:
                 self.new_session = True
         return reply
+
+
+class TurnFailures(logging.Handler):
+    """Every turn the catch-all exception handler answered (skill.handlers.errors). The runner
+    hears a polite apology and a reprompt then, which passes any check on the reply's shape, so
+    tests that say "never an exception" must look here. Attached to the skill's own logger, so
+    it hears the records whatever the root logger or propagation is set to."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.failures: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.msg in (errors.TURN_FAILED, errors.APOLOGY_FAILED):
+            self.failures.append(record.getMessage())
+
+    def clear(self) -> None:
+        self.failures.clear()
+
+    def check(self, what: object = "") -> None:
+        assert not self.failures, f"the catch-all answered: {self.failures} {what}"
+
+    def __enter__(self) -> TurnFailures:
+        logger = logging.getLogger(errors.logger.name)
+        assert not logger.disabled and logger.isEnabledFor(logging.ERROR), "the skill's errors go unlogged"
+        logger.addHandler(self)
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        logging.getLogger(errors.logger.name).removeHandler(self)
 
 
 def in_process(skill) -> Callable[[dict[str, Any]], dict[str, Any]]:
