@@ -17,7 +17,8 @@ from pathlib import Path
 from bench.common import ROOT, report
 from bench.fixtures import file_sample_plan
 
-WRK_SECONDS = 5
+WRK_SECONDS = 3
+ROUNDS = 3
 WRK_CONNECTIONS = 16
 BAR_RATIO = 0.40
 
@@ -87,17 +88,23 @@ def run(workdir: Path) -> None:
     env.setdefault("PYTHONPATH", str(ROOT))
     token = file_sample_plan()
 
-    with gunicorn("bench.hello_flask:app", env) as base:
-        urllib.request.urlopen(f"{base}/hello").read()
-        hello = wrk(f"{base}/hello")
-    with gunicorn("exporter:create_app()", env) as base:
+    # Both servers stay up and wrk alternates between them, round after round: a burst of other
+    # work on this machine then hits both sides of a round alike, and the median round decides.
+    with gunicorn("bench.hello_flask:app", env) as hello_base, gunicorn("exporter:create_app()", env) as base:
+        urllib.request.urlopen(f"{hello_base}/hello").read()
         urllib.request.urlopen(f"{base}/plans/{token}.ics").read()
-        ics = wrk(f"{base}/plans/{token}.ics")
-
-    ratio = ics["rps"] / hello["rps"]
+        rounds = []
+        for _ in range(ROUNDS):
+            hello = wrk(f"{hello_base}/hello")
+            ics = wrk(f"{base}/plans/{token}.ics")
+            rounds.append((ics["rps"] / hello["rps"], ics, hello))
+    rounds.sort(key=lambda one: one[0])
+    ratio, ics, hello = rounds[len(rounds) // 2]
+    errors = sum(one[1]["errors"] + one[2]["errors"] for one in rounds)
     report(
         "gunicorn ICS route vs hello-world route",
-        f"{ics['rps']:.0f} vs {hello['rps']:.0f} req/s = {ratio:.0%} (bar ≥ {BAR_RATIO:.0%}), "
-        f"p50 {ics['p50']:.2f} ms, p99 {ics['p99']:.2f} ms, errors {ics['errors']:.0f}",
-        ratio >= BAR_RATIO and ics["errors"] == 0 and hello["errors"] == 0,
+        f"{ics['rps']:.0f} vs {hello['rps']:.0f} req/s = {ratio:.0%} (bar ≥ {BAR_RATIO:.0%}; median of "
+        f"{ROUNDS} alternating rounds, range {rounds[0][0]:.0%}–{rounds[-1][0]:.0%}), "
+        f"p50 {ics['p50']:.2f} ms, p99 {ics['p99']:.2f} ms, errors {errors:.0f}",
+        ratio >= BAR_RATIO and errors == 0,
     )

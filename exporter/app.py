@@ -9,8 +9,6 @@ app another store, configuration or clock:
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 import logging
 import os
 from collections.abc import Callable, Mapping
@@ -52,9 +50,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     store = overrides.pop("PLAN_STORE", None)
 
     app = Flask(__name__)
+    # No SECRET_KEY: the service keeps no Flask session and sets no cookie (the privacy notice says
+    # so), and without a key Flask skips building a cookie signer on every request.
     app.config.update(
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
-        SECRET_KEY=hmac.new(config.secret_key, b"flask-session", hashlib.sha256).hexdigest(),
         COACH=config,
         CLOCK=_utc_clock,
         BLUEPRINTS=ALL_BLUEPRINTS,
