@@ -258,8 +258,8 @@ def check_hamstring(state: State) -> tuple[State, Turn]:
 
 def answer(state: State, kind: str, value: object) -> tuple[State, Turn]:
     """An answer to the current question. `kind` says what the runner gave: "location",
-    "onset", "number", "yes", "no", or "unsure"; `value` is the slot's value (None when the slot
-    was empty or not understood)."""
+    "onset", "number", "days" (a duration or a named day, already counted in days), "yes", "no",
+    or "unsure"; `value` is the slot's value (None when the slot was empty or not understood)."""
     if state.mode == RESUME:
         if kind in ("yes", "no"):
             return resume(state, kind == "yes")
@@ -492,6 +492,10 @@ def _record(state: State, q: Question, kind: str, value: object) -> dict[str, An
         raw = _whole_number(value)
         if raw is None:
             return None
+    elif kind == "days":  # a duration or a day named ("two weeks ago", "yesterday"), in days
+        if q.id != "days_since" or isinstance(value, bool) or not isinstance(value, int):
+            return None
+        raw = value
     elif kind in ("location", "onset"):
         if q.id != kind or not isinstance(value, str):
             return None
@@ -553,6 +557,32 @@ def weekdays_from(values: Iterable[str | None]) -> list[str]:
         if code is not None and code not in codes:
             codes.append(code)
     return codes
+
+
+# RELATIVE_DAY_TYPE's value ids, as days ago.
+RELATIVE_DAYS = {"today": 0, "yesterday": 1, "day_before_yesterday": 2}
+_DURATION = re.compile(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?"
+                       r"(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
+# Runners say "a month ago" loosely and the question asks for a rough number: a month is 30 days.
+_DAYS_PER = (365, 30, 7, 1)
+
+
+def days_from_relative_day(value_id: str | None) -> int | None:
+    """Days ago for "today", "yesterday", "the day before yesterday" (their value ids)."""
+    return RELATIVE_DAYS.get(value_id) if isinstance(value_id, str) else None
+
+
+def days_from_duration(value: str | None) -> int | None:
+    """Whole days in an AMAZON.DURATION value: "P2W" -> 14, "P1D" -> 1, "PT5H" -> 0 (it started
+    today), "P1M" -> 30. None for anything else ("?", "P1.5W", "")."""
+    if not isinstance(value, str):
+        return None
+    match = _DURATION.fullmatch(value.strip().upper())
+    if not match or not any(match.groups()):
+        return None
+    years, months, weeks, days, hours, minutes, seconds = (int(part or 0) for part in match.groups())
+    whole_days = sum(count * per for count, per in zip((years, months, weeks, days), _DAYS_PER, strict=True))
+    return whole_days + (hours * 3600 + minutes * 60 + seconds) // 86400
 
 
 def time_from(value: str | None) -> str | None:

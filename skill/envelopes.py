@@ -27,6 +27,7 @@ API_ACCESS_TOKEN = "test-api-access-token"
 CUSTOM_SLOT_TYPES: dict[str, str] = {
     "location": "LOCATION_TYPE",
     "onset": "ONSET_TYPE",
+    "relativeDay": "RELATIVE_DAY_TYPE",
 }
 
 SESSION_END_REASONS = ("USER_INITIATED", "ERROR", "EXCEEDED_MAX_REPROMPTS")

@@ -54,6 +54,10 @@ LEADING_ANSWERS: dict[str, tuple[str, ...]] = {
     "AMAZON.NoIntent": ("no", "nope", "nah"),
 }
 
+# Custom slot types whose answers runners describe in their own longer words ("it's behind my
+# right knee, I think"): typed text that contains exactly one value's synonym resolves to it.
+DESCRIBED_TYPES = frozenset({"LOCATION_TYPE", "ONSET_TYPE"})
+
 LAUNCH_VERBS = ("open", "launch", "start", "begin", "load", "run", "play", "use")
 ASK_VERBS = ("ask", "tell")
 # Words Alexa drops between "ask hamstring coach" and the request ("ask hamstring coach to check...").
@@ -178,6 +182,32 @@ def parse_day_of_week(text: str) -> str | None:
     if text.endswith("s") and text[:-1] in _DAYS and text not in _DAYS:
         text = text[:-1]  # "mondays"
     return _DAYS.get(text)
+
+
+_DURATION_UNITS = {"second": ("T", "S"), "minute": ("T", "M"), "hour": ("T", "H"), "day": ("", "D"),
+                   "week": ("", "W"), "fortnight": ("", "W"), "month": ("", "M"), "year": ("", "Y")}
+
+
+def parse_duration(text: str) -> str | None:
+    """AMAZON.DURATION: "two weeks", "a day", "1 day", "a couple of weeks", "an hour" -> ISO 8601
+    ("P2W", "P1D", "PT1H"), as Alexa reports a duration. A number without a unit is not one."""
+    text = text.strip().replace("-", " ")
+    match = re.fullmatch(r"(?:(a couple of|a|an|.+?) )?(\w+?)s?", text)
+    if not match or match.group(2) not in _DURATION_UNITS:
+        return None
+    amount_words, unit = match.group(1), match.group(2)
+    if amount_words in (None, "a", "an"):
+        amount = 1
+    elif amount_words == "a couple of":
+        amount = 2
+    else:
+        amount = parse_number(amount_words)
+        if amount is None:
+            return None
+    if unit == "fortnight":  # Alexa counts a fortnight in weeks
+        amount *= 2
+    time_part, letter = _DURATION_UNITS[unit]
+    return f"P{time_part}{amount}{letter}"
 
 
 _PARTS_OF_DAY = {"morning": "MO", "the morning": "MO", "in the morning": "MO", "afternoon": "AF",
@@ -412,7 +442,9 @@ class VoiceModel:
         """A custom slot value -> its id, through the model's synonyms. Typed text strays from the
         samples more than speech does, so "behind my right knee" and "slowly over a few weeks"
         resolve too: left/right and leading articles are dropped, and a phrase that contains
-        synonyms of exactly one value resolves to it."""
+        synonyms of exactly one value resolves to it. That last step is only for the types that
+        describe a place or a manner (DESCRIBED_TYPES): a bare "{relativeDay}" sample would
+        otherwise take any sentence with "today" in it."""
         table = self._synonyms.get(slot_type, {})
         spoken = normalise(spoken)
         candidates = [spoken, " ".join(word for word in spoken.split() if word not in ("left", "right"))]
@@ -420,6 +452,8 @@ class VoiceModel:
         for candidate in candidates:
             if candidate in table:
                 return table[candidate]
+        if slot_type not in DESCRIBED_TYPES:
+            return None
         contained = {value_id for synonym, value_id in table.items()
                      if re.search(rf"(?<![\w']){re.escape(synonym)}(?![\w'])", candidates[1])}
         return contained.pop() if len(contained) == 1 else None
@@ -439,6 +473,9 @@ class VoiceModel:
         if slot_type == "AMAZON.DATE":
             when = parse_date(spoken, today=today)
             return (when, None, True) if when else (None, None, False)
+        if slot_type == "AMAZON.DURATION":
+            duration = parse_duration(spoken)
+            return (duration, None, True) if duration else (None, None, False)
         value_id = self.resolve(slot_type, spoken)
         return spoken, value_id, value_id is not None
 

@@ -41,13 +41,21 @@ class OnsetAnswerHandler(ConversationHandler):
 
 class NumberAnswerHandler(ConversationHandler):
     """AMAZON.NUMBER serves both the pain score and the days since it started: the current
-    question decides which."""
+    question decides which. "Two weeks" (AMAZON.DURATION) and "yesterday" (RELATIVE_DAY_TYPE)
+    arrive on the same intent and can only answer the days: they are counted in days here."""
 
     intents = ("AnswerNumberIntent",)
 
     def handle(self, handler_input):
-        number = slot_value(handler_input, "number")
-        state, turn = talk.answer(visit_of(handler_input).state, "number", number)
+        state = visit_of(handler_input).state
+        relative_day = _choice_value(handler_input, "relativeDay")
+        duration = slot_value(handler_input, "duration")
+        if relative_day is not None:
+            state, turn = talk.answer(state, "days", talk.days_from_relative_day(relative_day))
+        elif duration is not None:
+            state, turn = talk.answer(state, "days", talk.days_from_duration(duration))
+        else:
+            state, turn = talk.answer(state, "number", slot_value(handler_input, "number"))
         return respond(handler_input, self.services, state, turn)
 
 

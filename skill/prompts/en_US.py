@@ -39,7 +39,8 @@ TEXT: dict[str, str] = {
     "rough_answer_will_do": "A rough answer is fine.",
     "guide_location": "I need to know where it hurts most.",
     "guide_onset": "I need to know how it started.",
-    "guide_days_since": "I need a number of days.",
+    "guide_days_since": "I need roughly how long ago it started: for example, yesterday, three days ago, "
+                        "or two weeks ago.",
     "guide_pain_score": "I need a whole number from zero to ten.",
     "guide_number": "I need a whole number from {minimum} to {maximum}.",
     "guide_choice": "Please answer {choices}.",

@@ -37,8 +37,8 @@ CONTRACT_INTENTS = (
     "AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.FallbackIntent",
     "AMAZON.NavigateHomeIntent", "AMAZON.RepeatIntent", "AMAZON.StartOverIntent", "AMAZON.PreviousIntent",
 )
-SLOT_NAMES = ("location", "onset", "number", "firstDay", "secondDay", "thirdDay", "fourthDay", "time",
-              "startDate")
+SLOT_NAMES = ("location", "onset", "number", "duration", "relativeDay", "firstDay", "secondDay", "thirdDay",
+              "fourthDay", "time", "startDate")
 # Request types Alexa sends to skills that declare other interfaces; ours declares none of them.
 FOREIGN_REQUEST_TYPES = (
     "Alexa.Presentation.APL.UserEvent", "Alexa.Presentation.APLA.UserEvent", "Connections.Response",
@@ -58,7 +58,8 @@ json_values = st.recursive(
 )
 # What a runner might be heard saying, including what would break SSML if echoed unescaped.
 spoken = st.text(max_size=40) | st.sampled_from(["six", "6", "-3", "11", "1e9", "?", "", "<speak>", "a & b",
-                                                 "back of my knee", "monday", "T07:00", "2026-W10"])
+                                                 "back of my knee", "monday", "T07:00", "2026-W10", "P2W",
+                                                 "PT5H", "P1.5W", "yesterday"])
 
 
 @st.composite

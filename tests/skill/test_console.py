@@ -113,6 +113,19 @@ def test_typed_words_reach_the_skill_as_the_answers_the_runner_meant(chat, plan_
     assert plan.preferences.timezone == "Europe/London"
 
 
+@pytest.mark.parametrize("said, days", [
+    ("one day ago", 1), ("1 day ago", 1), ("yesterday", 1), ("today", 0), ("this morning", 0),
+    ("two weeks", 14), ("three weeks ago", 21), ("a week ago", 7), ("it started the day before yesterday", 2),
+])
+def test_how_long_ago_said_in_days_weeks_or_as_yesterday_is_filed_as_days(chat, plan_store, said, days):
+    lines = [said if line == "ten days ago" else line for line in TIGHT_HAMSTRINGS]
+    _, transcript = chat(lines)
+
+    assert "I need roughly how long ago" not in transcript
+    token = re.search(rf"{re.escape(BASE_URL)}/plans/(\S+)", transcript).group(1)
+    assert plan_store.get_plan(token).answers.days_since == days
+
+
 def test_explain_the_test_is_answered_with_the_steps_and_the_question_is_asked_again(chat):
     _, transcript = chat(TIGHT_HAMSTRINGS[:9])
 

@@ -101,6 +101,47 @@ def test_a_pain_score_outside_zero_to_ten_or_not_a_number_is_refused(value):
     assert after == state and keys(turn) == ["guide"]
 
 
+@pytest.mark.parametrize("value, days", [
+    ("P1D", 1), ("P2W", 14), ("P3W", 21), ("P1W2D", 9), ("PT5H", 0), ("PT30H", 1), ("P1M", 30),
+    ("P1Y", 365), ("p4d", 4),
+])
+def test_a_duration_is_counted_in_whole_days_seven_to_a_week(value, days):
+    assert talk.days_from_duration(value) == days
+
+
+@pytest.mark.parametrize("value", ["?", "", "P", "PT", "P1.5W", "2W", "two weeks", None, 14])
+def test_what_is_not_an_alexa_duration_counts_no_days(value):
+    assert talk.days_from_duration(value) is None
+
+
+def test_today_yesterday_and_the_day_before_count_zero_one_and_two_days():
+    named = ("today", "yesterday", "day_before_yesterday")
+    assert [talk.days_from_relative_day(value) for value in named] == [0, 1, 2]
+    assert talk.days_from_relative_day("tomorrow") is None and talk.days_from_relative_day(None) is None
+
+
+@pytest.mark.parametrize("days", [0, 1, 14, 3650])
+def test_days_from_a_duration_or_a_named_day_answer_the_days_question(days):
+    at_days = drive(State(), {"location": "back_of_thigh", "onset": "gradual"}, until="days_since")
+    state, turn = talk.answer(at_days, "days", days)
+    assert state.answers["days_since"] == days
+    assert keys(turn) == ["ack"] and turn.ask.question_id != "days_since"
+
+
+@pytest.mark.parametrize("value", [None, -1, 3651, True, "14"])
+def test_days_that_cannot_be_counted_are_refused_with_guidance(value):
+    at_days = drive(State(), {"location": "back_of_thigh", "onset": "gradual"}, until="days_since")
+    after, turn = talk.answer(at_days, "days", value)
+    assert after == at_days and keys(turn) == ["guide"]
+
+
+def test_two_weeks_is_not_a_pain_score():
+    gradual = {"location": "back_of_thigh", "onset": "gradual", "days_since": 7}
+    state = drive(State(), gradual, until="pain_score")
+    after, turn = talk.answer(state, "days", 14)
+    assert after == state and keys(turn) == ["guide"]
+
+
 def test_go_back_removes_only_the_last_answer():
     state = drive(State(), {"location": "back_of_thigh", "onset": "gradual"}, until="days_since")
     last = state.history[-1]

@@ -20,7 +20,8 @@ LOCALES = ("en-US", "en-GB", "en-AU", "en-CA", "en-IN")
 CONTRACT_INTENTS: dict[str, dict[str, str]] = {
     "AnswerLocationIntent": {"location": "LOCATION_TYPE"},
     "AnswerOnsetIntent": {"onset": "ONSET_TYPE"},
-    "AnswerNumberIntent": {"number": "AMAZON.NUMBER"},
+    "AnswerNumberIntent": {"number": "AMAZON.NUMBER", "duration": "AMAZON.DURATION",
+                           "relativeDay": "RELATIVE_DAY_TYPE"},
     "UnsureIntent": {},
     "ChooseDaysIntent": {"firstDay": "AMAZON.DayOfWeek", "secondDay": "AMAZON.DayOfWeek",
                          "thirdDay": "AMAZON.DayOfWeek", "fourthDay": "AMAZON.DayOfWeek"},
@@ -39,6 +40,7 @@ REQUIRED_BUILT_INS = {
 CUSTOM_VALUE_IDS = {
     "LOCATION_TYPE": {"lower_buttock", "back_of_thigh", "behind_knee"},  # rehab.models.Location
     "ONSET_TYPE": {"sudden", "gradual"},  # rehab.models.Onset
+    "RELATIVE_DAY_TYPE": {"today", "yesterday", "day_before_yesterday"},  # skill.conversation.RELATIVE_DAYS
 }
 # Amazon's invocation-name rules: no wake words, launch phrases or connecting words that Alexa
 # itself consumes ("ask ... to", "open ..."), which would make the name unreachable.
@@ -204,6 +206,20 @@ def test_the_location_type_understands_the_words_runners_use(locale):
 
 
 @every_locale
+def test_the_relative_day_type_understands_today_and_yesterday_in_everyday_words(locale):
+    day = spoken_values(locale, "RELATIVE_DAY_TYPE")
+
+    assert {"this morning", "tonight"} <= day["today"]
+    assert {"last night", "yesterday morning"} <= day["yesterday"]
+
+
+def test_the_days_ago_the_relative_day_type_names_are_the_ones_the_skill_counts():
+    from skill.conversation import RELATIVE_DAYS
+
+    assert set(RELATIVE_DAYS) == CUSTOM_VALUE_IDS["RELATIVE_DAY_TYPE"]
+
+
+@every_locale
 def test_the_onset_type_understands_sudden_and_gradual_in_everyday_words(locale):
     onset = spoken_values(locale, "ONSET_TYPE")
 
@@ -217,6 +233,10 @@ def test_the_onset_type_understands_sudden_and_gradual_in_everyday_words(locale)
     ("AnswerNumberIntent", "about a {number}"),
     ("AnswerNumberIntent", "{number} out of ten"),
     ("AnswerNumberIntent", "{number} days ago"),
+    ("AnswerNumberIntent", "{duration} ago"),
+    ("AnswerNumberIntent", "{duration}"),
+    ("AnswerNumberIntent", "{relativeDay}"),
+    ("AnswerNumberIntent", "it started {relativeDay}"),
     ("ExplainTestIntent", "how do i do the test"),
     ("TodaysSessionIntent", "what's my session today"),
     ("CheckHamstringIntent", "check my hamstring"),

@@ -16,6 +16,7 @@ from skill.nlu import (
     load_interaction_model,
     normalise,
     parse_date,
+    parse_duration,
     parse_number,
     parse_time,
     split_invocation,
@@ -97,6 +98,56 @@ def test_typed_phrases_are_heard_as_alexa_would_send_them(typed, intent, slots, 
     assert heard == (intent, slots, resolutions)
 
 
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("typed, slots, resolutions", [
+    # How long ago, in the words runners use: a day or weeks as a duration, a named day as itself.
+    ("one day ago", {"duration": "P1D"}, {}),
+    ("1 day ago", {"duration": "P1D"}, {}),
+    ("a day ago", {"duration": "P1D"}, {}),
+    ("a week ago", {"duration": "P1W"}, {}),
+    ("about a week ago", {"duration": "P1W"}, {}),
+    ("two weeks", {"duration": "P2W"}, {}),
+    ("three weeks ago", {"duration": "P3W"}, {}),
+    ("it started two weeks ago", {"duration": "P2W"}, {}),
+    ("it's been a couple of weeks", {"duration": "P2W"}, {}),
+    ("yesterday", {"relativeDay": "yesterday"}, {"relativeDay": "yesterday"}),
+    ("it started yesterday", {"relativeDay": "yesterday"}, {"relativeDay": "yesterday"}),
+    ("last night", {"relativeDay": "last night"}, {"relativeDay": "yesterday"}),
+    ("today", {"relativeDay": "today"}, {"relativeDay": "today"}),
+    ("this morning", {"relativeDay": "this morning"}, {"relativeDay": "today"}),
+    ("the day before yesterday", {"relativeDay": "the day before yesterday"},
+     {"relativeDay": "day_before_yesterday"}),
+    # Days as a number stay a number.
+    ("three days ago", {"number": "3"}, {}),
+    ("twenty one days", {"number": "21"}, {}),
+])
+def test_how_long_ago_is_heard_in_days_weeks_or_a_named_day_in_every_locale(locale, typed, slots,
+                                                                            resolutions):
+    understood = hear(typed, locale)
+
+    assert (understood.intent, heard_slots(understood), dict(understood.resolutions)) == (
+        "AnswerNumberIntent", slots, resolutions)
+
+
+def test_a_sentence_that_only_mentions_today_is_not_taken_for_when_it_started():
+    assert hear("what's my workout for today").intent != "AnswerNumberIntent"
+    assert hear("my knee hurts today").intent != "AnswerNumberIntent"
+
+
+@pytest.mark.parametrize("spoken, duration", [
+    ("a day", "P1D"), ("one day", "P1D"), ("1 day", "P1D"), ("three days", "P3D"), ("a week", "P1W"),
+    ("two weeks", "P2W"), ("a couple of weeks", "P2W"), ("twenty one days", "P21D"), ("a fortnight", "P2W"),
+    ("an hour", "PT1H"), ("five hours", "PT5H"), ("two months", "P2M"), ("a year", "P1Y"),
+])
+def test_durations_are_read_as_alexa_reports_them(spoken, duration):
+    assert parse_duration(spoken) == duration
+
+
+@pytest.mark.parametrize("spoken", ["", "7", "three", "weeks ago", "banana weeks", "a week and a half"])
+def test_what_is_not_a_duration_is_not_read_as_one(spoken):
+    assert parse_duration(spoken) is None
+
+
 def test_a_bare_number_stays_a_number_so_a_pain_score_is_never_taken_for_a_time():
     assert hear("seven").intent == "AnswerNumberIntent"
     assert hear("about seven").intent == "AnswerNumberIntent"
@@ -124,7 +175,7 @@ def test_every_sample_in_the_model_is_heard_as_its_own_intent(locale):
     """The console and the model agree: each sample, its slots filled with words Alexa would hear,
     comes back as the intent it belongs to. A sample another intent swallows is caught here."""
     example = {"AMAZON.NUMBER": "six", "AMAZON.DayOfWeek": "monday", "AMAZON.TIME": "seven a.m.",
-               "AMAZON.DATE": "tomorrow"}
+               "AMAZON.DATE": "tomorrow", "AMAZON.DURATION": "two weeks"}
     language = load_interaction_model(locale)["interactionModel"]["languageModel"]
     for slot_type in language["types"]:
         example[slot_type["name"]] = slot_type["values"][0]["name"]["synonyms"][0]

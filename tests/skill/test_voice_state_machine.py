@@ -37,6 +37,11 @@ onsets = st.one_of(st.none(), junk, st.sampled_from(["suddenly", "gradually", "s
 onset_ids = st.one_of(st.none(), st.sampled_from(["sudden", "gradual", "slowly"]))
 numbers = st.one_of(st.none(), junk, st.integers(-20, 40).map(str),
                     st.sampled_from(["6.5", "99999999999999999999"]))
+durations = st.one_of(st.none(), junk, st.sampled_from(
+    ["P1D", "P2W", "P3W", "PT5H", "P1M", "P1Y", "P99999Y", "P1.5W", "PT", "P"]))
+relative_days = st.one_of(st.none(), junk, st.sampled_from(["yesterday", "today", "last night", "tomorrow"]))
+relative_day_ids = st.one_of(st.none(), st.sampled_from(
+    ["today", "yesterday", "day_before_yesterday", "tomorrow"]))
 days = st.one_of(st.none(), junk,
                  st.sampled_from(["monday", "Tuesday", "wednesdays", "thu", "fri", "sunday"]))
 times = st.one_of(st.none(), junk, st.sampled_from(["07:00", "18:30", "EV", "MO", "NI", "24:00", "7"]))
@@ -104,6 +109,16 @@ class VoiceMachine(RuleBasedStateMachine):
     @rule(value=numbers)
     def say_a_number(self, value):
         self._check(self.runner.say("AnswerNumberIntent", {"number": value}), "answer")
+
+    @rule(value=durations)
+    def say_how_long_ago(self, value):
+        self._check(self.runner.say("AnswerNumberIntent", {"duration": value}), "answer")
+
+    @rule(value=relative_days, resolved=relative_day_ids)
+    def name_the_day_it_started(self, value, resolved):
+        resolutions = {"relativeDay": resolved} if resolved and value is not None else None
+        reply = self.runner.say("AnswerNumberIntent", {"relativeDay": value}, resolutions=resolutions)
+        self._check(reply, "answer")
 
     @rule(chosen=st.lists(days, min_size=0, max_size=4))
     def choose_days(self, chosen):
