@@ -126,6 +126,25 @@ def test_how_long_ago_said_in_days_weeks_or_as_yesterday_is_filed_as_days(chat, 
     assert plan_store.get_plan(token).answers.days_since == days
 
 
+@pytest.mark.parametrize("asked", ["ask hamstring coach what is my session today",
+                                   "what is my session today"])
+def test_what_is_my_session_today_reads_the_session_as_a_one_shot_or_after_opening(chat, asked):
+    chat(TIGHT_HAMSTRINGS)
+    opening = [] if asked.startswith("ask ") else [""]
+    _, transcript = chat([*opening, asked])
+
+    reply = alexa_lines(transcript)[-1]
+    assert "Your next one is on Monday, March 2 at 7 in the morning" in reply, reply
+    assert "The exercises:" in reply and "where it hurts" not in transcript
+
+
+def test_a_one_shot_session_question_before_any_plan_says_there_is_none_yet(chat):
+    _, transcript = chat(["ask hamstring coach what is my session today"])
+
+    assert alexa_lines(transcript) == ["You don't have a plan yet. Say, check my hamstring, and after a few "
+                                       "questions I'll make you one."]
+
+
 def test_explain_the_test_is_answered_with_the_steps_and_the_question_is_asked_again(chat):
     _, transcript = chat(TIGHT_HAMSTRINGS[:9])
 

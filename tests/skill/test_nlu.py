@@ -129,6 +129,20 @@ def test_how_long_ago_is_heard_in_days_weeks_or_a_named_day_in_every_locale(loca
         "AnswerNumberIntent", slots, resolutions)
 
 
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("typed", [
+    "what is my session today", "what's my session today", "what is my session for today",
+    "what is today's session", "what is my next session", "what's my workout for today",
+    "ask hamstring coach what is my session today", "Alexa, ask hamstring coach what is today's session",
+    "tell hamstring coach to read me my session",
+])
+def test_asking_for_todays_session_in_full_words_or_as_a_one_shot_reaches_the_session(locale, typed):
+    voice = VoiceModel.for_locale(locale)
+
+    assert voice.understand(split_invocation(typed, voice.invocation_name).request,
+                            today=TODAY).intent == "TodaysSessionIntent"
+
+
 def test_a_sentence_that_only_mentions_today_is_not_taken_for_when_it_started():
     assert hear("what's my workout for today").intent != "AnswerNumberIntent"
     assert hear("my knee hurts today").intent != "AnswerNumberIntent"
