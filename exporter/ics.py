@@ -8,7 +8,8 @@ Why each choice:
   revision; DTSTAMP and LAST-MODIFIED are the plan's update time. Nothing here reads a clock or
   draws a random number: the same revision gives the same bytes (an ETag can be derived from it).
 - DTSTART/DTEND carry the runner's zone (TZID) with its VTIMEZONE, limited to the programme's
-  dates, so a 07:00 session stays at 07:00 local across a daylight-saving change. Building a
+  dates, so a 07:00 session stays at 07:00 local across a daylight-saving change, and never a
+  local time the clocks skip (rehab dates sessions that way; `_existing` keeps ends so). Building a
   VTIMEZONE walks the zone's transitions (milliseconds), so it is built once per zone and date
   range and reused.
 - No METHOD: a published feed is not an invitation (RFC 5546 would then want an ORGANIZER).
@@ -34,7 +35,7 @@ from exporter.store import StoredPlan
 from rehab.models import Phase, Session
 
 # Part of the feed's ETag: bump it whenever a change here changes the output.
-RENDERER_VERSION = "ics-1"
+RENDERER_VERSION = "ics-2"
 PRODID = "-//Hamstring Coach//Plan service//EN"
 UID_DOMAIN = "hamstring-coach"
 REFRESH_INTERVAL = dt.timedelta(hours=12)
@@ -123,8 +124,9 @@ def _event(plan: StoredPlan, session: Session, phase: Phase | None, zone: ZoneIn
     programme against the 10 ms the feed is allowed (design.md §5)."""
     starts = session.starts_at(zone)
     # Wall-clock arithmetic: a session that spans a clock change still ends N minutes later by
-    # the runner's watch, the way they planned it.
-    ends = starts + dt.timedelta(minutes=session.duration_minutes)
+    # the runner's watch, the way they planned it; an end the clocks skip (00:45 + 30 minutes on
+    # the night they spring forward) is written as the time it is (02:15), as the start is.
+    ends = _existing(starts + dt.timedelta(minutes=session.duration_minutes))
     summary = _text(f"Hamstring rehab · {session.title}")
     description = session_description(session, phase, plan_url, plan.programme.disclaimer)
     return b"".join((
@@ -140,6 +142,12 @@ def _event(plan: StoredPlan, session: Session, phase: Phase | None, zone: ZoneIn
         _line("TRIGGER", vDuration(-REMINDER_BEFORE).to_ical().decode("ascii")),
         b"END:VALARM\r\nEND:VEVENT\r\n",
     ))
+
+
+def _existing(moment: dt.datetime) -> dt.datetime:
+    """The same instant as an existing local time: a wall time in a gap read with the offset from
+    before it (RFC 5545 §3.3.5, PEP 495's fold=0), otherwise unchanged."""
+    return moment.astimezone(dt.UTC).astimezone(moment.tzinfo)
 
 
 def _local(name: str, moment: dt.datetime) -> tuple[str, str]:

@@ -211,8 +211,9 @@ class Session(_Model):
     week: int = Field(default=1, ge=1, description="programme week, 1 = the week starting on start_date")
 
     def starts_at(self, zone: ZoneInfo) -> dt.datetime:
-        hours, minutes = self.start_time.split(":")
-        return dt.datetime.combine(self.date, dt.time(int(hours), int(minutes)), tzinfo=zone)
+        """When it starts. The builder never dates a session at a time the clocks skip; one
+        stored before it knew that still gets the instant RFC 5545 §3.3.5 gives it."""
+        return local_start(self.date, self.start_time, zone)
 
 
 class Programme(_Model):
@@ -228,6 +229,18 @@ class Programme(_Model):
     start_date: dt.date | None = None
     weeks: int = Field(default=1, ge=1)
     disclaimer: str = DISCLAIMER
+
+
+def local_start(date: dt.date, hh_mm: str, zone: ZoneInfo) -> dt.datetime:
+    """The moment a session at `hh_mm` local starts on `date`: that wall time, unless the clocks
+    spring forward over it that day. Such a time does not exist, and calendar apps, the printout
+    and the voice would each read it their own way, so it is read as RFC 5545 §3.3.5 asks: with
+    the UTC offset from before the gap, which moves it forward by the gap (01:30 on the day
+    London changes to summer time is 02:30 BST). Always an existing local time."""
+    hours, minutes = hh_mm.split(":")
+    # fold=0 in a gap takes the offset from before the transition (PEP 495), as the RFC does.
+    wall = dt.datetime.combine(date, dt.time(int(hours), int(minutes)), tzinfo=zone)
+    return wall.astimezone(dt.UTC).astimezone(zone)
 
 
 def _zone_names() -> frozenset[str]:

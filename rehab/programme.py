@@ -7,7 +7,8 @@ function: the same answers, assessment, preferences and revision give an identic
 because calendar event ids are derived from it.
 
 Dates and times are the runner's local wall time (a date plus "HH:MM" in their zone), so a
-session at 07:00 stays at 07:00 across a daylight-saving change.
+session at 07:00 stays at 07:00 across a daylight-saving change. On the one day a year the
+clocks skip the chosen time, the session is at the time they skip to (`models.local_start`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from rehab.models import (
     Programme,
     Reason,
     Session,
+    local_start,
 )
 
 # --- Criteria to move on. ------------------------------------------------------------------------
@@ -429,6 +431,7 @@ def _phases(category: str, assessment: Assessment) -> tuple[Phase, ...]:
 
 def _sessions(phases: Sequence[Phase], preferences: Preferences) -> tuple[Session, ...]:
     start = preferences.start_date
+    zone = preferences.zone
     days = set(_training_days(preferences.weekdays))
     sessions: list[Session] = []
     week = 0
@@ -452,9 +455,12 @@ def _sessions(phases: Sequence[Phase], preferences: Preferences) -> tuple[Sessio
                 title = f"Week {week + 1}: {phase.name}"
                 if running != "none":
                     title += f", {RUNNING_LABELS[running]}"
+                # On the day the clocks skip the chosen time it becomes the time RFC 5545 gives it,
+                # so the printout, the voice and every calendar app say the same (01:30 -> 02:30).
+                starts = local_start(date, preferences.time, zone)
                 sessions.append(Session(
-                    id=f"w{week + 1:02d}-{weekday.lower()}", phase_id=phase.id, date=date,
-                    start_time=preferences.time, duration_minutes=preferences.session_minutes,
+                    id=f"w{week + 1:02d}-{weekday.lower()}", phase_id=phase.id, date=starts.date(),
+                    start_time=f"{starts:%H:%M}", duration_minutes=preferences.session_minutes,
                     title=title, running=running, running_note=note,
                     prescriptions=phase.prescriptions, week=week + 1,
                 ))

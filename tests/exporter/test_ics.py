@@ -72,6 +72,45 @@ def test_a_new_york_programme_keeps_its_time_across_the_us_clock_change():
     assert utc_hours == {23, 22}  # EST before 8 March, EDT after
 
 
+@pytest.mark.parametrize(("zone", "start", "time", "gap_day", "written"), [
+    ("Europe/London", dt.date(2027, 3, 20), "01:30", dt.date(2027, 3, 28), "20270328T023000"),
+    ("America/New_York", dt.date(2027, 3, 7), "02:30", dt.date(2027, 3, 14), "20270314T033000"),
+])
+def test_a_session_at_a_time_the_clocks_skip_is_written_at_the_time_it_is(zone, start, time, gap_day,
+                                                                         written):
+    plan = plan_for(TIGHTNESS, timezone=zone, start=start, time=time, weekdays=("SU",))
+    feed = render_ics(plan, plan_url=PLAN_URL)
+    starts = [line for line in unfolded(feed) if line.startswith("DTSTART;")]
+
+    assert f"DTSTART;TZID={zone}:{written}" in starts
+    assert not any(f":{gap_day:%Y%m%d}T{time.replace(':', '')}00" in line for line in unfolded(feed))
+    tz = ZoneInfo(zone)
+    for event, session in zip(parse(feed).vevent_list, plan.programme.sessions, strict=True):
+        assert event.dtstart.value.astimezone(tz).strftime("%H:%M") == session.start_time
+    assert {event.dtstart.value.astimezone(tz).strftime("%H:%M") for event in parse(feed).vevent_list} == \
+        {time, written[9:11] + ":" + written[11:13]}
+
+
+def test_a_session_stored_at_a_skipped_time_is_written_when_rfc_5545_says_it_is():
+    plan = plan_for(TIGHTNESS, start=dt.date(2027, 3, 20), time="01:30", weekdays=("SU",))
+    # As a plan built before skipped times were moved holds it: 01:30 on 28 March, which London skips.
+    sessions = tuple(s.model_copy(update={"start_time": "01:30"}) for s in plan.programme.sessions)
+    old = dataclasses.replace(plan, programme=plan.programme.model_copy(update={"sessions": sessions}))
+    lines = unfolded(render_ics(old, plan_url=PLAN_URL))
+
+    assert "DTSTART;TZID=Europe/London:20270328T023000" in lines
+    assert "DTSTART;TZID=Europe/London:20270321T013000" in lines
+
+
+def test_a_session_ending_at_a_time_the_clocks_skip_ends_at_the_time_it_is():
+    plan = plan_for(TIGHTNESS, start=dt.date(2027, 3, 20), time="00:45", weekdays=("SU",))
+    lines = unfolded(render_ics(plan, plan_url=PLAN_URL))
+    assert plan.programme.sessions[1].duration_minutes == 30
+
+    assert "DTSTART;TZID=Europe/London:20270328T004500" in lines
+    assert "DTEND;TZID=Europe/London:20270328T021500" in lines  # 00:45 GMT + 30 minutes is 02:15 BST
+
+
 def test_each_event_lasts_the_session_length(feed, plan):
     for event, session in zip(parse(feed).vevent_list, plan.programme.sessions, strict=True):
         assert event.dtend.value - event.dtstart.value == dt.timedelta(minutes=session.duration_minutes)

@@ -231,6 +231,18 @@ def test_us_and_canadian_zones_print_on_letter_paper(zone):
     assert page_size_for(zone) == "LETTER"
 
 
+def test_the_session_on_the_day_the_clocks_skip_its_time_prints_the_time_it_is_at():
+    import datetime as dt
+
+    plan = plan_for(TIGHTNESS, start=dt.date(2027, 3, 20), time="01:30", weekdays=("SU",))
+    pages = poppler_text(render_pdf(plan, plan_url=PLAN_URL))
+    calendar = flat(" ".join(page for page in pages if re.search(r"Week \d+ ·", page)))
+
+    assert f"{wording.short_date(dt.date(2027, 3, 28))} 02:30" in calendar
+    assert f"{wording.short_date(dt.date(2027, 3, 21))} 01:30" in calendar
+    assert f"{wording.short_date(dt.date(2027, 3, 28))} 01:30" not in calendar
+
+
 @pytest.mark.parametrize("zone", [
     "Europe/London", "Europe/Berlin", "America/Mexico_City", "America/Sao_Paulo", "Australia/Sydney",
     "Asia/Tokyo", "UTC",

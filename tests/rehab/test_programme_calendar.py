@@ -174,6 +174,40 @@ def test_a_session_stays_at_the_chosen_local_time_across_a_daylight_saving_chang
     assert len(utc_hours) == 2, "the UTC hour moves so the local hour does not"
 
 
+@pytest.mark.parametrize(("zone", "start", "time", "gap_day", "moved_to"), [
+    # RFC 5545 §3.3.5: a time the clocks skip is read with the offset from before the gap.
+    ("Europe/London", dt.date(2027, 3, 20), "01:30", dt.date(2027, 3, 28), "02:30"),
+    ("America/New_York", dt.date(2027, 3, 7), "02:30", dt.date(2027, 3, 14), "03:30"),
+    ("Australia/Lord_Howe", dt.date(2027, 9, 26), "02:15", dt.date(2027, 10, 3), "02:45"),  # a 30-minute gap
+])
+def test_a_time_the_clocks_skip_moves_forward_by_the_gap_on_that_day_only(zone, start, time, gap_day,
+                                                                          moved_to):
+    _, programme = _programme(TIGHT, start_date=start, timezone=zone, time=time, weekdays=["SU"])
+    tz = ZoneInfo(zone)
+    on_gap_day = [s for s in programme.sessions if s.date == gap_day]
+
+    assert len(on_gap_day) == 1
+    assert on_gap_day[0].start_time == moved_to
+    assert on_gap_day[0].starts_at(tz).strftime("%H:%M") == moved_to
+    assert {s.start_time for s in programme.sessions if s.date != gap_day} == {time}
+    for s in programme.sessions:
+        starts = s.starts_at(tz)
+        assert starts.astimezone(dt.UTC).astimezone(tz).strftime("%H:%M") == s.start_time, "an existing time"
+
+
+def test_a_session_stored_at_a_skipped_time_starts_when_rfc_5545_says():
+    _, programme = _programme(TIGHT, start_date=dt.date(2027, 3, 20), timezone="Europe/London",
+                              time="01:30", weekdays=["SU"])
+    tz = ZoneInfo("Europe/London")
+    # As a plan built before skipped times were moved holds it.
+    stored = programme.sessions[1].model_copy(update={"start_time": "01:30"})
+
+    assert stored.date == dt.date(2027, 3, 28)
+    starts = stored.starts_at(tz)
+    assert (starts.strftime("%H:%M"), starts.utcoffset()) == ("02:30", dt.timedelta(hours=1))
+    assert starts.astimezone(dt.UTC) == dt.datetime(2027, 3, 28, 1, 30, tzinfo=dt.UTC)
+
+
 def test_session_ids_are_the_week_and_day_so_they_survive_a_rebuild():
     _, programme = _programme(TIGHT, weekdays=["TU", "TH"])
 

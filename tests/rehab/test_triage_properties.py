@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from zoneinfo import ZoneInfo
 
@@ -14,7 +15,8 @@ from rehab.programme import RETURN_TO_RUN, build_programme
 from rehab.questions import QUESTIONS, next_question
 from rehab.triage import assess
 
-ZONES = ("UTC", "Europe/London", "America/New_York", "Australia/Sydney", "Asia/Kolkata", "Pacific/Chatham")
+ZONES = ("UTC", "Europe/London", "America/New_York", "Australia/Sydney", "Asia/Kolkata", "Pacific/Chatham",
+         "Australia/Lord_Howe")
 
 
 def _legal_values(q) -> st.SearchStrategy:
@@ -141,21 +143,70 @@ def test_resting_runners_do_not_run_until_a_phase_with_criteria_is_passed(raw, p
 @settings(deadline=None)
 @given(any_answers, preferences)
 def test_sessions_fall_only_on_chosen_weekdays_at_the_chosen_local_time(raw, prefs):
-    answers = Answers(**raw)
-    programme = build_programme(answers, assess(answers), prefs)
-    zone = ZoneInfo(prefs.timezone)
+    _check_the_calendar(build_programme(Answers(**raw), assess(Answers(**raw)), prefs), prefs)
 
+
+@settings(deadline=None)
+@given(any_answers, st.data())
+def test_on_the_day_the_clocks_skip_the_chosen_time_the_session_is_at_the_time_they_skip_to(raw, data):
+    # Random dates and times almost never land in a gap: draw a gap day, and mostly a skipped time.
+    zone = data.draw(st.sampled_from([z for z in ZONES if _gap_days(z)]))
+    day = data.draw(st.sampled_from(_gap_days(zone)))
+    any_time = st.times().map(lambda t: f"{t.hour:02d}:{t.minute:02d}")
+    time = data.draw(st.sampled_from(_skipped_times(zone, day)) | any_time)
+    prefs = Preferences(start_date=day - dt.timedelta(days=data.draw(st.integers(0, 6))), timezone=zone,
+                        weekdays=(WEEKDAYS[day.weekday()],), time=time)
+    programme = build_programme(Answers(**raw), assess(Answers(**raw)), prefs)
+
+    assert day in {s.date for s in programme.sessions}
+    _check_the_calendar(programme, prefs)
+
+
+def _check_the_calendar(programme, prefs: Preferences) -> None:
+    zone = ZoneInfo(prefs.timezone)
     dates = [s.date for s in programme.sessions]
     assert dates == sorted(dates) and len(set(dates)) == len(dates)
     assert dates[0] >= prefs.start_date
     for session in programme.sessions:
         assert WEEKDAYS[session.date.weekday()] in prefs.weekdays
-        assert session.start_time == prefs.time
         assert session.duration_minutes == prefs.session_minutes
+        assert session.start_time == _start_on(session.date, prefs.time, zone)
         local = session.starts_at(zone)
-        round_trip = local.astimezone(dt.UTC).astimezone(zone)
-        if round_trip.replace(tzinfo=None) == local.replace(tzinfo=None):  # not in a spring-forward gap
-            assert round_trip.strftime("%H:%M") == prefs.time
+        assert local.strftime("%H:%M") == session.start_time
+        assert local.astimezone(dt.UTC).astimezone(zone).strftime("%H:%M") == session.start_time  # it exists
+
+
+def _start_on(date: dt.date, chosen: str, zone: ZoneInfo) -> str:
+    """The oracle, from the offsets either side of the change rather than a round trip through UTC:
+    the chosen time, unless the clocks skip it that day (RFC 5545 §3.3.5: then it is read with the
+    offset from before the gap, which moves it forward by the gap)."""
+    wall = dt.datetime.combine(date, dt.time(*map(int, chosen.split(":"))))
+    before = wall.replace(tzinfo=zone, fold=0).utcoffset()
+    after = wall.replace(tzinfo=zone, fold=1).utcoffset()
+    if after > before:  # PEP 495: in a gap fold=0 gives the offset before the change, fold=1 after
+        return (wall + (after - before)).strftime("%H:%M")
+    return chosen
+
+
+@functools.cache
+def _gap_days(zone_name: str) -> tuple[dt.date, ...]:
+    """The days in the sampled years on which this zone's clocks spring forward."""
+    zone, days = ZoneInfo(zone_name), []
+    day = dt.date(2025, 1, 1)
+    while day <= dt.date(2030, 12, 31):
+        tomorrow = day + dt.timedelta(days=1)
+        if dt.datetime.combine(tomorrow, dt.time(), zone).utcoffset() > \
+                dt.datetime.combine(day, dt.time(), zone).utcoffset():
+            days.append(day)
+        day = tomorrow
+    return tuple(days)
+
+
+@functools.cache
+def _skipped_times(zone_name: str, day: dt.date) -> tuple[str, ...]:
+    zone = ZoneInfo(zone_name)
+    times = (f"{h:02d}:{m:02d}" for h in range(24) for m in range(0, 60, 5))
+    return tuple(t for t in times if _start_on(day, t, zone) != t)
 
 
 @settings(deadline=None)
