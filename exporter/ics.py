@@ -61,7 +61,9 @@ def render_ics(plan: StoredPlan, *, plan_url: str) -> bytes:
     calendar.add("X-WR-CALNAME", CALENDAR_NAME)
     description = f"{programme.title}. {programme.disclaimer}"
     calendar.add("DESCRIPTION", description)
-    calendar.add("X-WR-CALDESC", description)
+    # icalendar writes an X- property it does not know as it is given: wrapped in vText it is
+    # escaped as DESCRIPTION is, else clients cut it at the first comma or semicolon.
+    calendar.add("X-WR-CALDESC", vText(description))
     calendar.add("X-WR-TIMEZONE", zone_name)
     calendar.add("URL", plan_url)
     calendar.add("REFRESH-INTERVAL", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})

@@ -176,6 +176,17 @@ def test_the_calendar_names_itself_and_asks_to_be_refreshed_twice_a_day(feed):
     assert calendar.contents["refresh-interval"][0].params["VALUE"] == ["DURATION"]
 
 
+def test_the_calendar_description_reads_back_whole_with_its_commas_and_semicolons(feed, plan):
+    expected = f"{plan.programme.title}. {plan.programme.disclaimer}"
+    assert "," in expected and ";" in expected
+
+    assert parse(feed).contents["x-wr-caldesc"][0].value == expected
+    calendar = icalendar.Calendar.from_ical(feed)
+    # icalendar keeps an X- property it has no type for as it was written: escaped as DESCRIPTION is.
+    assert str(calendar["DESCRIPTION"]) == expected
+    assert calendar["X-WR-CALDESC"].to_ical() == calendar["DESCRIPTION"].to_ical()
+
+
 def test_a_published_feed_has_no_method(feed):
     assert not any(line.startswith("METHOD") for line in unfolded(feed))
     assert "method" not in parse(feed).contents
