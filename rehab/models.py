@@ -66,7 +66,8 @@ class Preferences(_Model):
 
     The start date is checked against "today" only when the caller passes it as validation
     context (`model_validate(data, context={"today": date})`): a stored plan must still load a
-    year after it was made.
+    year after it was made. For the same reason `context={"stored": True}` lets a plan stored
+    before the time zone had to be a place's (e.g. "EST5EDT") load as it was.
     """
 
     start_date: dt.date | None = None
@@ -77,8 +78,12 @@ class Preferences(_Model):
 
     @field_validator("timezone")
     @classmethod
-    def _known_zone(cls, value: str) -> str:
-        if value not in _zone_names():
+    def _known_zone(cls, value: str, info: ValidationInfo) -> str:
+        if value in UTC_NAMES:
+            return "UTC"
+        # A plan stored before only place zones were taken must still load (context {"stored": True}).
+        stored = bool((info.context or {}).get("stored")) if info else False
+        if not is_place_zone(value) and not (stored and value in _zone_names()):
             raise ValueError(f"unknown time zone {value!r}; use an IANA name such as Europe/London")
         try:
             ZoneInfo(value)
@@ -241,6 +246,28 @@ def local_start(date: dt.date, hh_mm: str, zone: ZoneInfo) -> dt.datetime:
     # fold=0 in a gap takes the offset from before the transition (PEP 495), as the RFC does.
     wall = dt.datetime.combine(date, dt.time(int(hours), int(minutes)), tzinfo=zone)
     return wall.astimezone(dt.UTC).astimezone(zone)
+
+
+# Geographic areas of the tz database (its "Area/Location" names), and the country folders of its
+# `backward` file: old names such as "US/Eastern" that still name a place and that clients send.
+ZONE_AREAS: frozenset[str] = frozenset({
+    "Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe", "Indian",
+    "Pacific", "US", "Canada", "Brazil", "Chile", "Mexico",
+})
+# Names for UTC itself (hosts and containers report "Etc/UTC"): accepted and stored as "UTC".
+UTC_NAMES: frozenset[str] = frozenset({
+    "UTC", "Etc/UTC", "Etc/UCT", "Etc/Universal", "Etc/Zulu", "UCT", "Universal", "Zulu",
+})
+
+
+def is_place_zone(name: str) -> bool:
+    """Whether `name` is a time zone a plan may use: UTC or an IANA "Area/Location" zone. Not
+    the host-dependent or rule-only names the zone list also holds ("localtime", "Factory",
+    "posixrules", "EST5EDT", "Etc/GMT+5"): a plan must mean the same on every host, at a place."""
+    if name in UTC_NAMES:
+        return True
+    area, slash, _ = name.partition("/")
+    return bool(slash) and area in ZONE_AREAS and name in _zone_names()
 
 
 def _zone_names() -> frozenset[str]:

@@ -48,6 +48,47 @@ def test_an_unknown_time_zone_is_refused():
     assert "unknown time zone" in msg and "IANA" in msg
 
 
+@pytest.mark.parametrize("zone", [
+    "localtime",   # whatever the rendering host is set to
+    "Factory", "EST5EDT", "CST6CDT", "EST", "WET",  # rules, not places
+    "Etc/GMT+5",  # UTC-5, despite the sign
+    "GB", "Japan",  # old single-word names
+])
+def test_a_time_zone_that_is_not_a_place_is_refused(zone):
+    from zoneinfo import available_timezones
+
+    assert zone in available_timezones(), "the zone list holds it, so only the place rule refuses it"
+    loc, msg = _refusal(Preferences, {"timezone": zone})
+
+    assert loc == ("timezone",)
+    assert "unknown time zone" in msg and "IANA" in msg
+
+
+@pytest.mark.parametrize("zone", [
+    "Europe/London", "America/Argentina/Buenos_Aires", "Antarctica/Troll", "Arctic/Longyearbyen",
+    "Indian/Maldives", "US/Eastern", "Canada/Pacific", "Brazil/East", "Mexico/General", "Chile/Continental",
+    "America/Montreal",
+])
+def test_place_zones_and_the_old_country_names_are_accepted(zone):
+    assert Preferences(timezone=zone).timezone == zone
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Etc/UTC", "Etc/Universal", "Zulu"])
+def test_the_names_of_utc_are_accepted_as_utc(zone):
+    # Containers and many hosts report Etc/UTC (the console chat takes the host's zone).
+    assert Preferences(timezone=zone).timezone == "UTC"
+
+
+def test_a_plan_stored_with_a_zone_no_longer_taken_still_loads():
+    stored = '{"timezone": "EST5EDT", "start_date": "2026-03-02"}'
+
+    assert Preferences.model_validate_json(stored, context={"stored": True}).timezone == "EST5EDT"
+    with pytest.raises(ValidationError):
+        Preferences.model_validate_json(stored)
+    with pytest.raises(ValidationError):
+        Preferences.model_validate_json('{"timezone": "Mars/Olympus_Mons"}', context={"stored": True})
+
+
 @pytest.mark.parametrize("time", ["24:00", "7am", "07:60", "7:00", ""])
 def test_an_impossible_time_is_refused(time):
     loc, msg = _refusal(Preferences, {"time": time})
