@@ -60,6 +60,26 @@ class Answers(_Model):
     pain_score: int | None = Field(default=None, ge=0, le=10, description="worst pain, 0-10")
     training_change: YesNo | None = None
 
+    @field_validator("days_since", "pain_score", mode="before")
+    @classmethod
+    def _whole_number(cls, value, info: ValidationInfo):
+        # pydantic's lax ints take True as 1 and "5" as 5: a client that sends true or text for
+        # a pain score has a bug, and a triage must not quietly read it as a number (the skill
+        # and the store always hand over ints). A float with nothing after the point is still a
+        # whole number (JSON Schema's "integer" allows 5.0), so it stays accepted. The message
+        # names the field and the kind of value, never the value: answers are health data.
+        if value is None:
+            return value
+        if isinstance(value, bool):
+            raise ValueError(f"{info.field_name} must be a whole number, not true or false")
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        if not isinstance(value, int):
+            kinds = {str: "text", float: "a fraction", list: "a list", dict: "an object"}
+            kind = kinds.get(type(value), "that")
+            raise ValueError(f"{info.field_name} must be a whole number, not {kind}")
+        return value
+
 
 class Preferences(_Model):
     """When the runner wants to train. All optional; `resolved()` fills the defaults.

@@ -28,6 +28,32 @@ def test_pain_outside_zero_to_ten_is_refused(pain):
     assert "10" in msg or "0" in msg
 
 
+@pytest.mark.parametrize("field", ["pain_score", "days_since"])
+@pytest.mark.parametrize(("value", "said"), [
+    (True, "true or false"), (False, "true or false"), ("5", "text"), (" 5 ", "text"), (4.5, "a fraction"),
+    ([5], "a list"),
+])
+def test_a_number_answer_must_be_a_whole_number_not_a_truth_value_text_or_fraction(field, value, said):
+    loc, msg = _refusal(Answers, {field: value})
+
+    assert loc == (field,)
+    assert f"{field} must be a whole number, not {said}" in msg
+    assert str(value) not in msg.replace(field, "")  # health answers are not echoed back
+
+
+def test_a_whole_number_written_with_a_point_is_still_that_number():
+    answers = Answers.model_validate({"pain_score": 7.0, "days_since": 0.0})
+
+    assert (answers.pain_score, answers.days_since) == (7, 0)
+    assert type(answers.pain_score) is int and type(answers.days_since) is int
+
+
+def test_number_answers_read_back_from_json_as_the_store_keeps_them():
+    stored = Answers.model_validate_json('{"pain_score": 3, "days_since": 12}')
+
+    assert stored == Answers(pain_score=3, days_since=12)
+
+
 def test_an_unknown_location_is_refused_with_the_allowed_places():
     loc, msg = _refusal(Answers, {"location": "calf"})
 
