@@ -515,8 +515,11 @@ def _after_answer(state: State, answers: dict[str, Any], question_id: str) -> tu
     history = tuple(k for k in history if k in answers or k in state.preferences)
     updated = replace(state, answers=answers, history=history)
     was_finished = state.triage_finished
-    turn = ask_current(updated, say("ack", count=len(updated.history)), fresh=not was_finished)
-    return updated, turn
+    # The outcome opens with its own thanks ("Thanks, that's all my questions."): an ack in front
+    # of it said "Thanks. Thanks, ..." one answer in four.
+    outcome_follows = not was_finished and updated.step().kind == WEEKDAYS
+    lead = () if outcome_follows else (say("ack", count=len(updated.history)),)
+    return updated, ask_current(updated, *lead, fresh=not was_finished)
 
 
 def _reachable(answers: Mapping[str, Any]) -> dict[str, Any]:

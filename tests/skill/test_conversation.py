@@ -175,7 +175,33 @@ def test_reaching_the_end_of_the_questions_speaks_the_outcome_before_the_days_qu
     one_to_go, _ = talk.go_back(done)
     state, turn = say_answer(one_to_go, last, done.answers[last])
     assert turn.ask == talk.Step(talk.WEEKDAYS)
-    assert keys(turn)[:3] == ["ack", "outcome_intro", "see_clinician_promptly"]
+    assert keys(turn)[:2] == ["outcome_intro", "see_clinician_promptly"]
+    assert "ack" not in keys(turn), "the outcome's own thanks is the acknowledgement"
+
+
+PATHS = [  # different numbers of questions, so every ack in the round comes before the last answer
+    {"location": "back_of_thigh", "onset": "gradual", "days_since": 0},
+    {"location": "back_of_thigh", "onset": "sudden", "days_since": 0, "pop": "yes"},
+    {"location": "back_of_thigh", "onset": "gradual", "days_since": 0, "shoe_test": "yes"},
+    {"location": "back_of_thigh", "onset": "sudden", "days_since": 0, "nerve_symptoms": "yes"},
+]
+
+
+def test_the_paths_below_reach_every_ack_in_the_round():
+    counts = {len(drive(State(), answers).history) % 4 for answers in PATHS}
+    assert counts == {0, 1, 2, 3}
+
+
+@pytest.mark.parametrize("answers", PATHS)
+def test_the_last_answer_is_thanked_once_not_acknowledged_and_thanked_again(answers):
+    # "Thanks. Thanks, that's all my questions." was heard when the round of acks came to "Thanks."
+    from skill.prompts import for_locale, render_line
+
+    done = drive(State(), answers)
+    one_to_go, _ = talk.go_back(done)
+    _, turn = say_answer(one_to_go, done.history[-1], done.answers[done.history[-1]])
+    spoken = " ".join(render_line(for_locale("en-US"), line) for line in turn.say)
+    assert spoken.startswith("Thanks, that's all my questions.") and spoken.count("Thanks") == 1, spoken
 
 
 def test_yes_to_the_suggested_days_keeps_the_days_and_the_time_and_files_the_plan():
