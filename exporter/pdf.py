@@ -62,9 +62,12 @@ WARNING_BG = colors.HexColor("#fdf0e9")
 WARNING_INK = colors.HexColor("#8a2b06")
 PANEL_BG = colors.HexColor("#eef5f6")
 
-# Letter paper is the norm in the United States and Canada: their zones (from the tz database's
-# zone.tab, read once) and the old "US/..." and "Canada/..." aliases.
-LETTER_COUNTRIES = frozenset({"US", "CA"})
+# Letter paper is the norm in the United States (with its territories, which zone.tab lists as
+# countries of their own) and Canada: their zones from the tz database's zone.tab, the old names
+# that link to one of them (America/Montreal, America/Fort_Wayne, "US/...", "Canada/..."), and the
+# rule-only US zones a plan stored before zones had to be places may hold.
+LETTER_COUNTRIES = frozenset({"US", "CA", "PR", "VI", "GU", "AS", "MP", "UM"})
+US_RULE_ZONES = frozenset({"EST5EDT", "CST6CDT", "MST7MDT", "PST8PDT"})
 
 _fonts_lock = threading.Lock()
 _fonts_ready = False
@@ -73,7 +76,7 @@ _letter_zones: frozenset[str] | None = None
 
 def page_size_for(timezone: str) -> str:
     """"LETTER" for a United States or Canadian time zone, "A4" for every other zone."""
-    if timezone.startswith(("US/", "Canada/")):
+    if timezone.startswith(("US/", "Canada/")) or timezone in US_RULE_ZONES:
         return "LETTER"
     return "LETTER" if timezone in _zones_of_letter_countries() else "A4"
 
@@ -776,12 +779,27 @@ def _zones_of_letter_countries() -> frozenset[str]:
     if _letter_zones is None:
         from importlib.resources import files
 
-        zones = set()
-        table = files("tzdata").joinpath("zoneinfo", "zone.tab").read_text(encoding="utf-8")
-        for line in table.splitlines():
+        zoneinfo = files("tzdata").joinpath("zoneinfo")
+        country: dict[str, str] = {}
+        for line in zoneinfo.joinpath("zone.tab").read_text(encoding="utf-8").splitlines():
             fields = line.split("\t")
-            if not line.startswith("#") and len(fields) >= 3 and fields[0] in LETTER_COUNTRIES:
-                zones.add(fields[2])
+            if not line.startswith("#") and len(fields) >= 3:
+                country[fields[2]] = fields[0]
+        # "L target alias" lines of the compiled database: the old names and what they now mean.
+        # A name zone.tab lists keeps its own country (America/Nassau, in the Bahamas, links to
+        # America/Toronto); any other follows its link.
+        links = {}
+        for line in zoneinfo.joinpath("tzdata.zi").read_text(encoding="utf-8").splitlines():
+            fields = line.split()
+            if len(fields) == 3 and fields[0] == "L":
+                links[fields[2]] = fields[1]
+        zones = set()
+        for name in country.keys() | links.keys():
+            target, hops = name, 0
+            while target not in country and target in links and hops < 8:
+                target, hops = links[target], hops + 1
+            if country.get(target) in LETTER_COUNTRIES:
+                zones.add(name)
         _letter_zones = frozenset(zones)
     return _letter_zones
 

@@ -231,6 +231,24 @@ def test_us_and_canadian_zones_print_on_letter_paper(zone):
     assert page_size_for(zone) == "LETTER"
 
 
+@pytest.mark.parametrize("zone", [
+    "America/Montreal", "America/Fort_Wayne", "America/Knox_IN", "Navajo",  # old names that link to one
+    "America/Puerto_Rico", "America/St_Thomas", "America/Virgin", "Pacific/Guam", "Pacific/Pago_Pago",
+    "EST5EDT", "PST8PDT",  # US rules without a place, held by plans stored before zones had to be places
+])
+def test_old_names_us_territories_and_us_rule_zones_print_on_letter_paper(zone):
+    assert page_size_for(zone) == "LETTER"
+
+
+@pytest.mark.parametrize("zone", [
+    "America/Nassau",  # the Bahamas, though its clock now links to America/Toronto
+    "America/Antigua",  # its clock links to America/Puerto_Rico
+    "EST", "Europe/Belfast", "GB",
+])
+def test_a_zone_keeps_its_own_country_even_when_its_clock_links_elsewhere(zone):
+    assert page_size_for(zone) == "A4"
+
+
 def test_the_session_on_the_day_the_clocks_skip_its_time_prints_the_time_it_is_at():
     import datetime as dt
 
