@@ -107,14 +107,20 @@ class Prompts:
 
     def dosage(self, dosage) -> str:
         """The prescription's own words, said aloud: "3 × 12, twice a day" becomes "3 sets of 12,
-        twice a day"; "5 × 30-second holds" becomes "5 30-second holds"; "10–15" becomes "10 to 15"."""
-        text = _HOLDS.sub(r"\1 \2-second", dosage.text)
+        twice a day"; "5 × 10-second presses at half effort" becomes "5 presses of 10 seconds each
+        at half effort" (read as written it was "5 10-second presses": two numbers in a row, which
+        a listener cannot split); "10–15" becomes "10 to 15"."""
+        text = _TIMED.sub(lambda m: self.say("dose_timed", count=m[1], seconds=m[2], what=m[3]), dosage.text)
+        text = _HOLDS.sub(lambda m: self.say("dose_seconds", count=m[1], seconds=m[2]), text)
         text = _DISTANCE.sub(lambda m: self.say("dose_times", count=m[1], what=m[2]), text)
         text = _SETS.sub(lambda m: self.say("dose_sets_reps", sets=m[1], reps=m[2]), text)
         text = text.replace("–", f" {self.text['word_to']} ").replace("×", f" {self.text['word_by']} ")
         return " ".join(text.split())
 
 
+# "5 × 10-second presses at half effort": the count, the seconds, and what is held, up to a comma,
+# an "at ..." or the end.
+_TIMED = re.compile(r"(\d+) × (\d+)-second ([^,:]+?)(?=,|:| at |$)")
 _HOLDS = re.compile(r"(\d+) × (\d+)-second")
 _DISTANCE = re.compile(r"(\d+) × (\d+ metres)")
 _SETS = re.compile(r"(\d+) × (\d+)")

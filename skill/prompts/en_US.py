@@ -123,6 +123,8 @@ TEXT: dict[str, str] = {
     "plan_unreachable": "Sorry, I can't reach your plan just now. Please try again in a little while.",
     "then_carry_on": "Now, back to your check.",
     "dose_sets_reps": "{sets} sets of {reps}",
+    "dose_timed": "{count} {what} of {seconds} seconds each",
+    "dose_seconds": "{count} times {seconds} seconds",
     "dose_times": "{count} times {what}",
 
     # ---- your data -----------------------------------------------------------------------------

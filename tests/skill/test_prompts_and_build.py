@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -126,15 +127,30 @@ def test_dates_follow_the_locale():
     ("2 × 10 each side", "2 sets of 10 each side"),
     ("3 × 12, twice a day, pain-free", "3 sets of 12, twice a day, pain-free"),
     ("3 × 8: curl in with two legs", "3 sets of 8: curl in with two legs"),
-    ("5 × 30-second holds, rest 1 minute", "5 30-second holds, rest 1 minute"),
+    ("5 × 30-second holds, rest 1 minute", "5 holds of 30 seconds each, rest 1 minute"),
+    ("5 × 10-second presses at half effort", "5 presses of 10 seconds each at half effort"),
     ("3 × 30-second planks and side planks, 2 × 10 dead bugs",
-     "3 30-second planks and side planks, 2 sets of 10 dead bugs"),
+     "3 planks and side planks of 30 seconds each, 2 sets of 10 dead bugs"),
+    ("3 × 45-second planks and side planks", "3 planks and side planks of 45 seconds each"),
+    ("5 × 20-second", "5 times 20 seconds"),
     ("4 × 10 metres each drill, quick", "4 times 10 metres each drill, quick"),
     ("10–15 minutes a day, lightly", "10 to 15 minutes a day, lightly"),
     ("every day until you are seen", "every day until you are seen"),
 ])
 def test_sets_and_reps_are_said_in_words(written, spoken):
     assert US.dosage(Dosage(text=written)) == spoken
+
+
+def test_no_prescribed_dosage_is_read_aloud_with_two_numbers_in_a_row():
+    # "5 10-second presses" cannot be split by ear: 5 of 10? 510? Every dosage the core prescribes
+    # must come out with a word between any two numbers, and no symbol left to read.
+    from rehab.exercises import EXERCISES
+
+    for exercise in EXERCISES:
+        for dosage in exercise.dosage.values():
+            spoken = US.dosage(dosage)
+            assert not re.search(r"\d[\s-]+\d", spoken), (dosage.text, spoken)
+            assert "×" not in spoken and "–" not in spoken, spoken
 
 
 @pytest.mark.parametrize("locale", [None, "", "fr-FR", "en_US", "x" * 50])
