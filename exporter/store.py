@@ -456,8 +456,9 @@ class PlanStore:
             created_at=row.created_at,
             updated_at=row.updated_at,
             answers=Answers.model_validate_json(row.answers),
-            # No "today" context: a plan must load long after its start date has passed.
-            preferences=Preferences.model_validate_json(row.preferences),
+            # No "today" context: a plan must load long after its start date has passed. "stored":
+            # a plan filed before the core refused placeless zones ("EST5EDT") must still open.
+            preferences=Preferences.model_validate_json(row.preferences, context={"stored": True}),
             assessment=Assessment.model_validate_json(row.assessment),
             programme=Programme.model_validate_json(row.programme),
         )

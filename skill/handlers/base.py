@@ -174,10 +174,13 @@ def _perform(handler_input, services: Services, visit: Visit, action: str) -> tu
 
 
 def device_zone(handler_input, services: Services) -> str:
-    """The device's time zone when it is a real IANA zone, else UTC (never raises)."""
+    """The device's time zone when a plan may use it (an IANA place or UTC: rehab's rule), else
+    UTC (never raises). Only the filing turn asks, so rehab.models is imported here, not at start."""
     try:
         zone = services.timezone_lookup(handler_input)
-        if isinstance(zone, str) and zone and zone in _zone_names():
+        from rehab.models import is_place_zone
+
+        if isinstance(zone, str) and zone and is_place_zone(zone):
             ZoneInfo(zone)
             return zone
     except Exception as error:  # the Settings API may be down, or the device may not say
@@ -292,18 +295,6 @@ def _session_lines(prompts: Prompts, session, today: dt.date) -> list[Line]:
         lines.append(talk.say("text", text=prompts.say("session_exercises", exercises="; ".join(exercises))))
     lines.append(talk.say("session_length", minutes=session.duration_minutes))
     return lines
-
-
-_ZONES: frozenset[str] | None = None
-
-
-def _zone_names() -> frozenset[str]:
-    global _ZONES
-    if _ZONES is None:
-        from zoneinfo import available_timezones
-
-        _ZONES = frozenset(available_timezones())
-    return _ZONES
 
 
 def locale_prompts(handler_input) -> Prompts:

@@ -143,6 +143,13 @@ def test_only_the_plans_own_link_and_secret_key_read_its_code(store, database_ur
         other.close()
 
 
+def test_a_plan_stored_with_a_zone_the_core_now_refuses_still_opens(store, sql):
+    filed = store.file_plan(GRADUAL_THIGH, LONDON_MWF, now=NOW)
+    sql("UPDATE plans SET preferences = :p", p=LONDON_MWF.model_copy(update={"timezone": "EST5EDT"})
+        .model_dump_json())
+    assert store.get_plan(filed.token).preferences.timezone == "EST5EDT"
+
+
 def test_a_plan_filed_before_plans_kept_their_code_prints_without_one(store, sql):
     filed = store.file_plan(GRADUAL_THIGH, None, now=NOW)
     sql("UPDATE plans SET sealed_code = NULL, code_expires_at = NULL")
