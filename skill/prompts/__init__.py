@@ -6,7 +6,8 @@ The triage questions' own wording lives with the questions in `rehab.questions` 
 reviews it in one place); a locale may override a question's words by id.
 
 Rendering escapes every piece of text for SSML and adds markup only where speech needs it:
-the plan code spelled out letter by letter with pauses.
+the plan code, said once with a word for each letter ("C as in Charlie"), because C, D, E, P, T,
+V and 3 sound alike over a speaker, then once more letter by letter, with pauses.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ class Prompts:
     month_names: Sequence[str] = ()
     # "month_day" (Monday, March 2) or "day_month" (Monday 2 March).
     date_style: str = "month_day"
+    # A word for each letter of a spoken code ("C" -> "Charlie").
+    phonetic: Mapping[str, str] = field(default_factory=dict)
 
     def override(self, locale: str, *, text: Mapping[str, str] | None = None,
                  questions: Mapping[str, Mapping[str, str]] | None = None,
@@ -154,10 +157,33 @@ def _missing_default() -> Prompts:  # pragma: no cover - the package ships en_US
 # ---- rendering ---------------------------------------------------------------------------
 
 
+def _spelled(ch: str) -> str:
+    return f'<say-as interpret-as="spell-out">{escape(ch)}</say-as>'
+
+
 def spell_code(code: str) -> str:
     """SSML that reads a code one character at a time with a pause after each."""
     pause = f'<break time="{CODE_PAUSE}"/>'
-    return pause.join(f'<say-as interpret-as="spell-out">{escape(ch)}</say-as>' for ch in code) + pause
+    return pause.join(_spelled(ch) for ch in code) + pause
+
+
+def phonetic_code(prompts: Prompts, code: str) -> str:
+    """SSML that reads a code once with a word for each character: "C as in Charlie, the number
+    7, ...". Each character is still one spell-out, so the code reads the same to a machine."""
+    pause = f'<break time="{CODE_PAUSE}"/>'
+    parts = []
+    for ch in code:
+        word = prompts.phonetic.get(ch.upper())
+        if ch.isdigit():
+            template = prompts.text["code_digit"]
+        elif word:
+            template = prompts.text["code_letter"]
+        else:
+            template = "{letter}"
+        # The template is escaped as text; the character goes in afterwards as markup.
+        words = escape(template.format(letter="\0", digit="\0", word=word or ""))
+        parts.append(words.replace("\0", _spelled(ch)))
+    return f",{pause} ".join(parts) + "."
 
 
 def render_line(prompts: Prompts, line) -> str:
@@ -170,10 +196,12 @@ def render_line(prompts: Prompts, line) -> str:
     if key == "guide":
         return escape(_guide(prompts, params["question_id"], params.get("heard")))
     if key == "code":
+        # Once with words to tell sound-alike letters apart, then once quickly to check against.
+        phonetic = phonetic_code(prompts, params["code"])
         spelled = spell_code(params["code"])
         intro = escape(prompts.say("code_intro", site=params.get("site", "")))
         again = escape(prompts.say("code_again"))
-        return f'{intro} {spelled}<break time="{CODE_REPEAT_PAUSE}"/>{again} {spelled}'
+        return f'{intro} {phonetic}<break time="{CODE_REPEAT_PAUSE}"/>{again} {spelled}'
     if key in ("days_chosen", "plan_ready"):
         params["days"] = prompts.weekdays(params.pop("weekdays", params.get("days", ())))
     if "time" in params:

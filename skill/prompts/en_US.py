@@ -100,6 +100,8 @@ TEXT: dict[str, str] = {
     "plan_ready": "Your plan is ready. Your first session is on {start_date} at {time}, then every {days}.",
     "code_intro": "To open it on your phone or computer, go to {site} and enter this code:",
     "code_again": "Once more:",
+    "code_letter": "{letter} as in {word}",
+    "code_digit": "the number {digit}",
     "card_sent": "I've also sent the link and the code to the Alexa app.",
     "goodbye_plan": "Ask me what's my session today whenever you want it read out. Take care.",
     "plan_not_saved": "I'm sorry: I couldn't save your plan just now. Please try again later: open "
@@ -168,5 +170,14 @@ WEEKDAY_NAMES = {
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
                "October", "November", "December")
 
+# The NATO alphabet, which people know from the phone, spelt as Alexa says them best ("Alpha",
+# "Juliet"). Every letter has a word, though codes use fewer (exporter.store.CODE_ALPHABET).
+PHONETIC = {
+    "A": "Alpha", "B": "Bravo", "C": "Charlie", "D": "Delta", "E": "Echo", "F": "Foxtrot", "G": "Golf",
+    "H": "Hotel", "I": "India", "J": "Juliet", "K": "Kilo", "L": "Lima", "M": "Mike", "N": "November",
+    "O": "Oscar", "P": "Papa", "Q": "Quebec", "R": "Romeo", "S": "Sierra", "T": "Tango", "U": "Uniform",
+    "V": "Victor", "W": "Whiskey", "X": "X-ray", "Y": "Yankee", "Z": "Zulu",
+}
+
 PROMPTS = Prompts(locale="en-US", text=TEXT, weekday_names=WEEKDAY_NAMES, month_names=MONTH_NAMES,
-                  date_style="month_day")
+                  date_style="month_day", phonetic=PHONETIC)

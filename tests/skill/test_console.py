@@ -91,6 +91,8 @@ def test_a_whole_typed_conversation_ends_with_the_outcome_the_spoken_code_and_th
     plan_code = re.search(r"Plan code: ([A-Z0-9]+)", transcript).group(1)
     final_words = alexa_lines(transcript)[-1]
     assert " ".join(plan_code) in final_words, "the code is spelled out, one character at a time"
+    first = plan_code[0]
+    assert (f"the number {first}," if first.isdigit() else f"{first} as in ") in final_words, final_words
     assert "most likely tight hamstrings" in " ".join(alexa_lines(transcript)).lower()
     assert "[Card] " in transcript and f"{BASE_URL}/plans/" in transcript
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -18,7 +19,7 @@ from skill import envelopes
 from skill.build import HANDLERS, alexa_time_zone
 from skill.conversation import Line, State, Step
 from skill.handlers.navigation import FallbackHandler
-from skill.prompts import SUPPORTED_LOCALES, for_locale, render_ask, render_line, spell_code
+from skill.prompts import SUPPORTED_LOCALES, for_locale, phonetic_code, render_ask, render_line, spell_code
 
 ROOT = Path(__file__).resolve().parents[2]
 US = for_locale("en-US")
@@ -103,6 +104,46 @@ def test_the_code_is_spelled_one_character_at_a_time_with_pauses():
     spoken = render_line(US, Line("code", {"code": "AC3D7K", "site": "coach.example"}))
     assert spoken.startswith("To open it on your phone or computer, go to coach.example and enter this code:")
     assert spoken.count('interpret-as="spell-out"') == 12  # said twice
+
+
+def spell(ch: str) -> str:
+    return f'<say-as interpret-as="spell-out">{ch}</say-as>'
+
+
+def test_the_code_is_said_first_with_a_word_for_each_letter_then_letter_by_letter():
+    # C, D, E, P, T, V and 3 sound alike over a kitchen speaker: the first reading tells them apart.
+    pause = '<break time="400ms"/>'
+    spoken = render_line(US, Line("code", {"code": "CD3EPV", "site": "coach.example"}))
+
+    first, again = spoken.split('<break time="800ms"/>')
+    assert first.endswith(
+        f"enter this code: {spell('C')} as in Charlie,{pause} {spell('D')} as in Delta,{pause} "
+        f"the number {spell('3')},{pause} {spell('E')} as in Echo,{pause} {spell('P')} as in Papa,{pause} "
+        f"{spell('V')} as in Victor.")
+    assert again == "Once more: " + spell_code("CD3EPV")
+    ElementTree.fromstring(f"<speak>{spoken}</speak>")  # Alexa refuses SSML that is not well-formed
+
+
+def test_every_letter_a_code_may_hold_has_its_own_word_and_digits_are_said_as_numbers():
+    from exporter.store import CODE_ALPHABET
+
+    letters = [ch for ch in CODE_ALPHABET if ch.isalpha()]
+    words = [US.phonetic[ch] for ch in letters]
+    assert all(word[0] == ch for ch, word in zip(letters, words, strict=True))
+    assert len(set(words)) == len(words)
+    for digit in (ch for ch in CODE_ALPHABET if ch.isdigit()):
+        assert f"the number {spell(digit)}" in phonetic_code(US, digit)
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "en-AU", "en-CA", "en-IN"])
+def test_every_locale_says_the_code_the_same_way(locale):
+    code = Line("code", {"code": "CD3EPV", "site": "coach.example"})
+    assert render_line(for_locale(locale), code) == render_line(US, code)
+
+
+def test_the_card_still_shows_the_plain_code():
+    assert US.say("card_code", code="CD3EPV", expires="Monday, March 30") == (
+        "Plan code: CD3EPV (valid until Monday, March 30)")
 
 
 @pytest.mark.parametrize(("clock", "spoken"), [
