@@ -27,6 +27,7 @@ from skill.persistence import state_store_for
 bp = Blueprint("alexa", __name__)
 
 SKILL = "alexa_skill"
+FORWARDING_HEADERS = ("Forwarded", "X-Forwarded-For", "X-Real-IP")
 _BUILD_LOCK = threading.Lock()
 
 
@@ -57,6 +58,12 @@ def alexa():
         if config.unverified_alexa_refusal():
             return error_response(500, "Alexa request verification is off where it may not be; "
                                        "refusing every request", code="verification_disabled")
+        if any(header in request.headers for header in FORWARDING_HEADERS):
+            # A proxy (nginx, Caddy, a tunnel) put this request on loopback: it may come from
+            # anyone, even when COACH_TRUSTED_PROXIES was not set to say a proxy is there.
+            return error_response(400, "Alexa request verification is off, which is allowed only for "
+                                       "requests made on this host; this one came through a proxy",
+                                  code="verification_failed")
         try:
             envelope = json.loads(body)
         except (ValueError, RecursionError):  # RecursionError: nested deeper than the parser's stack
