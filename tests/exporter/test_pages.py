@@ -420,8 +420,10 @@ def test_the_pdf_prints_the_short_code_address_and_until_when_it_works(client, f
     text = first_page_text(client.get(f"/plans/{filed.token}.pdf").get_data())
     # https:// is left off: it is the address to type, and browsers add it themselves.
     assert f"coach.example/c/{filed.code}" in text and "https://coach.example/c/" not in text
-    last_day = filed.code_expires_at.astimezone(ZoneInfo("Europe/London")).date()
-    assert f"works until {wording.day_and_date(last_day)}" in text
+    # Filed mid-day, the code stops mid-day on its 30th day: the last whole day is the one before.
+    expires = filed.code_expires_at.astimezone(ZoneInfo("Europe/London"))
+    assert expires.time() != dt.time(0, 0)
+    assert f"works until {wording.day_and_date(expires.date() - dt.timedelta(days=1))}" in text
     assert client.get(f"/c/{filed.code}").headers["Location"].endswith(f"/plans/{filed.token}")
 
 
