@@ -214,7 +214,10 @@ def file_plan(handler_input, services: Services, visit: Visit) -> tuple[State, T
 
     prompts = visit.prompts
     url = f"{base_url}/plans/{filed.token}"
-    expires = prompts.date(filed.code_expires_at.astimezone(ZoneInfo(programme.timezone)).date())
+    # A code filed at 09:00 stops at 09:00 on its expiry day: name the last whole day it works,
+    # in the plan's zone, as the PDF does.
+    last_day = (filed.code_expires_at.astimezone(ZoneInfo(programme.timezone)) - dt.timedelta(days=1)).date()
+    expires = prompts.date(last_day)
     safety = [item.text for item in programme.care_advice if item.rule_id == "care-safety-net"]
     card = "\n\n".join([
         programme.summary,

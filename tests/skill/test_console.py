@@ -3,15 +3,18 @@ interaction model and answered in process by the real skill on a real (SQLite) d
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import re
 import subprocess
 import sys
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from exporter.store import CODE_LIFETIME
 from rehab.questions import question
 from skill.build import build_skill
 from skill.console import card_text, run_console, speech_text
@@ -126,6 +129,23 @@ def test_how_long_ago_said_in_days_weeks_or_as_yesterday_is_filed_as_days(chat, 
     assert "I need roughly how long ago" not in transcript
     token = re.search(rf"{re.escape(BASE_URL)}/plans/(\S+)", transcript).group(1)
     assert plan_store.get_plan(token).answers.days_since == days
+
+
+@pytest.mark.parametrize("filed_at", [
+    dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC),
+    # It stops at 23:30 UTC on 31 March, already 00:30 on 1 April in London (BST): the plan's
+    # zone decides the day, so the whole of 31 March is promised there.
+    dt.datetime(2026, 3, 1, 23, 30, tzinfo=dt.UTC),
+])
+def test_the_card_gives_the_last_whole_day_the_code_works_not_the_day_it_stops(chat, clock, filed_at):
+    clock.now = filed_at
+    _, transcript = chat(TIGHT_HAMSTRINGS)
+
+    stops = (filed_at + CODE_LIFETIME).astimezone(ZoneInfo("Europe/London"))
+    assert stops.hour in (10, 0)
+    last_whole_day = stops.date() - dt.timedelta(days=1)
+    assert f"(valid until {last_whole_day:%A, %B} {last_whole_day.day})" in transcript
+    assert f"{stops:%A, %B} {stops.day}" not in transcript
 
 
 @pytest.mark.parametrize("asked", ["ask hamstring coach what is my session today",
