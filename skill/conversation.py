@@ -564,6 +564,10 @@ def weekdays_from(values: Iterable[str | None]) -> list[str]:
 
 # RELATIVE_DAY_TYPE's value ids, as days ago.
 RELATIVE_DAYS = {"today": 0, "yesterday": 1, "day_before_yesterday": 2}
+# PART_OF_DAY_TYPE's value ids, as days ago. A separate table: "tonight" reaching the bare
+# "{relativeDay}" slot unresolved must not count as a day, since said alone it is a time.
+PARTS_OF_DAY_AGO = {"this_morning": 0, "this_afternoon": 0, "this_evening": 0, "tonight": 0,
+                    "last_night": 1, "yesterday_morning": 1, "yesterday_afternoon": 1, "yesterday_evening": 1}
 _DURATION = re.compile(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?"
                        r"(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
 # Runners say "a month ago" loosely and the question asks for a rough number: a month is 30 days.
@@ -573,6 +577,11 @@ _DAYS_PER = (365, 30, 7, 1)
 def days_from_relative_day(value_id: str | None) -> int | None:
     """Days ago for "today", "yesterday", "the day before yesterday" (their value ids)."""
     return RELATIVE_DAYS.get(value_id) if isinstance(value_id, str) else None
+
+
+def days_from_part_of_day(value_id: str | None) -> int | None:
+    """Days ago for "this morning", "last night" and the like (their value ids)."""
+    return PARTS_OF_DAY_AGO.get(value_id) if isinstance(value_id, str) else None
 
 
 def days_from_duration(value: str | None) -> int | None:

@@ -28,6 +28,7 @@ CUSTOM_SLOT_TYPES: dict[str, str] = {
     "location": "LOCATION_TYPE",
     "onset": "ONSET_TYPE",
     "relativeDay": "RELATIVE_DAY_TYPE",
+    "partOfDay": "PART_OF_DAY_TYPE",
 }
 
 SESSION_END_REASONS = ("USER_INITIATED", "ERROR", "EXCEEDED_MAX_REPROMPTS")

@@ -210,10 +210,13 @@ def parse_duration(text: str) -> str | None:
     return f"P{time_part}{amount}{letter}"
 
 
-_PARTS_OF_DAY = {"morning": "MO", "the morning": "MO", "in the morning": "MO", "afternoon": "AF",
-                 "the afternoon": "AF", "in the afternoon": "AF", "evening": "EV", "the evening": "EV",
-                 "in the evening": "EV", "night": "NI", "at night": "NI", "tonight": "NI"}
-_MERIDIEM = (("in the morning", "am"), ("in the afternoon", "pm"), ("in the evening", "pm"),
+# "This morning" and "tonight" are times of day to AMAZON.TIME, whichever question is open.
+_PARTS_OF_DAY = {"morning": "MO", "the morning": "MO", "in the morning": "MO", "this morning": "MO",
+                 "afternoon": "AF", "the afternoon": "AF", "in the afternoon": "AF", "this afternoon": "AF",
+                 "evening": "EV", "the evening": "EV", "in the evening": "EV", "this evening": "EV",
+                 "night": "NI", "at night": "NI", "tonight": "NI"}
+_MERIDIEM = (("in the morning", "am"), ("this morning", "am"), ("in the afternoon", "pm"),
+             ("this afternoon", "pm"), ("in the evening", "pm"), ("this evening", "pm"),
              ("at night", "pm"), ("tonight", "pm"), ("am", "am"), ("pm", "pm"))
 
 

@@ -41,17 +41,22 @@ class OnsetAnswerHandler(ConversationHandler):
 
 class NumberAnswerHandler(ConversationHandler):
     """AMAZON.NUMBER serves both the pain score and the days since it started: the current
-    question decides which. "Two weeks" (AMAZON.DURATION) and "yesterday" (RELATIVE_DAY_TYPE)
-    arrive on the same intent and can only answer the days: they are counted in days here."""
+    question decides which. "Two weeks" (AMAZON.DURATION), "yesterday" (RELATIVE_DAY_TYPE) and
+    "it started last night" (PART_OF_DAY_TYPE) arrive on the same intent and can only answer the
+    days: they are counted in days here. A part of the day is heard as a day only after words
+    such as "it started": said alone, "tonight" is a time and belongs to ChooseTimeIntent."""
 
     intents = ("AnswerNumberIntent",)
 
     def handle(self, handler_input):
         state = visit_of(handler_input).state
         relative_day = _choice_value(handler_input, "relativeDay")
+        part_of_day = _choice_value(handler_input, "partOfDay")
         duration = slot_value(handler_input, "duration")
         if relative_day is not None:
             state, turn = talk.answer(state, "days", talk.days_from_relative_day(relative_day))
+        elif part_of_day is not None:
+            state, turn = talk.answer(state, "days", talk.days_from_part_of_day(part_of_day))
         elif duration is not None:
             state, turn = talk.answer(state, "days", talk.days_from_duration(duration))
         else:

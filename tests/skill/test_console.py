@@ -119,7 +119,8 @@ def test_typed_words_reach_the_skill_as_the_answers_the_runner_meant(chat, plan_
 
 
 @pytest.mark.parametrize("said, days", [
-    ("one day ago", 1), ("1 day ago", 1), ("yesterday", 1), ("today", 0), ("this morning", 0),
+    ("one day ago", 1), ("1 day ago", 1), ("yesterday", 1), ("today", 0), ("it started this morning", 0),
+    ("it started last night", 1), ("i hurt it yesterday evening", 1),
     ("two weeks", 14), ("three weeks ago", 21), ("a week ago", 7), ("it started the day before yesterday", 2),
 ])
 def test_how_long_ago_said_in_days_weeks_or_as_yesterday_is_filed_as_days(chat, plan_store, said, days):
@@ -129,6 +130,30 @@ def test_how_long_ago_said_in_days_weeks_or_as_yesterday_is_filed_as_days(chat, 
     assert "I need roughly how long ago" not in transcript
     token = re.search(rf"{re.escape(BASE_URL)}/plans/(\S+)", transcript).group(1)
     assert plan_store.get_plan(token).answers.days_since == days
+
+
+@pytest.mark.parametrize("said, earliest, latest", [
+    ("tonight", "18:00", "23:59"), ("this evening", "17:00", "21:59"), ("this morning", "05:00", "11:59"),
+])
+def test_a_part_of_the_day_at_the_time_question_is_the_time_of_the_sessions(chat, plan_store, said,
+                                                                             earliest, latest):
+    lines = [said if line == "seven a.m." else line for line in TIGHT_HAMSTRINGS]
+    _, transcript = chat(lines)
+
+    assert "I need a time of day" not in transcript
+    token = re.search(rf"{re.escape(BASE_URL)}/plans/(\S+)", transcript).group(1)
+    assert earliest <= plan_store.get_plan(token).preferences.time <= latest
+
+
+def test_this_morning_alone_at_the_days_question_is_asked_again_rather_than_taken_for_a_time(chat):
+    # Said alone, "this morning" is a time of day to Alexa; "it started this morning" is a day.
+    lines = TIGHT_HAMSTRINGS[:4] + ["this morning", "it started this morning"]
+    _, transcript = chat(lines)
+
+    replies = alexa_lines(transcript)
+    assert question("days_since").spoken in replies[-2]
+    assert question("bruising").spoken not in replies[-2]
+    assert question("bruising").spoken in replies[-1]
 
 
 @pytest.mark.parametrize("filed_at", [

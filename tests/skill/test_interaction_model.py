@@ -21,7 +21,7 @@ CONTRACT_INTENTS: dict[str, dict[str, str]] = {
     "AnswerLocationIntent": {"location": "LOCATION_TYPE"},
     "AnswerOnsetIntent": {"onset": "ONSET_TYPE"},
     "AnswerNumberIntent": {"number": "AMAZON.NUMBER", "duration": "AMAZON.DURATION",
-                           "relativeDay": "RELATIVE_DAY_TYPE"},
+                           "relativeDay": "RELATIVE_DAY_TYPE", "partOfDay": "PART_OF_DAY_TYPE"},
     "UnsureIntent": {},
     "ChooseDaysIntent": {"firstDay": "AMAZON.DayOfWeek", "secondDay": "AMAZON.DayOfWeek",
                          "thirdDay": "AMAZON.DayOfWeek", "fourthDay": "AMAZON.DayOfWeek"},
@@ -41,6 +41,8 @@ CUSTOM_VALUE_IDS = {
     "LOCATION_TYPE": {"lower_buttock", "back_of_thigh", "behind_knee"},  # rehab.models.Location
     "ONSET_TYPE": {"sudden", "gradual"},  # rehab.models.Onset
     "RELATIVE_DAY_TYPE": {"today", "yesterday", "day_before_yesterday"},  # skill.conversation.RELATIVE_DAYS
+    "PART_OF_DAY_TYPE": {"this_morning", "this_afternoon", "this_evening", "tonight", "last_night",
+                         "yesterday_morning", "yesterday_afternoon", "yesterday_evening"},  # PARTS_OF_DAY_AGO
 }
 # Amazon's invocation-name rules: no wake words, launch phrases or connecting words that Alexa
 # itself consumes ("ask ... to", "open ..."), which would make the name unreachable.
@@ -209,14 +211,43 @@ def test_the_location_type_understands_the_words_runners_use(locale):
 def test_the_relative_day_type_understands_today_and_yesterday_in_everyday_words(locale):
     day = spoken_values(locale, "RELATIVE_DAY_TYPE")
 
-    assert {"this morning", "tonight"} <= day["today"]
-    assert {"last night", "yesterday morning"} <= day["yesterday"]
+    assert {"today", "earlier today"} <= day["today"]
+    assert {"yesterday", "on yesterday's run"} <= day["yesterday"]
+    assert {"day before yesterday", "the day before yesterday"} <= day["day_before_yesterday"]
 
 
-def test_the_days_ago_the_relative_day_type_names_are_the_ones_the_skill_counts():
-    from skill.conversation import RELATIVE_DAYS
+@every_locale
+def test_the_part_of_day_type_understands_this_morning_and_last_night(locale):
+    day = spoken_values(locale, "PART_OF_DAY_TYPE")
+
+    assert {"this morning", "earlier this morning"} <= day["this_morning"]
+    assert {"last night", "late last night"} <= day["last_night"]
+    assert {"tonight", "this evening", "yesterday morning"} <= set().union(*day.values())
+
+
+PARTS_OF_DAY = re.compile(r"\b(morning|afternoon|evening|night|tonight)\b")
+
+
+@every_locale
+def test_a_part_of_the_day_is_heard_as_a_day_only_after_words_that_say_so(locale):
+    # "{relativeDay}" alone is a sample, and a bare sample beats ChooseTimeIntent's "{time}":
+    # a part of the day among its values turned "tonight" at the time question into "today".
+    words = {word for spoken in spoken_values(locale, "RELATIVE_DAY_TYPE").values() for word in spoken}
+    assert not [word for word in words if PARTS_OF_DAY.search(word)]
+    samples = intents(locale)
+    with_part = [sample for sample in samples["AnswerNumberIntent"]["samples"] if "{partOfDay}" in sample]
+    assert with_part
+    assert all(sample.index("{partOfDay}") > 0 and sample.endswith("{partOfDay}") for sample in with_part)
+    time_carriers = {sample.replace("{time}", "") for sample in samples["ChooseTimeIntent"]["samples"]}
+    assert not time_carriers & {sample.replace("{partOfDay}", "") for sample in with_part}
+
+
+def test_the_days_ago_the_day_types_name_are_the_ones_the_skill_counts():
+    from skill.conversation import PARTS_OF_DAY_AGO, RELATIVE_DAYS
 
     assert set(RELATIVE_DAYS) == CUSTOM_VALUE_IDS["RELATIVE_DAY_TYPE"]
+    assert set(PARTS_OF_DAY_AGO) == CUSTOM_VALUE_IDS["PART_OF_DAY_TYPE"]
+    assert {PARTS_OF_DAY_AGO[part] for part in PARTS_OF_DAY_AGO if part.startswith("yesterday")} == {1}
 
 
 @every_locale
@@ -237,6 +268,7 @@ def test_the_onset_type_understands_sudden_and_gradual_in_everyday_words(locale)
     ("AnswerNumberIntent", "{duration}"),
     ("AnswerNumberIntent", "{relativeDay}"),
     ("AnswerNumberIntent", "it started {relativeDay}"),
+    ("AnswerNumberIntent", "it started {partOfDay}"),
     ("ExplainTestIntent", "how do i do the test"),
     ("TodaysSessionIntent", "what's my session today"),
     ("CheckHamstringIntent", "check my hamstring"),

@@ -112,9 +112,13 @@ def test_typed_phrases_are_heard_as_alexa_would_send_them(typed, intent, slots, 
     ("it's been a couple of weeks", {"duration": "P2W"}, {}),
     ("yesterday", {"relativeDay": "yesterday"}, {"relativeDay": "yesterday"}),
     ("it started yesterday", {"relativeDay": "yesterday"}, {"relativeDay": "yesterday"}),
-    ("last night", {"relativeDay": "last night"}, {"relativeDay": "yesterday"}),
     ("today", {"relativeDay": "today"}, {"relativeDay": "today"}),
-    ("this morning", {"relativeDay": "this morning"}, {"relativeDay": "today"}),
+    # A part of the day is a day only after words that say so; alone it is a time (below).
+    ("it started this morning", {"partOfDay": "this morning"}, {"partOfDay": "this_morning"}),
+    ("it happened tonight", {"partOfDay": "tonight"}, {"partOfDay": "tonight"}),
+    ("it started last night", {"partOfDay": "last night"}, {"partOfDay": "last_night"}),
+    ("since last night", {"partOfDay": "last night"}, {"partOfDay": "last_night"}),
+    ("i hurt it yesterday evening", {"partOfDay": "yesterday evening"}, {"partOfDay": "yesterday_evening"}),
     ("the day before yesterday", {"relativeDay": "the day before yesterday"},
      {"relativeDay": "day_before_yesterday"}),
     # Days as a number stay a number.
@@ -127,6 +131,24 @@ def test_how_long_ago_is_heard_in_days_weeks_or_a_named_day_in_every_locale(loca
 
     assert (understood.intent, heard_slots(understood), dict(understood.resolutions)) == (
         "AnswerNumberIntent", slots, resolutions)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("typed, time", [
+    ("tonight", "NI"), ("this morning", "MO"), ("this afternoon", "AF"), ("this evening", "EV"),
+    ("seven this evening", "19:00"), ("at six this morning", "06:00"),
+])
+def test_a_part_of_the_day_said_alone_is_a_time_not_how_long_ago_it_started(locale, typed, time):
+    understood = hear(typed, locale)
+
+    assert (understood.intent, heard_slots(understood)) == ("ChooseTimeIntent", {"time": time})
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("typed", ["last night", "yesterday morning"])
+def test_a_past_part_of_the_day_said_alone_is_not_taken_for_a_time(locale, typed):
+    # Without "it started" it answers neither question; the time question must not file it.
+    assert hear(typed, locale).intent not in ("ChooseTimeIntent", "AnswerNumberIntent")
 
 
 @pytest.mark.parametrize("locale", LOCALES)

@@ -42,6 +42,8 @@ durations = st.one_of(st.none(), junk, st.sampled_from(
 relative_days = st.one_of(st.none(), junk, st.sampled_from(["yesterday", "today", "last night", "tomorrow"]))
 relative_day_ids = st.one_of(st.none(), st.sampled_from(
     ["today", "yesterday", "day_before_yesterday", "tomorrow"]))
+parts_of_day = st.one_of(st.none(), junk, st.sampled_from(["this morning", "tonight", "last night", "noon"]))
+part_of_day_ids = st.one_of(st.none(), st.sampled_from(["this_morning", "tonight", "last_night", "today"]))
 days = st.one_of(st.none(), junk,
                  st.sampled_from(["monday", "Tuesday", "wednesdays", "thu", "fri", "sunday"]))
 times = st.one_of(st.none(), junk, st.sampled_from(["07:00", "18:30", "EV", "MO", "NI", "24:00", "7"]))
@@ -118,6 +120,12 @@ class VoiceMachine(RuleBasedStateMachine):
     def name_the_day_it_started(self, value, resolved):
         resolutions = {"relativeDay": resolved} if resolved and value is not None else None
         reply = self.runner.say("AnswerNumberIntent", {"relativeDay": value}, resolutions=resolutions)
+        self._check(reply, "answer")
+
+    @rule(value=parts_of_day, resolved=part_of_day_ids)
+    def say_the_part_of_the_day_it_started(self, value, resolved):
+        resolutions = {"partOfDay": resolved} if resolved and value is not None else None
+        reply = self.runner.say("AnswerNumberIntent", {"partOfDay": value}, resolutions=resolutions)
         self._check(reply, "answer")
 
     @rule(chosen=st.lists(days, min_size=0, max_size=4))
