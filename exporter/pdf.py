@@ -36,7 +36,7 @@ from reportlab.platypus import CondPageBreak, Flowable, PageBreak, SimpleDocTemp
 
 from exporter import qr, wording
 from exporter.store import StoredPlan
-from rehab.models import Phase, Prescription, Session
+from rehab.models import Phase, Prescription, Session, zone_links
 
 # Part of the ETag of served PDFs: bump it whenever a change here changes the output.
 RENDERER_VERSION = "pdf-2"
@@ -785,14 +785,10 @@ def _zones_of_letter_countries() -> frozenset[str]:
             fields = line.split("\t")
             if not line.startswith("#") and len(fields) >= 3:
                 country[fields[2]] = fields[0]
-        # "L target alias" lines of the compiled database: the old names and what they now mean.
+        # The old names and what they now mean, read where the core reads them for its zone rule.
         # A name zone.tab lists keeps its own country (America/Nassau, in the Bahamas, links to
         # America/Toronto); any other follows its link.
-        links = {}
-        for line in zoneinfo.joinpath("tzdata.zi").read_text(encoding="utf-8").splitlines():
-            fields = line.split()
-            if len(fields) == 3 and fields[0] == "L":
-                links[fields[2]] = fields[1]
+        links = zone_links()
         zones = set()
         for name in country.keys() | links.keys():
             target, hops = name, 0

@@ -8,7 +8,11 @@ and the skill's session state all use them. Add fields freely; never rename one.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+from collections.abc import Mapping
+from pathlib import Path
+from types import MappingProxyType
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -99,17 +103,20 @@ class Preferences(_Model):
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str, info: ValidationInfo) -> str:
-        if value in UTC_NAMES:
-            return "UTC"
-        # A plan stored before only place zones were taken must still load (context {"stored": True}).
-        stored = bool((info.context or {}).get("stored")) if info else False
-        if not is_place_zone(value) and not (stored and value in _zone_names()):
-            raise ValueError(f"unknown time zone {value!r}; use an IANA name such as Europe/London")
+        # Stored as the zone it names ("GB" as Europe/London, "Etc/UTC" as UTC), so every plan at
+        # a place holds a name the rule takes, whatever the client spelt.
+        zone = place_zone(value)
+        if zone is None:
+            # A plan stored before only place zones were taken must still load (context {"stored": True}).
+            stored = bool((info.context or {}).get("stored")) if info else False
+            if not (stored and value in _zone_names()):
+                raise ValueError(f"unknown time zone {value!r}; use an IANA name such as Europe/London")
+            zone = value
         try:
-            ZoneInfo(value)
+            ZoneInfo(zone)
         except (ZoneInfoNotFoundError, ValueError) as exc:  # pragma: no cover - zone list and tzdata disagree
             raise ValueError(f"unknown time zone {value!r}") from exc
-        return value
+        return zone
 
     @field_validator("time")
     @classmethod
@@ -270,24 +277,90 @@ def local_start(date: dt.date, hh_mm: str, zone: ZoneInfo) -> dt.datetime:
 
 # Geographic areas of the tz database (its "Area/Location" names), and the country folders of its
 # `backward` file: old names such as "US/Eastern" that still name a place and that clients send.
+# Such a name is kept as given: zone.tab lists some of them as a country of their own
+# (America/Nassau is the Bahamas though its clock links to America/Toronto), which the printout's
+# paper size follows.
 ZONE_AREAS: frozenset[str] = frozenset({
     "Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe", "Indian",
     "Pacific", "US", "Canada", "Brazil", "Chile", "Mexico",
 })
-# Names for UTC itself (hosts and containers report "Etc/UTC"): accepted and stored as "UTC".
+# Names for UTC itself (hosts and containers report "Etc/UTC"; GMT and Greenwich are the same
+# zero offset, without summer time): accepted and stored as "UTC".
 UTC_NAMES: frozenset[str] = frozenset({
     "UTC", "Etc/UTC", "Etc/UCT", "Etc/Universal", "Etc/Zulu", "UCT", "Universal", "Zulu",
+    "GMT", "Etc/GMT", "Etc/GMT0", "Etc/GMT-0", "Etc/GMT+0", "GMT0", "GMT-0", "GMT+0", "Greenwich",
+    "Etc/Greenwich",
 })
+# The rule zones the tz database keeps "for compatibility with UNIX System V" (its `backward`
+# file). They name a rule, not a place: recent releases link some of them to a zone (EST to
+# America/Panama, MST to America/Phoenix, neither with summer time), which is not where a device
+# saying "EST" is, and older releases have them as zones. Refused by name, so the rule does not
+# change with the tzdata release.
+RULE_ZONES: frozenset[str] = frozenset({
+    "CET", "CST6CDT", "EET", "EST", "EST5EDT", "HST", "MET", "MST", "MST7MDT", "PST8PDT", "WET",
+})
+# Where the compiled tz database lies when the `tzdata` package is absent (Debian's tzdata).
+SYSTEM_TZDATA_ZI = Path("/usr/share/zoneinfo/tzdata.zi")
+
+
+def place_zone(name: str) -> str | None:
+    """The zone a plan stores for `name`, or None when a plan may not use it. "UTC" for UTC's
+    names; an IANA "Area/Location" zone as given; an old name the tz database links to such a
+    zone ("GB", "NZ", "Japan", "Singapore", "Israel") as that zone, since a device may still report
+    one and a plan at that place must not fall back to UTC. None for the host-dependent and
+    rule-only names the zone list also holds ("localtime", "Factory", "posixrules", "EST5EDT",
+    "Etc/GMT+5"): a plan must mean the same on every host, at a place."""
+    if name in UTC_NAMES:
+        return "UTC"
+    if _names_a_place(name):
+        return name
+    if name in RULE_ZONES:
+        return None
+    target = link_target(name)
+    return target if target != name and _names_a_place(target) else None
 
 
 def is_place_zone(name: str) -> bool:
-    """Whether `name` is a time zone a plan may use: UTC or an IANA "Area/Location" zone. Not
-    the host-dependent or rule-only names the zone list also holds ("localtime", "Factory",
-    "posixrules", "EST5EDT", "Etc/GMT+5"): a plan must mean the same on every host, at a place."""
-    if name in UTC_NAMES:
-        return True
+    """Whether a plan may use `name` (`place_zone` says which zone it then stores)."""
+    return place_zone(name) is not None
+
+
+def _names_a_place(name: str) -> bool:
     area, slash, _ = name.partition("/")
     return bool(slash) and area in ZONE_AREAS and name in _zone_names()
+
+
+def link_target(name: str) -> str:
+    """The zone an old name of the tz database now means, following its links to the end;
+    `name` itself when it is not a link."""
+    links, seen = zone_links(), {name}
+    while name in links and links[name] not in seen:
+        name = links[name]
+        seen.add(name)
+    return name
+
+
+@functools.cache
+def zone_links() -> Mapping[str, str]:
+    """The tz database's links, old name -> the name it links to, from the "L target name" lines
+    of its compiled form (tzdata.zi): the `tzdata` package's copy when installed (zoneinfo reads
+    that package too), otherwise the system's. Empty when neither is there: then no old name is
+    taken, which refuses rather than guesses."""
+    try:
+        from importlib.resources import files
+
+        text = files("tzdata").joinpath("zoneinfo", "tzdata.zi").read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):
+        try:
+            text = SYSTEM_TZDATA_ZI.read_text(encoding="utf-8")
+        except OSError:
+            text = ""
+    links: dict[str, str] = {}
+    for line in text.splitlines():
+        fields = line.split()
+        if len(fields) == 3 and fields[0] == "L":
+            links[fields[2]] = fields[1]
+    return MappingProxyType(links)
 
 
 def _zone_names() -> frozenset[str]:

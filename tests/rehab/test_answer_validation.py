@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from pydantic import ValidationError
 
-from rehab.models import Answers, Preferences
+from rehab.models import Answers, Preferences, is_place_zone, link_target, place_zone, zone_links
 
 TODAY = dt.date(2026, 3, 1)
 
@@ -77,8 +77,8 @@ def test_an_unknown_time_zone_is_refused():
 @pytest.mark.parametrize("zone", [
     "localtime",   # whatever the rendering host is set to
     "Factory", "EST5EDT", "CST6CDT", "EST", "WET",  # rules, not places
-    "Etc/GMT+5",  # UTC-5, despite the sign
-    "GB", "Japan",  # old single-word names
+    "CET", "MST", "HST",  # rules too, though recent tz releases link them to a zone (MST to Phoenix)
+    "Etc/GMT+5", "Etc/GMT-14",  # UTC-5 and UTC+14, despite the signs: offsets, not places
 ])
 def test_a_time_zone_that_is_not_a_place_is_refused(zone):
     from zoneinfo import available_timezones
@@ -99,16 +99,65 @@ def test_place_zones_and_the_old_country_names_are_accepted(zone):
     assert Preferences(timezone=zone).timezone == zone
 
 
-@pytest.mark.parametrize("zone", ["UTC", "Etc/UTC", "Etc/Universal", "Zulu"])
+@pytest.mark.parametrize("zone", [
+    "UTC", "Etc/UTC", "Etc/Universal", "Zulu",
+    "GMT", "Etc/GMT", "Etc/GMT0", "Etc/GMT-0", "Etc/GMT+0", "GMT0", "GMT+0", "Greenwich", "Etc/Greenwich",
+])
 def test_the_names_of_utc_are_accepted_as_utc(zone):
-    # Containers and many hosts report Etc/UTC (the console chat takes the host's zone).
+    # Containers and many hosts report Etc/UTC (the console chat takes the host's zone); GMT and
+    # Greenwich are the same zero offset.
     assert Preferences(timezone=zone).timezone == "UTC"
+    assert place_zone(zone) == "UTC"
+
+
+@pytest.mark.parametrize(("zone", "stored_as"), [
+    ("GB", "Europe/London"), ("NZ", "Pacific/Auckland"), ("Japan", "Asia/Tokyo"),
+    ("Singapore", "Asia/Singapore"), ("Israel", "Asia/Jerusalem"), ("Navajo", "America/Denver"),
+    ("W-SU", "Europe/Moscow"),
+])
+def test_an_old_name_the_tz_database_links_to_a_place_is_taken_as_that_place(zone, stored_as):
+    # A device may still report one; refusing it put the runner's plan on UTC, hours out.
+    assert place_zone(zone) == stored_as
+    assert is_place_zone(zone)
+    assert Preferences(timezone=zone).timezone == stored_as
+
+
+def test_the_links_are_read_from_the_tz_database_and_followed_to_the_end():
+    links = zone_links()
+
+    assert links["GB"] == "Europe/London"
+    assert links["US/Eastern"] == "America/New_York"
+    assert "Europe/London" not in links, "a zone is not a link"
+    assert link_target("Japan") == "Asia/Tokyo"
+    assert link_target("Asia/Tokyo") == "Asia/Tokyo"
+
+
+def test_without_the_tzdata_package_the_links_come_from_the_system_copy(monkeypatch, tmp_path):
+    import sys
+
+    import rehab.models as models
+
+    system = tmp_path / "tzdata.zi"
+    system.write_text("# version test\nZ Europe/London 0 - GMT\nL Europe/London GB\nL GB Old-GB\n",
+                      encoding="utf-8")
+    monkeypatch.setitem(sys.modules, "tzdata", None)  # import tzdata now raises ModuleNotFoundError
+    monkeypatch.setattr(models, "SYSTEM_TZDATA_ZI", system)
+    models.zone_links.cache_clear()
+    try:
+        assert dict(models.zone_links()) == {"GB": "Europe/London", "Old-GB": "GB"}
+        assert models.link_target("Old-GB") == "Europe/London"
+    finally:
+        monkeypatch.undo()
+        models.zone_links.cache_clear()
+    assert models.zone_links()["Japan"] == "Asia/Tokyo"
 
 
 def test_a_plan_stored_with_a_zone_no_longer_taken_still_loads():
     stored = '{"timezone": "EST5EDT", "start_date": "2026-03-02"}'
 
     assert Preferences.model_validate_json(stored, context={"stored": True}).timezone == "EST5EDT"
+    assert Preferences.model_validate_json('{"timezone": "GB"}', context={"stored": True}).timezone == \
+        "Europe/London"
     with pytest.raises(ValidationError):
         Preferences.model_validate_json(stored)
     with pytest.raises(ValidationError):
