@@ -495,7 +495,10 @@ def _record(state: State, q: Question, kind: str, value: object) -> dict[str, An
     elif kind == "days":  # a duration or a day named ("two weeks ago", "yesterday"), in days
         if q.id != "days_since" or isinstance(value, bool) or not isinstance(value, int):
             return None
-        raw = value
+        # "Twenty years ago" is past the question's maximum but plainly long-standing, which is
+        # all triage asks of it: hold it at the maximum rather than refuse it. A bare number past
+        # the maximum ("five thousand") is still refused: more likely misheard than meant.
+        raw = min(value, q.maximum)
     elif kind in ("location", "onset"):
         if q.id != kind or not isinstance(value, str):
             return None
@@ -568,8 +571,9 @@ RELATIVE_DAYS = {"today": 0, "yesterday": 1, "day_before_yesterday": 2}
 # "{relativeDay}" slot unresolved must not count as a day, since said alone it is a time.
 PARTS_OF_DAY_AGO = {"this_morning": 0, "this_afternoon": 0, "this_evening": 0, "tonight": 0,
                     "last_night": 1, "yesterday_morning": 1, "yesterday_afternoon": 1, "yesterday_evening": 1}
+# ISO 8601: a "T" must have a time after it ("P1DT" and "PT" are malformed, not zero hours).
 _DURATION = re.compile(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?"
-                       r"(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
+                       r"(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
 # Runners say "a month ago" loosely and the question asks for a rough number: a month is 30 days.
 _DAYS_PER = (365, 30, 7, 1)
 

@@ -190,13 +190,17 @@ _DURATION_UNITS = {"second": ("T", "S"), "minute": ("T", "M"), "hour": ("T", "H"
 
 def parse_duration(text: str) -> str | None:
     """AMAZON.DURATION: "two weeks", "a day", "1 day", "a couple of weeks", "an hour" -> ISO 8601
-    ("P2W", "P1D", "PT1H"), as Alexa reports a duration. A number without a unit is not one."""
-    text = text.strip().replace("-", " ")
-    match = re.fullmatch(r"(?:(a couple of|a|an|.+?) )?(\w+?)s?", text)
+    ("P2W", "P1D", "PT1H"), as Alexa reports a duration. A number without a unit is not one, nor
+    a unit without a number ("days"), nor a span before now ("-2 weeks": no time has passed yet)."""
+    text = text.strip()
+    if text.startswith("-"):
+        return None
+    # The quantity may be hyphenated ("twenty-one days"): parse_number reads it.
+    match = re.fullmatch(r"(a couple of|a|an|.+?)[ -](\w+?)s?", text)
     if not match or match.group(2) not in _DURATION_UNITS:
         return None
     amount_words, unit = match.group(1), match.group(2)
-    if amount_words in (None, "a", "an"):
+    if amount_words in ("a", "an"):
         amount = 1
     elif amount_words == "a couple of":
         amount = 2

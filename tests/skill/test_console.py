@@ -121,6 +121,7 @@ def test_typed_words_reach_the_skill_as_the_answers_the_runner_meant(chat, plan_
 @pytest.mark.parametrize("said, days", [
     ("one day ago", 1), ("1 day ago", 1), ("yesterday", 1), ("today", 0), ("it started this morning", 0),
     ("it started last night", 1), ("i hurt it yesterday evening", 1),
+    ("twenty years ago", question("days_since").maximum),
     ("two weeks", 14), ("three weeks ago", 21), ("a week ago", 7), ("it started the day before yesterday", 2),
 ])
 def test_how_long_ago_said_in_days_weeks_or_as_yesterday_is_filed_as_days(chat, plan_store, said, days):
@@ -143,6 +144,18 @@ def test_a_part_of_the_day_at_the_time_question_is_the_time_of_the_sessions(chat
     assert "I need a time of day" not in transcript
     token = re.search(rf"{re.escape(BASE_URL)}/plans/(\S+)", transcript).group(1)
     assert earliest <= plan_store.get_plan(token).preferences.time <= latest
+
+
+@pytest.mark.parametrize("typed", ["-2 weeks", "weeks", "days ago"])
+def test_a_span_before_now_or_a_unit_without_a_number_is_not_filed_as_days(chat, plan_store, typed):
+    at = TIGHT_HAMSTRINGS.index("ten days ago")
+    lines = [*TIGHT_HAMSTRINGS[:at], typed, "two weeks", *TIGHT_HAMSTRINGS[at + 1:]]
+    _, transcript = chat(lines)
+
+    replies = alexa_lines(transcript)
+    assert question("bruising").spoken not in replies[4], "the days question is asked again"
+    token = re.search(rf"{re.escape(BASE_URL)}/plans/(\S+)", transcript).group(1)
+    assert plan_store.get_plan(token).answers.days_since == 14
 
 
 def test_this_morning_alone_at_the_days_question_is_asked_again_rather_than_taken_for_a_time(chat):

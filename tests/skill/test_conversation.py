@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from rehab.questions import question
 from skill import conversation as talk
 from skill.conversation import State
 
@@ -109,7 +110,8 @@ def test_a_duration_is_counted_in_whole_days_seven_to_a_week(value, days):
     assert talk.days_from_duration(value) == days
 
 
-@pytest.mark.parametrize("value", ["?", "", "P", "PT", "P1.5W", "2W", "two weeks", None, 14])
+@pytest.mark.parametrize("value", ["?", "", "P", "PT", "P1DT", "P1DT5", "PT5", "P1DT5HT", "-P2W", "P-2W",
+                                   "P1.5W", "2W", "two weeks", None, 14])
 def test_what_is_not_an_alexa_duration_counts_no_days(value):
     assert talk.days_from_duration(value) is None
 
@@ -128,7 +130,23 @@ def test_days_from_a_duration_or_a_named_day_answer_the_days_question(days):
     assert keys(turn) == ["ack"] and turn.ask.question_id != "days_since"
 
 
-@pytest.mark.parametrize("value", [None, -1, 3651, True, "14"])
+@pytest.mark.parametrize("value", [3651, 7300, 10**12])
+def test_a_duration_longer_than_the_question_takes_is_held_at_its_maximum_as_long_standing(value):
+    # "Twenty years ago" (P20Y, 7300 days) is long-standing; before, it was met with the guide.
+    maximum = question("days_since").maximum
+    at_days = drive(State(), {"location": "back_of_thigh", "onset": "gradual"}, until="days_since")
+    state, turn = talk.answer(at_days, "days", value)
+    assert state.answers["days_since"] == maximum
+    assert keys(turn) == ["ack"] and turn.ask.question_id != "days_since"
+
+
+def test_a_bare_number_of_days_past_the_maximum_is_still_refused():
+    at_days = drive(State(), {"location": "back_of_thigh", "onset": "gradual"}, until="days_since")
+    after, turn = talk.answer(at_days, "number", str(question("days_since").maximum + 1))
+    assert after == at_days and keys(turn) == ["guide"]
+
+
+@pytest.mark.parametrize("value", [None, -1, True, "14"])
 def test_days_that_cannot_be_counted_are_refused_with_guidance(value):
     at_days = drive(State(), {"location": "back_of_thigh", "onset": "gradual"}, until="days_since")
     after, turn = talk.answer(at_days, "days", value)

@@ -174,12 +174,16 @@ def test_a_sentence_that_only_mentions_today_is_not_taken_for_when_it_started():
     ("a day", "P1D"), ("one day", "P1D"), ("1 day", "P1D"), ("three days", "P3D"), ("a week", "P1W"),
     ("two weeks", "P2W"), ("a couple of weeks", "P2W"), ("twenty one days", "P21D"), ("a fortnight", "P2W"),
     ("an hour", "PT1H"), ("five hours", "PT5H"), ("two months", "P2M"), ("a year", "P1Y"),
+    ("twenty-one days", "P21D"), ("twenty years", "P20Y"),
 ])
 def test_durations_are_read_as_alexa_reports_them(spoken, duration):
     assert parse_duration(spoken) == duration
 
 
-@pytest.mark.parametrize("spoken", ["", "7", "three", "weeks ago", "banana weeks", "a week and a half"])
+@pytest.mark.parametrize("spoken", ["", "7", "three", "weeks ago", "banana weeks", "a week and a half",
+                                    # a unit needs a quantity, and a span is before now, not after
+                                    "days", "seconds", "weeks", "day", "-2 weeks", "-two weeks", "- 2 weeks",
+                                    "minus two weeks", "-a day"])
 def test_what_is_not_a_duration_is_not_read_as_one(spoken):
     assert parse_duration(spoken) is None
 
