@@ -166,7 +166,8 @@ def _render_pdf(plan: StoredPlan, token: str, page_url: str, page_size: str) -> 
     if short is None:
         return pdf.render_pdf(plan, plan_url=page_url, page_size=page_size)
     # The last whole day it works: a code filed at 09:00 stops at 09:00 on its 30th day.
-    valid_until = (short.expires_at.astimezone(ZoneInfo(plan.programme.timezone)) - dt.timedelta(days=1)).date()
+    expires = short.expires_at.astimezone(ZoneInfo(plan.programme.timezone))
+    valid_until = (expires - dt.timedelta(days=1)).date()
     return pdf.render_pdf(plan, plan_url=page_url, short_url=short_code_url(short.code),
                           code_valid_until=valid_until, page_size=page_size)
 

@@ -37,8 +37,8 @@ CONTRACT_INTENTS = (
     "AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.FallbackIntent",
     "AMAZON.NavigateHomeIntent", "AMAZON.RepeatIntent", "AMAZON.StartOverIntent", "AMAZON.PreviousIntent",
 )
-SLOT_NAMES = ("location", "onset", "number", "duration", "relativeDay", "firstDay", "secondDay", "thirdDay",
-              "fourthDay", "time", "startDate")
+SLOT_NAMES = ("location", "onset", "number", "duration", "relativeDay", "partOfDay", "firstDay", "secondDay",
+              "thirdDay", "fourthDay", "time", "startDate")
 # Request types Alexa sends to skills that declare other interfaces; ours declares none of them.
 FOREIGN_REQUEST_TYPES = (
     "Alexa.Presentation.APL.UserEvent", "Alexa.Presentation.APLA.UserEvent", "Connections.Response",
