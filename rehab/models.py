@@ -268,11 +268,23 @@ def local_start(date: dt.date, hh_mm: str, zone: ZoneInfo) -> dt.datetime:
     spring forward over it that day. Such a time does not exist, and calendar apps, the printout
     and the voice would each read it their own way, so it is read as RFC 5545 §3.3.5 asks: with
     the UTC offset from before the gap, which moves it forward by the gap (01:30 on the day
-    London changes to summer time is 02:30 BST). Always an existing local time."""
+    London changes to summer time is 02:30 BST). Always an existing local time, on `date`.
+
+    Where the gap ends at midnight (America/Nuuk and America/Scoresbysund go from 23:00 on a
+    Saturday to 00:00 on the Sunday), moving forward would put the session on the next day: it
+    would keep its id yet be dated the Sunday, collide with a Sunday session, and leave Saturday's
+    "today's session" empty. A session stays on its own date, so there it is read with the offset
+    from after the gap instead, which moves it back by the gap (23:30 -> 22:30), as PEP 495's
+    fold=1 reads it. Only on a day the zone skips entirely (Pacific/Apia, 30 December 2011) does
+    neither reading stay on the date; the RFC's is kept then."""
     hours, minutes = hh_mm.split(":")
-    # fold=0 in a gap takes the offset from before the transition (PEP 495), as the RFC does.
+    # In a gap fold=0 takes the offset from before the transition and fold=1 the one after (PEP 495).
     wall = dt.datetime.combine(date, dt.time(int(hours), int(minutes)), tzinfo=zone)
-    return wall.astimezone(dt.UTC).astimezone(zone)
+    forward = wall.astimezone(dt.UTC).astimezone(zone)
+    if forward.date() == date:
+        return forward
+    back = wall.replace(fold=1).astimezone(dt.UTC).astimezone(zone)
+    return back if back.date() == date else forward
 
 
 # Geographic areas of the tz database (its "Area/Location" names), and the country folders of its

@@ -8,7 +8,8 @@ because calendar event ids are derived from it.
 
 Dates and times are the runner's local wall time (a date plus "HH:MM" in their zone), so a
 session at 07:00 stays at 07:00 across a daylight-saving change. On the one day a year the
-clocks skip the chosen time, the session is at the time they skip to (`models.local_start`).
+clocks skip the chosen time, the session is at the time they skip to, or, where that would be
+the next day, at the time before the gap; never on another date (`models.local_start`).
 """
 
 from __future__ import annotations
@@ -455,11 +456,13 @@ def _sessions(phases: Sequence[Phase], preferences: Preferences) -> tuple[Sessio
                 title = f"Week {week + 1}: {phase.name}"
                 if running != "none":
                     title += f", {RUNNING_LABELS[running]}"
-                # On the day the clocks skip the chosen time it becomes the time RFC 5545 gives it,
-                # so the printout, the voice and every calendar app say the same (01:30 -> 02:30).
+                # On the day the clocks skip the chosen time it becomes an existing time on the same
+                # date (01:30 -> 02:30 as RFC 5545 reads it; 23:30 -> 22:30 where the gap ends at
+                # midnight), so the printout, the voice and every calendar app say the same, and
+                # the session stays on the day its id names.
                 starts = local_start(date, preferences.time, zone)
                 sessions.append(Session(
-                    id=f"w{week + 1:02d}-{weekday.lower()}", phase_id=phase.id, date=starts.date(),
+                    id=f"w{week + 1:02d}-{weekday.lower()}", phase_id=phase.id, date=date,
                     start_time=f"{starts:%H:%M}", duration_minutes=preferences.session_minutes,
                     title=title, running=running, running_note=note,
                     prescriptions=phase.prescriptions, week=week + 1,

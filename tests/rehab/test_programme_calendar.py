@@ -195,6 +195,29 @@ def test_a_time_the_clocks_skip_moves_forward_by_the_gap_on_that_day_only(zone, 
         assert starts.astimezone(dt.UTC).astimezone(tz).strftime("%H:%M") == s.start_time, "an existing time"
 
 
+@pytest.mark.parametrize("zone", ["America/Nuuk", "America/Scoresbysund"])
+def test_where_the_clocks_skip_to_midnight_the_session_moves_back_and_stays_on_its_day(zone):
+    # 28 March 2026: 23:00 on the Saturday becomes 00:00 on the Sunday. Forward by the gap would be
+    # 00:30 on the Sunday, beside the Sunday session, with none left on the Saturday.
+    saturday, sunday = dt.date(2026, 3, 28), dt.date(2026, 3, 29)
+    _, programme = _programme(TIGHT, start_date=dt.date(2026, 3, 23), timezone=zone, time="23:30",
+                              weekdays=["SA", "SU"])
+    tz = ZoneInfo(zone)
+    on_saturday = [s for s in programme.sessions if s.date == saturday]
+    on_sunday = [s for s in programme.sessions if s.date == sunday]
+
+    assert [s.id for s in on_saturday] == ["w01-sa"] and [s.id for s in on_sunday] == ["w01-su"]
+    assert on_saturday[0].start_time == "22:30"
+    starts = on_saturday[0].starts_at(tz)
+    assert (starts.date(), starts.strftime("%H:%M")) == (saturday, "22:30")
+    assert starts.astimezone(dt.UTC) == dt.datetime(2026, 3, 29, 0, 30, tzinfo=dt.UTC)
+    assert on_sunday[0].start_time == "23:30"
+    assert next_session(programme, saturday) is on_saturday[0]
+    dates = [s.date for s in programme.sessions]
+    assert len(set(dates)) == len(dates)
+    assert all(s.starts_at(tz).date() == s.date for s in programme.sessions)
+
+
 def test_a_session_stored_at_a_skipped_time_starts_when_rfc_5545_says():
     _, programme = _programme(TIGHT, start_date=dt.date(2027, 3, 20), timezone="Europe/London",
                               time="01:30", weekdays=["SU"])
