@@ -261,6 +261,28 @@ def test_the_session_on_the_day_the_clocks_skip_its_time_prints_the_time_it_is_a
     assert f"{wording.short_date(dt.date(2027, 3, 28))} 01:30" not in calendar
 
 
+def test_where_the_clocks_skip_to_midnight_the_saturday_session_prints_on_the_saturday_before_the_gap():
+    import datetime as dt
+
+    # Nuuk, 28 March 2026: 23:00 on the Saturday becomes 00:00 on the Sunday.
+    plan = plan_for(TIGHTNESS, timezone="America/Nuuk", start=dt.date(2026, 3, 23), time="23:30",
+                    weekdays=("SA", "SU"))
+    pages = poppler_text(render_pdf(plan, plan_url=PLAN_URL))
+    calendar = flat(" ".join(page for page in pages if re.search(r"Week \d+ ·", page)))
+
+    assert f"{wording.short_date(dt.date(2026, 3, 28))} 22:30" in calendar
+    assert f"{wording.short_date(dt.date(2026, 3, 29))} 23:30" in calendar
+    assert f"{wording.short_date(dt.date(2026, 3, 29))} 00:30" not in calendar
+
+
+@pytest.mark.parametrize(("zone", "paper"), [("NZ", "A4"), ("Japan", "A4"), ("Navajo", "LETTER")])
+def test_an_old_single_word_name_prints_on_the_paper_of_the_place_it_links_to(zone, paper):
+    # The links come from rehab's reader of the tz database, the one its zone rule follows.
+    from rehab.models import link_target
+
+    assert page_size_for(zone) == paper == page_size_for(link_target(zone))
+
+
 @pytest.mark.parametrize("zone", [
     "Europe/London", "Europe/Berlin", "America/Mexico_City", "America/Sao_Paulo", "Australia/Sydney",
     "Asia/Tokyo", "UTC",
