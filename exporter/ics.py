@@ -34,8 +34,9 @@ from exporter import wording
 from exporter.store import StoredPlan
 from rehab.models import Phase, Session
 
-# Part of the feed's ETag: bump it whenever a change here changes the output.
-RENDERER_VERSION = "ics-2"
+# Part of the feed's ETag: bump it whenever a change here, or in how rehab dates a stored session
+# (ics-3: a skipped time at midnight stays on its day), changes the output.
+RENDERER_VERSION = "ics-3"
 PRODID = "-//Hamstring Coach//Plan service//EN"
 UID_DOMAIN = "hamstring-coach"
 REFRESH_INTERVAL = dt.timedelta(hours=12)

@@ -178,11 +178,12 @@ def device_zone(handler_input, services: Services) -> str:
     UTC (never raises). Only the filing turn asks, so rehab.models is imported here, not at start."""
     try:
         zone = services.timezone_lookup(handler_input)
-        from rehab.models import is_place_zone
+        from rehab.models import place_zone
 
-        if isinstance(zone, str) and zone and is_place_zone(zone):
-            ZoneInfo(zone)
-            return zone
+        place = place_zone(zone) if isinstance(zone, str) and zone else None
+        if place is not None:
+            ZoneInfo(place)
+            return place
     except Exception as error:  # the Settings API may be down, or the device may not say
         logger.info("device time zone unavailable (%s); using UTC", type(error).__name__)
     return FALLBACK_ZONE

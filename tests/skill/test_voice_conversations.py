@@ -366,7 +366,7 @@ def test_sessions_stay_at_the_chosen_local_time_across_a_daylight_saving_change(
     assert device_zone.asked >= 1
 
 
-@pytest.mark.parametrize("reported", ["Mars/Olympus_Mons", "EST5EDT", "localtime", "GB"])
+@pytest.mark.parametrize("reported", ["Mars/Olympus_Mons", "EST5EDT", "localtime", "Factory"])
 def test_an_unknown_or_placeless_device_time_zone_falls_back_to_utc(voice, store, app_config, device_zone,
                                                                    reported):
     # The plan is still filed: a zone the core would refuse must never cost the runner their plan.
@@ -375,6 +375,17 @@ def test_an_unknown_or_placeless_device_time_zone_falls_back_to_utc(voice, store
     voice.answer_triage(TIGHT)
     voice.say("AMAZON.YesIntent")
     assert filed_plan(store, app_config).preferences.timezone == "UTC"
+
+
+@pytest.mark.parametrize(("reported", "kept"), [("GB", "Europe/London"), ("Etc/UTC", "UTC"),
+                                                ("Japan", "Asia/Tokyo")])
+def test_an_old_name_for_a_place_files_the_plan_in_that_place(voice, store, app_config, device_zone,
+                                                             reported, kept):
+    device_zone.name = reported
+    voice.launch()
+    voice.answer_triage(TIGHT)
+    voice.say("AMAZON.YesIntent")
+    assert filed_plan(store, app_config).preferences.timezone == kept
 
 
 # ---- the database away ----------------------------------------------------------------------
