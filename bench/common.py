@@ -1,9 +1,12 @@
-"""What every benchmark shares: timing, the verdict lines and the list of results."""
+"""What every benchmark shares: timing, the verdict lines and the list of results; and the two
+things every local server harness needs (here and in the tests): a free loopback port and a clean
+stop."""
 
 from __future__ import annotations
 
 import json
 import os
+import socket
 import statistics
 import subprocess
 import sys
@@ -13,6 +16,22 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS: list[tuple[str, str, bool]] = []
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def stop_process(process: subprocess.Popen, *, grace: float) -> None:
+    """SIGTERM, `grace` seconds to finish what it is doing, then SIGKILL; always reaped."""
+    process.terminate()
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def timed(fn: Callable[[], object], *, repeat: int, warmup: int = 3) -> list[float]:

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import pgcluster
-from bench.common import ROOT
+from bench.common import ROOT, free_port, stop_process
 from bench.fixtures import SAMPLE_ANSWERS
 
 WRK_SECONDS = 12
@@ -60,7 +60,7 @@ class LoadError(RuntimeError):
 @contextlib.contextmanager
 def plan_service(database_url: str, workdir: Path) -> Iterator[tuple[str, Path]]:
     """`python -m exporter.serve --workers 2` on a free loopback port; yields (base URL, log)."""
-    port = pgcluster.free_port()
+    port = free_port()
     log_path = workdir / f"server-{port}.log"
     env = {key: value for key, value in os.environ.items() if not key.startswith("COACH_")}
     env.update(
@@ -87,12 +87,7 @@ def plan_service(database_url: str, workdir: Path) -> Iterator[tuple[str, Path]]
             time.sleep(0.2)
         yield base, log_path
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process, grace=20)
 
 
 def fetch(base: str, method: str, path: str, body: bytes | None = None,

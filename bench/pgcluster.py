@@ -14,12 +14,13 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+
+from bench.common import free_port
 
 USER = "coach"
 # Another process may take the free port between our probe and the server's bind: try again.
@@ -43,12 +44,6 @@ def bindir() -> Path:
             "`make test` and `make load` install them (Debian package postgresql)"
         )
     return candidates[-1].parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _as_server_user(command: list[str]) -> list[str]:

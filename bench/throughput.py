@@ -14,19 +14,13 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-from bench.common import ROOT, report
+from bench.common import ROOT, free_port, report, stop_process
 from bench.fixtures import file_sample_plan
 
 WRK_SECONDS = 3
 ROUNDS = 3
 WRK_CONNECTIONS = 16
 BAR_RATIO = 0.40
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextmanager
@@ -50,11 +44,7 @@ def gunicorn(app_spec: str, env: dict[str, str]):
                 time.sleep(0.1)
         yield f"http://127.0.0.1:{port}"
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_process(process, grace=10)
 
 
 def wrk(url: str) -> dict[str, float]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.common import free_port, stop_process
 from exporter.config import Config
 from exporter.serve import bind_address, newcomer_urls
 
@@ -25,12 +25,6 @@ ANSWERS = {
     "pain_walking": "no", "gait_altered": "no", "nerve_symptoms": "no", "shoe_test": "no",
     "hinge_test": "yes", "heel_press_test": "no", "pain_score": 3, "training_change": "yes",
 }
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _children(pid: int) -> list[int]:
@@ -60,7 +54,7 @@ def _request(method: str, url: str, body: dict | None = None) -> tuple[int, dict
 @pytest.fixture
 def served(tmp_path):
     """The service as `make run` starts it, from a fresh directory, without COACH_SECRET_KEY."""
-    port = _free_port()
+    port = free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith("COACH_")}
     env.update(PORT=str(port), PYTHONPATH=str(ROOT))
     process = subprocess.Popen([sys.executable, "-m", "exporter.serve"], cwd=tmp_path, env=env,
@@ -79,12 +73,7 @@ def served(tmp_path):
             time.sleep(0.2)
         yield process, base, tmp_path
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process, grace=30)
 
 
 def test_make_run_serves_with_two_workers_and_any_worker_serves_any_plan(served):

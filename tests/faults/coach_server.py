@@ -15,7 +15,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,6 +26,7 @@ from typing import Any
 
 import pytest
 
+from bench.common import free_port
 from skill import envelopes
 from skill.conversation import State
 
@@ -47,12 +47,6 @@ COMPLETE_ANSWERS = {
 }
 PREFERENCES = {"timezone": "Europe/London", "weekdays": ["MO", "WE", "FR"], "time": "07:00"}
 PLAN_REQUEST = json.dumps({"answers": COMPLETE_ANSWERS, "preferences": PREFERENCES}).encode()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass

@@ -31,6 +31,7 @@ from privacy_runner import (
     token_on_card,
 )
 
+from bench.common import free_port, stop_process
 from skill.persistence import owner_key
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -126,12 +127,6 @@ SERVE_WITH_DEBUG_LOGS = (
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class Server:
     def __init__(self, base: str):
         self.base = base
@@ -160,7 +155,7 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 @pytest.fixture
 def served(tmp_path):
-    port = _free_port()
+    port = free_port()
     log_path = tmp_path / "server.log"
     environment = {
         **os.environ,
@@ -186,12 +181,7 @@ def served(tmp_path):
                 time.sleep(0.1)
         yield Server(f"http://127.0.0.1:{port}"), log_path
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process, grace=15)
 
 
 def test_the_real_server_logs_nothing_personal_at_debug(served):
