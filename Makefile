@@ -32,10 +32,12 @@ run: $(VENV)/.stamp-run
 
 test: $(VENV)/.stamp-test system-deps
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 
 lint: $(VENV)/.stamp-test
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 bench: $(VENV)/.stamp-test system-deps
 	$(BIN)/python -m bench

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 
+from plans.service import file_plan
+
 # The sit-bone ache vignette (tendinopathy) on four days a week: the longest programme the core
 # builds (12 weeks, 48 sessions), the worst case for the renderers.
 SAMPLE_ANSWERS = {
@@ -18,8 +20,8 @@ NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
 
 
 def open_store():
-    from exporter.config import Config
-    from exporter.store import PlanStore
+    from plans.config import Config
+    from plans.store import PlanStore
 
     config = Config.from_env(os.environ)
     return PlanStore(config.database_url, config.secret_key)
@@ -29,5 +31,5 @@ def file_sample_plan(store=None):
     from rehab.models import Answers, Preferences
 
     store = store or open_store()
-    filed = store.file_plan(Answers(**SAMPLE_ANSWERS), Preferences(**SAMPLE_PREFERENCES), now=NOW)
+    filed = file_plan(store, Answers(**SAMPLE_ANSWERS), Preferences(**SAMPLE_PREFERENCES), now=NOW)
     return filed.token

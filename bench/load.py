@@ -210,7 +210,7 @@ def run_wrk(base: str, data_path: Path, answered_path: Path) -> dict[str, Any]:
 
 
 def one_database(name: str, database_url: str, workdir: Path) -> dict[str, Any]:
-    from exporter.store import PlanStore
+    from plans.store import PlanStore
 
     store = PlanStore(database_url, SECRET_KEY)
     answered_path = workdir / f"answered-{name}.txt"

@@ -60,8 +60,9 @@ def run(workdir: Path) -> None:
     from ask_sdk_core.serialize import DefaultSerializer
 
     from bench import hello_skill
+    from plans.config import Config
     from skill import envelopes
-    from skill.build import build_skill, invoke_json
+    from skill.build import build_skill_for, invoke_json
 
     serializer = DefaultSerializer()
 
@@ -70,7 +71,7 @@ def run(workdir: Path) -> None:
         response = hello_skill.skill.invoke(request_envelope=request, context=None)
         return json.dumps(serializer.serialize(response))
 
-    skill = build_skill(timezone_lookup=lambda _: "Europe/London", clock=lambda: NOW)
+    skill = build_skill_for(Config.from_env(), timezone_lookup=lambda _: "Europe/London", clock=lambda: NOW)
     requests = recorded_conversation(skill)
     *turns, final = requests
 

@@ -1,22 +1,9 @@
-"""The plan service: the Flask app (pages, JSON API, PDF and calendar) and the plan store.
-
-Nothing here imports Flask: the skill on AWS Lambda imports `exporter.store` alone.
+"""The web adapter: the Flask app (pages, JSON API, PDF and calendar, and `POST /alexa` mounted
+from the skill). It parses requests, calls `plans.service`, and maps results and errors to HTTP.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:  # pragma: no cover
-    from flask import Flask
-
-
-def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    """The Flask application (see exporter.app.create_app)."""
-    from exporter.app import create_app as _create_app
-
-    return _create_app(test_config)
-
+from exporter.app import create_app
 
 __all__ = ["create_app"]

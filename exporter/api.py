@@ -8,86 +8,21 @@ skill would still ask, such as the red-flag ones) are refused the same way, nami
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-from typing import Any, Literal
+from typing import Any
 
 from flask import Blueprint, Response, request
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ValidationError
 
-from exporter.app import coach_config, plan_store, utc_now
-from exporter.errors import ApiError, request_body
-from rehab.models import Answers, Assessment, Preferences, Programme
+from exporter.context import coach_config, plan_store, request_body, utc_now
+from exporter.errors import ApiError
+from exporter.schemas import Health, PlanCreated, PlanLinks, PlanRequest, PlanView
+from plans.links import plan_addresses
+from plans.service import file_plan
+from rehab.models import Answers
 from rehab.questions import next_question
 
 bp = Blueprint("api", __name__)
-
-MAX_TOKEN_LENGTH = 64
-
-
-# ---- the API's shapes (also the source of /openapi.json) ----------------------------------
-
-
-class _ApiModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class PlanRequest(_ApiModel):
-    """What to build a plan from: the triage answers and, optionally, when the runner trains."""
-
-    answers: Answers
-    preferences: Preferences = Field(default_factory=Preferences)
-
-
-class PlanLinks(_ApiModel):
-    page: str = Field(description="the plan page: summary, calendar buttons, QR code",
-                      json_schema_extra={"format": "uri"})
-    pdf: str = Field(description="the printable plan", json_schema_extra={"format": "uri"})
-    ics: str = Field(description="the calendar, to download", json_schema_extra={"format": "uri"})
-    webcal: str = Field(description="the same calendar as a subscription (webcal://)",
-                        json_schema_extra={"format": "uri"})
-
-
-class PlanCreated(_ApiModel):
-    token: str = Field(description="the plan's secret token: whoever holds it can read and delete the plan")
-    code: str = Field(description="6-character code to type at the home page",
-                      pattern="^[ACDEFHJKMNPRTUVWXY3479]{6}$")
-    code_expires_at: dt.datetime
-    revision: int
-    assessment: Assessment
-    links: PlanLinks
-
-
-class PlanView(_ApiModel):
-    revision: int
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    answers: Answers
-    preferences: Preferences
-    assessment: Assessment
-    programme: Programme
-    links: PlanLinks
-
-
-class ErrorDetail(_ApiModel):
-    loc: list[str | int] = Field(description="where in the request body, e.g. [\"answers\", \"pain_score\"]")
-    msg: str
-    type: str
-
-
-class ErrorInfo(_ApiModel):
-    code: str
-    message: str
-    details: list[ErrorDetail] | None = None
-
-
-class ErrorBody(_ApiModel):
-    error: ErrorInfo
-
-
-class Health(_ApiModel):
-    status: Literal["ok", "unavailable"]
-    database: Literal["ok", "unreachable"]
 
 
 # ---- routes -------------------------------------------------------------------------------
@@ -103,7 +38,7 @@ def create_plan() -> Response:
         raise ApiError(400, "the plan request is not valid; see details", code="validation_error",
                        details=validation_details(error)) from None
     _require_finished_triage(plan_request.answers)
-    filed = plan_store().file_plan(plan_request.answers, plan_request.preferences, now=now)
+    filed = file_plan(plan_store(), plan_request.answers, plan_request.preferences, now=now)
     created = PlanCreated(
         token=filed.token, code=filed.code, code_expires_at=filed.code_expires_at,
         revision=filed.plan.revision, assessment=filed.plan.assessment, links=plan_links(filed.token),
@@ -115,7 +50,7 @@ def create_plan() -> Response:
 
 @bp.get("/api/plans/<token>")
 def read_plan(token: str) -> Response:
-    plan = plan_store().get_plan(token) if len(token) <= MAX_TOKEN_LENGTH else None
+    plan = plan_store().get_plan(token)
     if plan is None:
         raise ApiError(404, "no plan has this token (it may have been deleted or expired)")
     view = PlanView(
@@ -128,7 +63,7 @@ def read_plan(token: str) -> Response:
 
 @bp.delete("/api/plans/<token>")
 def delete_plan(token: str) -> Response:
-    if len(token) > MAX_TOKEN_LENGTH or not plan_store().delete_plan(token):
+    if not plan_store().delete_plan(token):
         raise ApiError(404, "no plan has this token (it may have been deleted or expired)")
     response = Response(status=204)
     response.headers["Cache-Control"] = "no-store"
@@ -155,9 +90,8 @@ def healthz() -> Response:
 
 
 def plan_links(token: str) -> PlanLinks:
-    page = f"{coach_config().base_url}/plans/{token}"
-    ics = f"{page}.ics"
-    return PlanLinks(page=page, pdf=f"{page}.pdf", ics=ics, webcal="webcal://" + ics.split("://", 1)[1])
+    addresses = plan_addresses(coach_config().base_url, token)
+    return PlanLinks(page=addresses.page, pdf=addresses.pdf, ics=addresses.ics, webcal=addresses.webcal)
 
 
 def validation_details(error: ValidationError) -> list[dict[str, Any]]:

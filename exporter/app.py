@@ -1,7 +1,8 @@
 """The Flask application factory, in the shape of Flask's tutorial: configuration, resources
 attached with `init_app`, then the blueprints.
 
-Blueprints find what they need through three helpers instead of globals, so tests can hand the
+Blueprints find what they need through the helpers in `exporter.context` instead of globals, so
+tests can hand the
 app another store, configuration or clock:
 `plan_store()` (the PlanStore), `coach_config()` (the Config) and `utc_now()` (the time).
 """
@@ -11,14 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask
 
 from exporter import errors
-from exporter.config import Config
-from exporter.store import PlanStore, StoreUnavailable
+from plans.config import Config
+from plans.store import PlanStore, StoreUnavailable
 
 logger = logging.getLogger("exporter")
 
@@ -87,19 +88,6 @@ def init_store(app: Flask, store: PlanStore) -> None:
         logger.warning("starting without the database (%s); /healthz will report it", error)
 
 
-def plan_store() -> PlanStore:
-    return current_app.extensions["plan_store"]
-
-
-def coach_config() -> Config:
-    return current_app.config["COACH"]
-
-
-def utc_now() -> dt.datetime:
-    clock: Callable[[], dt.datetime] = current_app.config["CLOCK"]
-    return clock()
-
-
 def _utc_clock() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -114,7 +102,7 @@ def _register_blueprints(app: Flask, names) -> None:
 
         app.register_blueprint(pages_bp)
     if "skill" in names:
-        from skill.web import bp as skill_bp
+        from exporter.alexa import bp as skill_bp
 
         app.register_blueprint(skill_bp)
 

@@ -6,8 +6,9 @@ import datetime as dt
 import os
 import sys
 
-from exporter.config import Config, ConfigError
-from exporter.store import PlanStore, StoreUnavailable
+from plans.config import Config, ConfigError
+from plans.service import purge
+from plans.store import PlanStore, StoreUnavailable
 
 
 def purge_command(days: int | None) -> int:
@@ -24,7 +25,7 @@ def purge_command(days: int | None) -> int:
         return 2
     store = PlanStore(config.database_url, config.secret_key)
     try:
-        deleted = store.purge_expired(dt.datetime.now(dt.UTC), retention)
+        deleted = purge(store, now=dt.datetime.now(dt.UTC), retention_days=retention)
     except StoreUnavailable as error:
         print(f"could not purge: {error}", file=sys.stderr)
         return 1

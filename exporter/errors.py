@@ -12,10 +12,10 @@ import logging
 import traceback
 from typing import Any
 
-from flask import Flask, Response, current_app, request
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from flask import Flask, Response, request
+from werkzeug.exceptions import HTTPException
 
-from exporter.store import StoreUnavailable
+from plans.store import StoreUnavailable
 
 logger = logging.getLogger("exporter")
 
@@ -52,18 +52,6 @@ class ApiError(Exception):
         self.code = code or ERROR_CODES.get(status, "error")
         self.message = message
         self.details = details
-
-
-def request_body() -> bytes:
-    """The whole request body, or a 413. Werkzeug refuses a stated Content-Length over the limit,
-    but a chunked upload states none: it then stops reading at the limit without a word, and the
-    view would get the first 64 KiB of a longer body. A chunked body that fills the limit is
-    therefore refused too (one of exactly 64 KiB included: its end cannot be told apart)."""
-    body = request.get_data(cache=False)
-    limit = current_app.config.get("MAX_CONTENT_LENGTH")
-    if request.content_length is None and limit is not None and len(body) >= limit:
-        raise RequestEntityTooLarge()
-    return body
 
 
 def error_response(status: int, message: str | None = None, *, code: str | None = None,

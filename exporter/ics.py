@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Timezone, vDuration, vText, vUri
 
 from exporter import wording
-from exporter.store import StoredPlan
+from plans.store import PlanRecord
 from rehab.models import Phase, Session
 
 # Part of the feed's ETag: bump it whenever a change here, or in how rehab dates a stored session
@@ -46,7 +46,7 @@ CALENDAR_NAME = "Hamstring plan"
 _timezones_lock = threading.Lock()
 
 
-def render_ics(plan: StoredPlan, *, plan_url: str) -> bytes:
+def render_ics(plan: PlanRecord, *, plan_url: str) -> bytes:
     """The plan's sessions as an iCalendar (RFC 5545) document, UTF-8 with CRLF line ends."""
     programme = plan.programme
     zone_name = programme.timezone
@@ -120,7 +120,7 @@ def session_description(session: Session, phase: Phase | None, plan_url: str, di
     return "\n".join(lines)
 
 
-def _event(plan: StoredPlan, session: Session, phase: Phase | None, zone: ZoneInfo, fixed: bytes,
+def _event(plan: PlanRecord, session: Session, phase: Phase | None, zone: ZoneInfo, fixed: bytes,
            plan_url: str) -> bytes:
     """One VEVENT. Written line by line with icalendar's own value types for the text, because
     icalendar's component serialiser folds lines a character at a time: 30 ms for a full

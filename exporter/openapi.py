@@ -15,7 +15,8 @@ from typing import Any
 
 from pydantic.json_schema import models_json_schema
 
-from exporter.api import MAX_TOKEN_LENGTH, ErrorBody, Health, PlanCreated, PlanRequest, PlanView
+from exporter.schemas import ErrorBody, Health, PlanCreated, PlanRequest, PlanView
+from plans.keys import MAX_TOKEN_LENGTH
 
 OPENAPI_VERSION = "3.1.0"
 DESCRIPTION = (

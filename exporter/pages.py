@@ -21,15 +21,18 @@ from flask import Blueprint, Response, redirect, render_template, request, url_f
 from werkzeug.http import http_date
 
 from exporter import ics, pdf, qr, wording
-from exporter.app import coach_config, plan_store, utc_now
+from exporter.context import coach_config, plan_store, utc_now
 from exporter.errors import error_response
-from exporter.store import ATTEMPT_MEMORY, CODE_LIFETIME, WRONG_CODE_WINDOW, StoredPlan, normalize_code
+from plans import links as plan_links_of
+from plans.codes import CODE_LIFETIME, last_day, normalize_code
+from plans.keys import plausible_token
+from plans.records import PlanRecord
+from plans.store import ATTEMPT_MEMORY, WRONG_CODE_WINDOW
 
 bp = Blueprint("pages", __name__, template_folder="templates")
 
 WRONG_CODES_PER_MINUTE = 10
 RETRY_AFTER_SECONDS = 60
-MAX_TOKEN_LENGTH = 64
 MAX_CODE_LENGTH = 32
 NEXT_SESSIONS_SHOWN = 4
 RENDER_CACHE_SIZE = {"ics": 128, "pdf": 16}
@@ -136,7 +139,7 @@ def confirm_delete(token: str) -> Response:
 def delete_plan(token: str) -> Response:
     """The form's answer; the JSON API's DELETE does the same for programs. Whoever holds the link
     may delete the plan, as the privacy notice says."""
-    if not token or len(token) > MAX_TOKEN_LENGTH or not plan_store().delete_plan(token):
+    if not plan_store().delete_plan(token):
         return _unknown_plan()
     return _page("plan_deleted.html")
 
@@ -159,23 +162,21 @@ def plan_pdf(token: str) -> Response:
     )
 
 
-def _render_pdf(plan: StoredPlan, token: str, page_url: str, page_size: str) -> bytes:
+def _render_pdf(plan: PlanRecord, token: str, page_url: str, page_size: str) -> bytes:
     """The code is looked up only on a render: a plan's code never changes, so the ETag (and the
     render cache behind it) need not include it."""
     short = plan_store().short_code_for(token)
     if short is None:
         return pdf.render_pdf(plan, plan_url=page_url, page_size=page_size)
     # The last whole day it works: a code filed at 09:00 stops at 09:00 on its 30th day.
-    expires = short.expires_at.astimezone(ZoneInfo(plan.programme.timezone))
-    valid_until = (expires - dt.timedelta(days=1)).date()
+    valid_until = last_day(short.expires_at, plan.programme.timezone)
     return pdf.render_pdf(plan, plan_url=page_url, short_url=short_code_url(short.code),
                           code_valid_until=valid_until, page_size=page_size)
 
 
 def short_code_url(code: str) -> str:
     """The address to type for a code: without "https://", which browsers add themselves."""
-    url = f"{coach_config().base_url}/c/{code}"
-    return url.removeprefix("https://")
+    return plan_links_of.short_code_url(coach_config().base_url, code).removeprefix("https://")
 
 
 @bp.get("/plans/<token>.ics")
@@ -194,20 +195,18 @@ def plan_calendar(token: str) -> Response:
 def plan_links(token: str) -> dict[str, str]:
     """Every address the page offers. Absolute, from COACH_BASE_URL: they are opened from other
     apps (a calendar, a phone camera), never relative to this page."""
-    page = f"{coach_config().base_url}/plans/{token}"
-    feed = f"{page}.ics"
-    webcal = "webcal://" + feed.split("://", 1)[1]
+    addresses = plan_links_of.plan_addresses(coach_config().base_url, token)
     return {
-        "page": page,
-        "pdf": f"{page}.pdf",
-        "ics": feed,
-        "download": f"{feed}?download=1",
-        "webcal": webcal,
-        "google": GOOGLE_CALENDAR_ADD_BY_URL + quote(webcal, safe=""),
+        "page": addresses.page,
+        "pdf": addresses.pdf,
+        "ics": addresses.ics,
+        "download": f"{addresses.ics}?download=1",
+        "webcal": addresses.webcal,
+        "google": GOOGLE_CALENDAR_ADD_BY_URL + quote(addresses.webcal, safe=""),
     }
 
 
-def etag_for(plan: StoredPlan, *, renderer_version: str, plan_url: str, variant: str = "") -> str:
+def etag_for(plan: PlanRecord, *, renderer_version: str, plan_url: str, variant: str = "") -> str:
     """Strong, because the bytes are identical for the same inputs; everything that changes the
     bytes is in it, and nothing else (no clock)."""
     key = f"{plan.plan_id}:{plan.revision}:{renderer_version}:{variant}:{plan_url}"
@@ -269,7 +268,7 @@ class _RenderCache:
 _render_caches = {kind: _RenderCache(size) for kind, size in RENDER_CACHE_SIZE.items()}
 
 
-def _file(plan: StoredPlan, *, kind: str, variant: str, mimetype: str, filename: str,
+def _file(plan: PlanRecord, *, kind: str, variant: str, mimetype: str, filename: str,
           render: Callable[[], bytes], renderer_version: str, plan_url: str) -> Response:
     etag = etag_for(plan, renderer_version=renderer_version, plan_url=plan_url, variant=variant)
     updated_at = _aware(plan.updated_at)
@@ -297,8 +296,8 @@ def _not_modified(etag: str, updated_at: dt.datetime) -> bool:
     return since is not None and updated_at.replace(microsecond=0) <= since
 
 
-def _plan_or_none(token: str) -> StoredPlan | None:
-    if not token or len(token) > MAX_TOKEN_LENGTH:
+def _plan_or_none(token: str) -> PlanRecord | None:
+    if not plausible_token(token):
         return None
     return plan_store().get_plan(token)
 

@@ -35,7 +35,7 @@ from reportlab.pdfgen import canvas as pdf_canvas
 from reportlab.platypus import CondPageBreak, Flowable, PageBreak, SimpleDocTemplate
 
 from exporter import qr, wording
-from exporter.store import StoredPlan
+from plans.store import PlanRecord
 from rehab.models import Phase, Prescription, Session, zone_links
 
 # Part of the ETag of served PDFs: bump it whenever a change here changes the output.
@@ -82,7 +82,7 @@ def page_size_for(timezone: str) -> str:
 
 
 def render_pdf(
-    plan: StoredPlan, *, plan_url: str, short_url: str | None = None, code_valid_until: dt.date | None = None,
+    plan: PlanRecord, *, plan_url: str, short_url: str | None = None, code_valid_until: dt.date | None = None,
     page_size: str = "A4",
 ) -> bytes:
     """The plan as a PDF. `plan_url` is what the QR code opens; `short_url` (the short-code
@@ -177,7 +177,7 @@ class _Text:
 
 
 def _at_a_glance(
-    plan: StoredPlan, *, plan_url: str, short_url: str, code_valid_until: dt.date | None
+    plan: PlanRecord, *, plan_url: str, short_url: str, code_valid_until: dt.date | None
 ) -> list[Flowable]:
     """The fridge page: what it is, whether to run, the QR code, then safety and care."""
     assessment, programme = plan.assessment, plan.programme
@@ -193,7 +193,7 @@ def _at_a_glance(
     ]
 
 
-def _care(plan: StoredPlan) -> list[Flowable]:
+def _care(plan: PlanRecord) -> list[Flowable]:
     if not plan.programme.care_advice:
         return []
     return [
@@ -201,7 +201,7 @@ def _care(plan: StoredPlan) -> list[Flowable]:
     ]
 
 
-def _when_to_see_a_clinician(plan: StoredPlan) -> list[Flowable]:
+def _when_to_see_a_clinician(plan: PlanRecord) -> list[Flowable]:
     assessment = plan.assessment
     title = "Red flags: when to see a clinician"
     story: list[Flowable] = []
@@ -224,7 +224,7 @@ def _when_to_see_a_clinician(plan: StoredPlan) -> list[Flowable]:
     return story
 
 
-def _for_your_clinician(plan: StoredPlan, width: float) -> list[Flowable]:
+def _for_your_clinician(plan: PlanRecord, width: float) -> list[Flowable]:
     """One page a physiotherapist can read in a minute: what was asked, what was concluded, why."""
     assessment, programme = plan.assessment, plan.programme
     story: list[Flowable] = [
@@ -282,7 +282,7 @@ def _category_for_clinician(category: str) -> str:
     return words if category in words.lower() else f"{words} ({category})"
 
 
-def _phases(plan: StoredPlan, width: float) -> list[Flowable]:
+def _phases(plan: PlanRecord, width: float) -> list[Flowable]:
     story: list[Flowable] = [_heading("Your programme, phase by phase", H1)]
     week = 1
     for number, phase in enumerate(plan.programme.phases, start=1):
@@ -318,7 +318,7 @@ def _exercise(prescription: Prescription) -> list[_Text]:
     return cell
 
 
-def _week_by_week(plan: StoredPlan, width: float) -> list[Flowable]:
+def _week_by_week(plan: PlanRecord, width: float) -> list[Flowable]:
     programme = plan.programme
     story: list[Flowable] = [
         _heading("Week by week", H1),

@@ -13,8 +13,8 @@ import sys
 
 from gunicorn.app.base import BaseApplication
 
-from exporter.config import Config, ConfigError, is_loopback
-from exporter.store import PlanStore, StoreUnavailable
+from plans.config import Config, ConfigError, is_loopback
+from plans.store import PlanStore, StoreUnavailable
 
 DEFAULT_WORKERS = 2
 

@@ -1,12 +1,10 @@
 """`make lambda-zip`: the skill's AWS Lambda deployment package, build/lambda.zip.
 
 What goes in, and why:
-- the skill (`skill.lambda_function.handler` is the Lambda handler), the clinical core, and the
-  parts of the plan service the skill files plans through: `exporter.config`, `exporter.store`,
-  `exporter.service` and the Alembic migrations. Not the Flask app, its pages, the PDF or the
-  calendar: the skill never renders a plan, the plan service does;
-- not the modules that only serve the web endpoint or the typed console (they import Flask, or
-  read the interaction models, which Alexa holds, not the Lambda);
+- the packages `rehab`, `plans` (with its Alembic migrations) and `skill`, whole
+  (`skill.lambda_function.handler` is the Lambda handler). Not `exporter`, the web adapter: the
+  skill never renders a plan, and the layer contract keeps every import of Flask or `exporter`
+  out of these three packages;
 - the dependencies, built for Lambda's Python 3.11 on x86_64 (manylinux2014 wheels only, so no
   compiler runs and every binary suits Lambda's Amazon Linux): ask-sdk-core, pydantic,
   sqlalchemy, alembic, psycopg[binary], cryptography, certifi, tzdata. Versions are those of
@@ -62,31 +60,14 @@ DEPENDENCIES = (
 # stack, the PDF and calendar renderers, the server.
 FORBIDDEN = frozenset({"flask", "werkzeug", "jinja2", "click", "itsdangerous", "reportlab", "gunicorn",
                        "icalendar", "segno"})
-PROJECT_PACKAGES = ("rehab", "skill", "exporter")
-
-# Project files the Lambda does not ship, each with its reason.
-LEFT_OUT = {
-    "skill/web.py": "POST /alexa for the Flask app: imports Flask",
-    "skill/verification.py": "verifies requests reaching POST /alexa; Lambda's Alexa trigger does that",
-    "skill/console.py": "the typed console (hamstring-coach chat)",
-    "skill/nlu.py": "the typed console's reading of the interaction models",
-    "skill/envelopes.py": "builds request envelopes for tests and the console",
-    "exporter/app.py": "the Flask app", "exporter/api.py": "the JSON API (Flask)",
-    "exporter/pages.py": "the plan pages (Flask)", "exporter/errors.py": "the app's error handlers (Flask)",
-    "exporter/serve.py": "gunicorn", "exporter/cli.py": "maintenance commands of the plan service",
-    "exporter/openapi.py": "the API description", "exporter/pdf.py": "the PDF (reportlab)",
-    "exporter/ics.py": "the calendar (icalendar)", "exporter/qr.py": "QR codes (segno)",
-    "exporter/wording.py": "the pages' and PDF's wording",
-}
-# What the exporter package contributes: the store and what it needs, nothing of the web app.
-EXPORTER_KEEPS = ("exporter/__init__.py", "exporter/config.py", "exporter/store.py", "exporter/service.py")
-EXPORTER_KEEPS_TREES = ("exporter/migrations",)
+# The packages the Lambda runs: the skill and the layers below it. The layer contract
+# (import-linter, pyproject.toml) keeps Flask and the web adapter out of them, so nothing needs a
+# hand-kept list of files to leave out; the check below still refuses a forbidden import.
+PACKAGES = ("rehab", "plans", "skill")
+# Every package of the repository, to tell a project module the package leaves out from an attribute.
+PROJECT_PACKAGES = ("rehab", "plans", "skill", "exporter")
+# Alembic reads these beside the migration scripts.
 MIGRATION_DATA = (".ini", ".mako")
-# Imports of left-out project modules that are allowed because they run only in functions the
-# Lambda never calls.
-LAZY_IMPORTS_NEVER_CALLED = {
-    ("exporter/__init__.py", "exporter.app"): "exporter.create_app() builds the Flask app",
-}
 
 
 class BuildError(RuntimeError):
@@ -113,18 +94,11 @@ class Package:
 def project_files(root: Path = ROOT) -> dict[str, bytes]:
     """Archive name -> content for every project file the Lambda needs."""
     chosen: dict[str, bytes] = {}
-    for package in ("rehab", "skill"):
-        for path in sorted((root / package).rglob("*.py")):
-            name = path.relative_to(root).as_posix()
-            if "__pycache__" in path.parts or name in LEFT_OUT:
+    for package in PACKAGES:
+        for path in sorted((root / package).rglob("*")):
+            if not path.is_file() or "__pycache__" in path.parts:
                 continue
-            chosen[name] = path.read_bytes()
-    for name in EXPORTER_KEEPS:
-        chosen[name] = (root / name).read_bytes()
-    for tree in EXPORTER_KEEPS_TREES:
-        for path in sorted((root / tree).rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts and (
-                    path.suffix == ".py" or path.suffix in MIGRATION_DATA):
+            if path.suffix == ".py" or (path.suffix in MIGRATION_DATA and "migrations" in path.parts):
                 chosen[path.relative_to(root).as_posix()] = path.read_bytes()
     return chosen
 
@@ -180,7 +154,7 @@ def repository_modules(root: Path = ROOT) -> set[str]:
 
 def check_project_imports(files: dict[str, bytes], known: set[str] | None = None) -> list[str]:
     """Problems with the project part: a forbidden import anywhere, or an import of a project
-    module the package leaves out (unless only in a function the Lambda never calls). `known`
+    module the package leaves out. `known`
     is every module the repository has (names that are not among them are attributes, as in
     `from skill.handlers.base import VISIT`)."""
     known = repository_modules() if known is None else known
@@ -189,13 +163,11 @@ def check_project_imports(files: dict[str, bytes], known: set[str] | None = None
     for name, source in sorted(files.items()):
         if not name.endswith(".py"):
             continue
-        for module, top_level in imports_of(source, name):
+        for module, _top_level in imports_of(source, name):
             top = module.split(".")[0]
             if top in FORBIDDEN:
                 problems.append(f"{name} imports {module}, which the Lambda package must not contain")
             elif module in known and module not in shipped:
-                if (name, module) in LAZY_IMPORTS_NEVER_CALLED and not top_level:
-                    continue
                 problems.append(f"{name} imports {module}, which the Lambda package leaves out")
     return problems
 

@@ -21,6 +21,8 @@ from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_model import RequestEnvelope
 from ask_sdk_model.services import ApiClient
 
+from plans.keys import owner_key
+from plans.state import state_store_for
 from skill.handlers.answers import (
     LocationAnswerHandler,
     NoHandler,
@@ -44,7 +46,7 @@ from skill.handlers.navigation import (
 )
 from skill.handlers.preferences import ChooseDaysHandler, ChooseStartDateHandler, ChooseTimeHandler
 from skill.handlers.sessions import TodaysSessionHandler
-from skill.persistence import StatePersistenceAdapter, owner_key, state_store_for
+from skill.persistence import StatePersistenceAdapter
 
 logger = logging.getLogger("skill")
 
@@ -82,39 +84,29 @@ class InvalidEnvelope(ValueError):
 
 def build_skill(
     *,
-    store_factory: Callable[[], Any] | None = None,
-    state_store: Any = None,
+    store_factory: Callable[[], Any],
+    state_store: Any,
+    secret_key: bytes | str,
+    base_url: str,
     timezone_lookup: Callable[[Any], str] | None = None,
     clock: Callable[[], dt.datetime] | None = None,
-    secret_key: bytes | str | None = None,
-    base_url: str | None = None,
 ):
-    """The skill. Anything not given comes from the environment (exporter.config), read once,
-    and only if needed:
+    """The skill, wired to what its composition root hands it (the skill reads no configuration):
 
-    - `store_factory()` returns the plan store; called on the first turn that files or reads a
-      plan, then kept. Default: a PlanStore on COACH_DATABASE_URL.
-    - `state_store` keeps unfinished checks (skill.persistence). Default: the skill_state table
-      of the same database.
+    - `store_factory()` returns the plan store (plans.store.PlanStore); called on the first turn
+      that files or reads a plan, then kept, so a cold start that only greets pays nothing for it.
+    - `state_store` keeps unfinished checks (plans.state).
+    - `secret_key` keys the runner's owner key (COACH_SECRET_KEY); `base_url` starts plan links.
     - `timezone_lookup(handler_input)` gives the device's IANA zone. Default: the Alexa Settings
       API through the SDK's service client, UTC when unavailable.
-    - `clock()` returns now (aware). `secret_key` keys the runner's owner key (COACH_SECRET_KEY).
-    - `base_url` starts plan links (COACH_BASE_URL).
+    - `clock()` returns now (aware).
     """
-    settings = _LazyConfig()
     clock = clock or _utc_now
-    secret = secret_key.encode() if isinstance(secret_key, str) else secret_key
-
-    store = _Once(store_factory or (lambda: _default_store(settings.get())))
-    if state_store is None:
-        config = settings.get()
-        state_store = state_store_for(config.database_url, ensure_schema=lambda: store().migrate())
+    secret = secret_key.encode() if isinstance(secret_key, str) else bytes(secret_key)
+    store = _Once(store_factory)
 
     def owner_key_for(user_id: str | None) -> str | None:
-        if not user_id:
-            return None
-        key = secret if secret is not None else settings.get().secret_key
-        return owner_key(key, user_id)
+        return owner_key(secret, user_id) if user_id else None
 
     services = Services(
         store=store,
@@ -122,7 +114,7 @@ def build_skill(
         owner_key=owner_key_for,
         timezone_lookup=timezone_lookup or alexa_time_zone,
         clock=clock,
-        base_url=lambda: (base_url if base_url is not None else settings.get().base_url).rstrip("/"),
+        base_url=lambda: base_url.rstrip("/"),
     )
     adapter = StatePersistenceAdapter(
         state_store, lambda envelope: owner_key_for(user_id_of(envelope)), clock,
@@ -134,6 +126,22 @@ def build_skill(
     builder.add_global_response_interceptor(SaveConversation())
     builder.add_exception_handler(CatchAllExceptionHandler(services))
     return builder.create()
+
+
+def build_skill_for(config, *, store=None, **overrides):
+    """The skill on a configuration (plans.config.Config) read by a composition root: its plan
+    store (or the one given) and the skill state in the same database."""
+    from plans.store import PlanStore
+
+    made = _Once(lambda: store if store is not None else PlanStore(config.database_url, config.secret_key))
+    wiring = dict(
+        store_factory=made,
+        state_store=state_store_for(config.database_url, ensure_schema=lambda: made().migrate()),
+        secret_key=config.secret_key,
+        base_url=config.base_url,
+    )
+    wiring.update(overrides)
+    return build_skill(**wiring)
 
 
 def invoke_json(skill, envelope: Mapping[str, Any] | str | bytes) -> dict[str, Any]:
@@ -244,24 +252,6 @@ class _Once:
                     self._value = self._factory()
                     self._made = True
         return self._value
-
-
-class _LazyConfig:
-    def __init__(self) -> None:
-        self._config = None
-
-    def get(self):
-        if self._config is None:
-            from exporter.config import Config
-
-            self._config = Config.from_env()
-        return self._config
-
-
-def _default_store(config):
-    from exporter.store import PlanStore
-
-    return PlanStore(config.database_url, config.secret_key)
 
 
 def _utc_now() -> dt.datetime:

@@ -209,10 +209,13 @@ def run_console(stdin: TextIO | None = None, stdout: TextIO | None = None, *, sk
         return 2
     timezone = timezone or local_timezone()
     clock = clock or (lambda: datetime.now(UTC))
-    from skill.build import build_skill, invoke_json  # imported when needed: the CLI's other commands
+    from skill.build import build_skill_for, invoke_json  # imported when needed: the CLI's other commands
 
     if skill is None:
-        skill = build_skill(timezone_lookup=lambda _handler_input: timezone, clock=clock)
+        from plans.config import Config  # the console is a composition root: it reads the settings
+
+        skill = build_skill_for(Config.from_env(), timezone_lookup=lambda _handler_input: timezone,
+                                clock=clock)
     console = Console(skill, invoke_json, stdout, locale=locale, user_id=user_id or _console_user(),
                       timezone=timezone, clock=clock)
     interactive = stdin.isatty()

@@ -2,7 +2,7 @@
 
 A cold start imports ask-sdk-core, rehab.questions and the skill's own modules, nothing more:
 no Flask, no reportlab, no SQLAlchemy, no pydantic (they arrive with the turn that needs them).
-Configuration comes from the environment (exporter.config); on Lambda, COACH_SECRET_KEY must be
+Configuration comes from the environment (plans.config); on Lambda, COACH_SECRET_KEY must be
 set, the same as the plan service's, and COACH_DATABASE_URL must name the shared PostgreSQL.
 """
 
@@ -12,7 +12,8 @@ import logging
 import os
 from typing import Any
 
-from skill.build import InvalidEnvelope, application_id_of, build_skill, invoke_json
+from plans.config import Config
+from skill.build import InvalidEnvelope, application_id_of, build_skill_for, invoke_json
 
 logger = logging.getLogger("skill")
 
@@ -23,7 +24,7 @@ def skill():
     """The skill, built once per container and reused by every invocation it serves."""
     global _SKILL
     if _SKILL is None:
-        _SKILL = build_skill()
+        _SKILL = build_skill_for(Config.from_env())
     return _SKILL
 
 

@@ -91,7 +91,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def store(database_url):
-    from exporter.store import PlanStore
+    from plans.store import PlanStore
 
     plan_store = PlanStore(database_url, TEST_SECRET_KEY)
     yield plan_store
@@ -135,7 +135,7 @@ def sql(database_url):
     (or the row count of a statement that returns none)."""
     import sqlalchemy
 
-    from exporter.store import sqlalchemy_url
+    from plans.store import sqlalchemy_url
 
     engine = sqlalchemy.create_engine(sqlalchemy_url(database_url), poolclass=sqlalchemy.pool.NullPool)
     if database_url.startswith("sqlite"):

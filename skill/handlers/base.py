@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_model.ui import SimpleCard
 
+from plans.codes import last_day
+from plans.links import plan_url
 from skill import conversation as talk
 from skill.conversation import Line, State, Step, Turn
 from skill.prompts import Prompts, for_locale, render_ask, render_line
@@ -35,10 +37,10 @@ FALLBACK_ZONE = "UTC"
 class Services:
     """What the skill needs from outside the conversation, built once per process.
 
-    - `store()`: the plan store (exporter.store.PlanStore), created on first use: importing it
+    - `store()`: the plan store (plans.store.PlanStore), created on first use: importing it
       and SQLAlchemy waits until a plan is filed or read.
     - `state_store`: where unfinished checks wait between visits (skill.persistence).
-    - `owner_key(user_id)`: the runner's keyed hash (skill.persistence.owner_key); None for no id.
+    - `owner_key(user_id)`: the runner's keyed hash (plans.keys.owner_key); None for no id.
     - `timezone_lookup(handler_input)`: the device's IANA zone.
     - `clock()`: now, aware, UTC.
     - `base_url`: the public base of plan links.
@@ -193,9 +195,11 @@ def file_plan(handler_input, services: Services, visit: Visit) -> tuple[State, T
     state = visit.state
     preferences = state.resolved_preferences()
     preferences["timezone"] = device_zone(handler_input, services)
+    from plans.service import file_plan as file_with_service  # pydantic and the core: only on this turn
+
     try:
-        filed = services.store().file_plan(dict(state.answers), preferences, owner_key=visit.owner_key,
-                                           now=services.clock())
+        filed = file_with_service(services.store(), dict(state.answers), preferences,
+                                  owner_key=visit.owner_key, now=services.clock())
     except Exception as error:  # the database is down, full or locked: the advice still stands
         logger.warning("plan not filed (%s); answers kept for the next visit", type(error).__name__)
         return talk.plan_not_saved(state)
@@ -214,11 +218,8 @@ def file_plan(handler_input, services: Services, visit: Visit) -> tuple[State, T
                                   site=site)
 
     prompts = visit.prompts
-    url = f"{base_url}/plans/{filed.token}"
-    # A code filed at 09:00 stops at 09:00 on its expiry day: name the last whole day it works,
-    # in the plan's zone, as the PDF does.
-    last_day = (filed.code_expires_at.astimezone(ZoneInfo(programme.timezone)) - dt.timedelta(days=1)).date()
-    expires = prompts.date(last_day)
+    url = plan_url(base_url, filed.token)
+    expires = prompts.date(last_day(filed.code_expires_at, programme.timezone))
     safety = [item.text for item in programme.care_advice if item.rule_id == "care-safety-net"]
     card = "\n\n".join([
         programme.summary,

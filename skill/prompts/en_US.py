@@ -171,7 +171,7 @@ MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "
                "October", "November", "December")
 
 # The NATO alphabet, which people know from the phone, spelt as Alexa says them best ("Alpha",
-# "Juliet"). Every letter has a word, though codes use fewer (exporter.store.CODE_ALPHABET).
+# "Juliet"). Every letter has a word, though codes use fewer (plans.codes.CODE_ALPHABET).
 PHONETIC = {
     "A": "Alpha", "B": "Bravo", "C": "Charlie", "D": "Delta", "E": "Echo", "F": "Foxtrot", "G": "Golf",
     "H": "Hotel", "I": "India", "J": "Juliet", "K": "Kilo", "L": "Lima", "M": "Mike", "N": "November",

@@ -37,7 +37,7 @@ def origin(name):
 
 import importlib.util
 watched = ["flask", "werkzeug", "reportlab", "icalendar", "segno", "gunicorn", "sqlalchemy", "alembic",
-           "pydantic", "psycopg", "cryptography", "ask_sdk_core", "exporter.store", "skill.build"]
+           "pydantic", "psycopg", "cryptography", "ask_sdk_core", "plans.store", "skill.build"]
 print(json.dumps({
     "loaded": {name: origin(name) for name in watched if name in sys.modules},
     "importable": {name: importlib.util.find_spec(name) is not None for name in ("flask", "reportlab")},

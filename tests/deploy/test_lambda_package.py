@@ -21,7 +21,7 @@ import pytest
 from coach_server import Voice
 from lambda_process import LambdaProcess
 
-from exporter.store import PlanStore
+from plans.store import PlanStore
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "build_lambda_zip.py"
@@ -79,13 +79,12 @@ def project_zip(tmp_path_factory) -> Path:
 def test_the_package_holds_the_skill_the_clinical_core_and_the_store_and_nothing_of_the_web_app(project_zip):
     names = set(zipfile.ZipFile(project_zip).namelist())
     for needed in ("skill/lambda_function.py", "skill/build.py", "skill/persistence.py",
-                   "skill/prompts/en_GB.py", "rehab/triage.py", "rehab/programme.py", "exporter/__init__.py",
-                   "exporter/config.py",
-                   "exporter/store.py", "exporter/service.py", "exporter/migrations/env.py",
-                   "exporter/migrations/alembic.ini",
-                   "exporter/migrations/versions/0001_plans_codes_skill_state.py"):
+                   "skill/prompts/en_GB.py", "rehab/triage.py", "rehab/programme.py", "plans/config.py",
+                   "plans/store.py", "plans/service.py", "plans/state.py", "plans/migrations/env.py",
+                   "plans/migrations/alembic.ini",
+                   "plans/migrations/versions/0001_plans_codes_skill_state.py"):
         assert needed in names
-    for left_out in ("skill/web.py", "skill/console.py", "exporter/app.py", "exporter/pages.py",
+    for left_out in ("exporter/__init__.py", "exporter/alexa.py", "exporter/app.py", "exporter/pages.py",
                      "exporter/pdf.py", "exporter/ics.py", "exporter/api.py", "exporter/serve.py"):
         assert left_out not in names
     assert not [name for name in names if name.startswith(("interaction_models/", "tests/", "bench/"))]
@@ -99,23 +98,29 @@ def test_no_module_in_the_package_imports_the_web_stack_or_a_module_left_out(pro
     assert builder.check_project_imports(files) == []
 
 
-def test_the_import_rules_catch_flask_and_left_out_modules_but_not_annotations_or_unused_factories():
+def test_the_import_rules_catch_flask_and_the_web_adapter_but_not_annotations():
     builder = load_builder()
-    known = {"skill", "skill.build", "skill.web", "exporter", "exporter.app", "exporter.store"}
+    known = {"skill", "skill.build", "exporter", "exporter.alexa", "plans.store"}
     problems = builder.check_project_imports({
-        "skill/build.py": b"def later():\n    import flask\nfrom skill import web\n",
-        "exporter/store.py": b"import typing\nif typing.TYPE_CHECKING:\n    from flask import Flask\n",
-        "exporter/__init__.py": b"def create_app():\n    from exporter.app import create_app\n",
+        "skill/build.py": b"def later():\n    import flask\nimport exporter.alexa\n",
+        "plans/store.py": b"import typing\nif typing.TYPE_CHECKING:\n    from flask import Flask\n",
         "skill/__init__.py": b"from skill.build import build_skill\n",
     }, known)
     assert problems == [
         "skill/build.py imports flask, which the Lambda package must not contain",
-        "skill/build.py imports skill.web, which the Lambda package leaves out",
+        "skill/build.py imports exporter.alexa, which the Lambda package leaves out",
     ]
-    # The Flask factory's lazy import is allowed only inside the function, never at module level.
-    assert builder.check_project_imports({"exporter/__init__.py": b"from exporter.app import create_app\n"},
-                                         known) == [
-        "exporter/__init__.py imports exporter.app, which the Lambda package leaves out"]
+
+
+def test_the_package_is_the_three_lower_layers_whole_and_nothing_of_the_web_adapter(project_zip):
+    with zipfile.ZipFile(project_zip) as package:
+        names = set(package.namelist())
+    assert not any(name.startswith("exporter/") for name in names)
+    for package_name in ("rehab", "plans", "skill"):
+        on_disk = {p.relative_to(ROOT).as_posix() for p in (ROOT / package_name).rglob("*.py")
+                   if "__pycache__" not in p.parts}
+        assert on_disk <= names
+    assert "plans/migrations/alembic.ini" in names
 
 
 def test_the_same_sources_give_the_same_bytes_sorted_with_fixed_times_and_permissions(project_zip, tmp_path):
@@ -165,7 +170,7 @@ def test_the_full_package_reports_its_size_within_lambdas_limits_with_no_web_sta
     assert re.search(rf"{zipped / 2**20:.1f} MB zipped, {unzipped / 2**20:.1f} MB unzipped", printed), printed
     tops = {entry.filename.split("/")[0] for entry in entries}
     for needed in ("ask_sdk_core", "pydantic", "pydantic_core", "sqlalchemy", "alembic", "psycopg",
-                   "psycopg_binary", "cryptography", "certifi", "tzdata", "skill", "rehab", "exporter"):
+                   "psycopg_binary", "cryptography", "certifi", "tzdata", "skill", "rehab", "plans"):
         assert needed in tops
     assert not {top.split("-")[0].lower() for top in tops} & set(WEB_STACK)
     assert "bin" not in tops
@@ -196,7 +201,7 @@ def test_the_packaged_skill_alone_creates_the_schema_holds_a_whole_conversation_
 
     assert report["importable"] == {"flask": False, "reportlab": False}
     assert not set(WEB_STACK) & set(report["loaded"])
-    from_the_package = ["sqlalchemy", "alembic", "pydantic", "cryptography", "ask_sdk_core", "exporter.store"]
+    from_the_package = ["sqlalchemy", "alembic", "pydantic", "cryptography", "ask_sdk_core", "plans.store"]
     if database_url.startswith("postgresql"):
         from_the_package.append("psycopg")
     for module in from_the_package:

@@ -18,6 +18,8 @@ import pytest
 import vobject
 from werkzeug.serving import make_server
 
+from plans.service import file_plan
+
 pytestmark = pytest.mark.browser
 
 SECRET_KEY = "browser-test-secret-key-0123456789-abcdefghij"
@@ -60,7 +62,7 @@ def served(tmp_path):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     store = late.app.extensions["plan_store"]
-    filed = store.file_plan(ANSWERS, {"timezone": "Europe/London", "weekdays": ["MO", "WE", "FR"]},
+    filed = file_plan(store, ANSWERS, {"timezone": "Europe/London", "weekdays": ["MO", "WE", "FR"]},
                             now=dt.datetime.now(dt.UTC))
     yield base_url, filed
     server.shutdown()

@@ -1,11 +1,11 @@
-"""Plans as the store hands them out (`StoredPlan`), built by the real clinical core."""
+"""Plans as the store hands them out (`PlanRecord`), built by the real clinical core."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from exporter.service import prepare_plan
-from exporter.store import StoredPlan
+from plans.records import PlanRecord
+from plans.service import prepare_plan
 
 FILED_AT = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
 PLAN_ID = "5f0c6b6e2d1a4c7e9b3f8a2d4c6e8f01"
@@ -45,7 +45,7 @@ def plan_for(
     revision: int = 1,
     plan_id: str = PLAN_ID,
     filed_at: dt.datetime = FILED_AT,
-) -> StoredPlan:
+) -> PlanRecord:
     """A stored plan as the store would return it. The default dates cross the UK's change to
     summer time on 29 March 2026."""
     prepared = prepare_plan(
@@ -56,13 +56,13 @@ def plan_for(
     programme = prepared.programme
     if revision != programme.revision:
         programme = programme.model_copy(update={"revision": revision})
-    return StoredPlan(
+    return PlanRecord(
         plan_id=plan_id, revision=revision, created_at=filed_at, updated_at=filed_at,
         answers=prepared.answers, preferences=prepared.preferences, assessment=prepared.assessment,
         programme=programme,
     )
 
 
-def full_plan(**overrides) -> StoredPlan:
+def full_plan(**overrides) -> PlanRecord:
     """The programme the speed bars of design.md §5 speak of: the longest one."""
     return plan_for(TENDINOPATHY, **overrides)

@@ -8,7 +8,8 @@ import json
 
 import pytest
 
-from exporter.store import CODE_ALPHABET, PlanStore
+from plans.codes import CODE_ALPHABET
+from plans.store import PlanStore
 
 SECRET = "test-secret-key-for-hashes-0123456789-abcdefghij"
 BASE = "https://coach.example"

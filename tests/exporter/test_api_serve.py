@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from bench.common import free_port, stop_process
-from exporter.config import Config
 from exporter.serve import bind_address, newcomer_urls
+from plans.config import Config
 
 ROOT = Path(__file__).resolve().parents[2]
 ANSWERS = {

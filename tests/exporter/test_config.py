@@ -8,7 +8,7 @@ import stat
 
 import pytest
 
-from exporter.config import Config, ConfigError, load_or_create_secret_key
+from plans.config import Config, ConfigError, load_or_create_secret_key
 
 SECRET = "s" * 40
 

@@ -15,6 +15,7 @@ import vobject
 from plan_samples import SEVERE_TEAR, TENDINOPATHY, full_plan
 
 from exporter import ics, pages, pdf, wording
+from plans import service
 
 HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 JSON = {"Accept": "application/json"}
@@ -39,7 +40,7 @@ def _base_url_is_the_shared_one(app):
 @pytest.fixture
 def file_plan(app, clock):
     def file(answers=TENDINOPATHY, preferences=LONDON_WEEK):
-        return app.extensions["plan_store"].file_plan(answers, preferences, now=clock())
+        return service.file_plan(app.extensions["plan_store"], answers, preferences, now=clock())
 
     return file
 

@@ -13,8 +13,9 @@ import pytest
 from plan_samples import TENDINOPATHY
 
 from exporter import create_app, wording
-from exporter.config import DEFAULT_RETENTION_DAYS
-from exporter.store import CODE_LIFETIME
+from plans.codes import CODE_LIFETIME
+from plans.config import DEFAULT_RETENTION_DAYS
+from plans.service import file_plan
 
 ROOT = Path(__file__).resolve().parents[2]
 HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
@@ -149,7 +150,7 @@ def test_the_privacy_page_says_what_is_never_kept_and_who_sees_a_plan(client):
 
 
 def test_the_delete_request_the_privacy_page_shows_deletes_the_plan(client, app, clock):
-    filed = app.extensions["plan_store"].file_plan(TENDINOPATHY, LONDON_WEEK, now=clock())
+    filed = file_plan(app.extensions["plan_store"], TENDINOPATHY, LONDON_WEEK, now=clock())
     commands = [code for code in get_page(client, "/privacy").codes if code.startswith("curl -X DELETE ")]
     assert commands == ["curl -X DELETE https://coach.example/api/plans/<token>"]
     address = commands[0].removeprefix("curl -X DELETE ").replace("<token>", filed.token)

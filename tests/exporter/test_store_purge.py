@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
-from exporter.store import PlanStore
 from hamstring_coach_cli import main
+from plans.service import file_plan
+from plans.store import PlanStore
 from rehab.models import Answers
 
 SECRET = "test-secret-key-for-hashes-0123456789-abcdefghij"
@@ -26,7 +27,7 @@ def environment(monkeypatch, database_url):
 
 
 def file_aged(store: PlanStore, days: int) -> str:
-    return store.file_plan(ANSWERS, None, now=dt.datetime.now(dt.UTC) - dt.timedelta(days=days)).token
+    return file_plan(store, ANSWERS, None, now=dt.datetime.now(dt.UTC) - dt.timedelta(days=days)).token
 
 
 def test_purge_deletes_plans_older_than_the_default_180_days(environment, store, capsys):

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from exporter.store import MIGRATIONS_DIR, SCHEMA_REVISION, PlanStore, StoreUnavailable
+from plans.service import file_plan
+from plans.store import MIGRATIONS_DIR, SCHEMA_REVISION, PlanStore, StoreUnavailable
 from rehab.models import Answers
 
 NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
@@ -61,7 +62,7 @@ def _file_plans(queue, barrier, database_url, count):
     tokens, failures = [], []
     for _ in range(count):
         try:
-            tokens.append(store.file_plan(ANSWERS, None, now=NOW).token)
+            tokens.append(file_plan(store, ANSWERS, None, now=NOW).token)
         except Exception as error:
             failures.append(f"{type(error).__name__}: {error}")
     queue.put((tokens, failures))
@@ -81,7 +82,7 @@ def test_the_migrated_schema_is_exactly_what_the_store_queries(store, database_u
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from exporter.store import _tables, sqlalchemy_url
+    from plans.store import _tables, sqlalchemy_url
 
     store.migrate()
     engine = sqlalchemy.create_engine(sqlalchemy_url(database_url))
@@ -124,7 +125,7 @@ def test_threads_sharing_one_store_file_and_read_at_once(store):
     def work():
         try:
             for _ in range(5):
-                token = store.file_plan(ANSWERS, None, now=NOW).token
+                token = file_plan(store, ANSWERS, None, now=NOW).token
                 assert store.get_plan(token) is not None
                 tokens.append(token)
         except Exception as error:
@@ -165,7 +166,7 @@ def test_an_unreachable_postgres_makes_the_store_unavailable_with_a_clear_messag
     store = PlanStore(f"postgresql://coach:hunter2@127.0.0.1:{port}/coach", SECRET)
     assert store.ping() is False
     with pytest.raises(StoreUnavailable) as raised:
-        store.file_plan(ANSWERS, None, now=NOW)
+        file_plan(store, ANSWERS, None, now=NOW)
     message = str(raised.value)
     assert "database is unavailable" in message
     assert "hunter2" not in message
@@ -187,7 +188,7 @@ def test_a_store_that_was_down_recovers_when_the_database_comes_back(tmp_path):
     assert store.ping() is False
     blocker.unlink()
     assert store.ping() is True
-    assert store.get_plan(store.file_plan(ANSWERS, None, now=NOW).token) is not None
+    assert store.get_plan(file_plan(store, ANSWERS, None, now=NOW).token) is not None
 
 
 def test_a_full_disk_refuses_the_plan_clearly_and_leaves_nothing_half_written(tmp_path):
@@ -195,7 +196,8 @@ def test_a_full_disk_refuses_the_plan_clearly_and_leaves_nothing_half_written(tm
     path = tmp_path / "coach.sqlite3"
     script = textwrap.dedent(f"""
         import datetime as dt, os, resource, signal, sys
-        from exporter.store import PlanStore, StoreUnavailable
+        from plans.service import file_plan
+        from plans.store import PlanStore, StoreUnavailable
         from rehab.models import Answers
         store = PlanStore("sqlite:///{path}", {SECRET!r})
         store.migrate()
@@ -207,7 +209,7 @@ def test_a_full_disk_refuses_the_plan_clearly_and_leaves_nothing_half_written(tm
         now = dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC)
         for n in range(10000):
             try:
-                store.file_plan(answers, None, now=now)
+                file_plan(store, answers, None, now=now)
             except StoreUnavailable as error:
                 print("refused", n, error)
                 sys.exit(0)
@@ -237,7 +239,7 @@ def test_importing_the_store_costs_no_sqlalchemy_pydantic_or_flask_until_it_is_u
     # The skill on AWS Lambda imports the store on a cold start; heavy imports wait for first use.
     code = textwrap.dedent("""
         import sys
-        import exporter, exporter.store, exporter.config
+        import exporter, plans.store, plans.config
         heavy = ("sqlalchemy", "alembic", "flask", "pydantic", "cryptography")
         heavy = [name for name in heavy if name in sys.modules]
         print(heavy)
@@ -252,7 +254,7 @@ def test_a_store_on_a_current_schema_starts_without_importing_alembic(tmp_path):
     PlanStore(url, SECRET).migrate()
     code = textwrap.dedent(f"""
         import sys
-        from exporter.store import PlanStore
+        from plans.store import PlanStore
         assert PlanStore({url!r}, {SECRET!r}).ping()
         print("alembic" in sys.modules)
     """)
@@ -269,7 +271,7 @@ def test_connections_the_postgres_server_dropped_are_replaced_without_an_error(p
     url = create_postgres_database(postgres_url)
     store = PlanStore(url, SECRET)
     try:
-        token = store.file_plan(ANSWERS, None, now=NOW).token
+        token = file_plan(store, ANSWERS, None, now=NOW).token
         assert store.get_plan(token) is not None
         import psycopg
 
@@ -291,7 +293,7 @@ def test_a_database_that_vanishes_after_start_makes_reads_unavailable_not_crash(
     url = create_postgres_database(postgres_url)
     store = PlanStore(url, SECRET)
     try:
-        filed = store.file_plan(ANSWERS, None, now=NOW)
+        filed = file_plan(store, ANSWERS, None, now=NOW)
         drop_postgres_database(postgres_url, url)  # drops the connections too; reconnecting fails
         with pytest.raises(StoreUnavailable, match="database is unavailable"):
             store.get_plan(filed.token)
@@ -309,9 +311,9 @@ def test_a_database_from_the_first_schema_upgrades_and_keeps_its_plans(store, da
     from alembic import command
     from alembic.config import Config
 
-    from exporter.store import sqlalchemy_url
+    from plans.store import sqlalchemy_url
 
-    filed = store.file_plan(ANSWERS, None, now=NOW)
+    filed = file_plan(store, ANSWERS, None, now=NOW)
     store.close()
     engine = sqlalchemy.create_engine(sqlalchemy_url(database_url))
     try:
@@ -330,7 +332,7 @@ def test_a_database_from_the_first_schema_upgrades_and_keeps_its_plans(store, da
         assert upgraded.get_plan(filed.token) == filed.plan
         assert upgraded.token_for_code(filed.code, NOW) == filed.token
         assert upgraded.short_code_for(filed.token) is None
-        assert upgraded.short_code_for(upgraded.file_plan(ANSWERS, None, now=NOW).token) is not None
+        assert upgraded.short_code_for(file_plan(upgraded, ANSWERS, None, now=NOW).token) is not None
     finally:
         upgraded.close()
     assert sql("SELECT version_num FROM alembic_version") == [(SCHEMA_REVISION,)]

@@ -12,8 +12,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 from coach_server import COMPLETE_ANSWERS, PLAN_REQUEST, PREFERENCES, SECRET_KEY, Voice
 
-from exporter.store import PlanStore
-from skill.persistence import SqlStateStore, owner_key
+from plans.keys import owner_key
+from plans.service import file_plan
+from plans.state import SqlStateStore
+from plans.store import PlanStore
 
 CLIENTS = 8
 PLANS_PER_CLIENT = 12
@@ -70,7 +72,8 @@ def _file_plans_and_save_state(database_url: str, runner: int, start, results) -
     start.wait()
     for number in range(PLANS_PER_PROCESS):
         try:
-            filed = store.file_plan(COMPLETE_ANSWERS, PREFERENCES, owner_key=key, now=dt.datetime.now(dt.UTC))
+            filed = file_plan(store, COMPLETE_ANSWERS, PREFERENCES, owner_key=key,
+                              now=dt.datetime.now(dt.UTC))
             tokens.append(filed.token)
             state.save(key, {"coach": {"answers": {"location": "back_of_thigh"}, "turn": number}},
                        now=dt.datetime.now(dt.UTC))

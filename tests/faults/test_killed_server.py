@@ -11,7 +11,7 @@ import time
 
 from coach_server import SECRET_KEY, CoachServer, HttpClient
 
-from exporter.store import PlanStore, sqlalchemy_url
+from plans.store import PlanStore, sqlalchemy_url
 
 CLIENT_THREADS = 3
 ANSWERED_BEFORE_THE_KILL = 24

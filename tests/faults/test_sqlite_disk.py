@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from coach_server import COMPLETE_ANSWERS, PREFERENCES, SECRET_KEY, Voice
 
-from exporter.store import PlanStore
+from plans.service import file_plan
+from plans.store import PlanStore
 
 # Room for the schema and a handful of plans (each keeps tens of kilobytes of programme JSON).
 TINY_DISK = "1m"
@@ -114,7 +115,7 @@ def test_a_read_only_disk_gives_a_json_error_and_changes_nothing(tmp_path, serve
     with tmpfs(tmp_path / "disk", ROOMY_DISK) as disk:
         database = disk / "coach.sqlite3"
         store = PlanStore(f"sqlite:///{database}", SECRET_KEY)
-        filed = store.file_plan(COMPLETE_ANSWERS, PREFERENCES, now=dt.datetime.now(dt.UTC))
+        filed = file_plan(store, COMPLETE_ANSWERS, PREFERENCES, now=dt.datetime.now(dt.UTC))
         store.close()
         before = what_is_kept(database)  # a read-only connection: it leaves the -wal and -shm files
         if wal_files == "removed_by_a_clean_close":

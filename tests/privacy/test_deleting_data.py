@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from privacy_runner import ANSWERS, RUNNER_ID, Conversation, over_test_client, spoken_code, token_on_card
 
-from skill.persistence import owner_key
+from plans.keys import owner_key
 
 OTHER_RUNNER = "amzn1.ask.account.SOMEONEELSE000000000000000000000000000000000000000000000000"
 

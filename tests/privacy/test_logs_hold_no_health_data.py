@@ -32,7 +32,7 @@ from privacy_runner import (
 )
 
 from bench.common import free_port, stop_process
-from skill.persistence import owner_key
+from plans.keys import owner_key
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "privacy-test-secret-key-0123456789-abcdefghijkl"

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from privacy_runner import ANSWERS
 
-from exporter.store import PlanStore
-from skill.persistence import SqlStateStore
+from plans.service import file_plan
+from plans.state import SqlStateStore
+from plans.store import PlanStore
 
 SECRET = "purge-test-secret-key-0123456789-abcdefghijklmn"
 PURGE = str(Path(sys.executable).with_name("hamstring-coach"))
@@ -44,8 +45,8 @@ def codes_of(sql, plan_id: str) -> int:
 
 def test_purge_deletes_plans_older_than_180_days_with_their_codes_and_keeps_the_rest(
         database_url, plan_store, sql):
-    old = plan_store.file_plan(ANSWERS, None, owner_key="old-runner", now=days_ago(200))
-    new = plan_store.file_plan(ANSWERS, None, owner_key="new-runner", now=days_ago(10))
+    old = file_plan(plan_store, ANSWERS, None, owner_key="old-runner", now=days_ago(200))
+    new = file_plan(plan_store, ANSWERS, None, owner_key="new-runner", now=days_ago(10))
     states = SqlStateStore(database_url, ensure_schema=plan_store.migrate)
     states.save("old-runner", {"coach": {"answers": {"pain_score": 7}}}, now=days_ago(200))
     states.save("new-runner", {"coach": {"answers": {"pain_score": 7}}}, now=days_ago(10))
@@ -66,8 +67,8 @@ def test_purge_deletes_plans_older_than_180_days_with_their_codes_and_keeps_the_
 def test_a_shorter_retention_takes_the_plan_and_its_still_valid_code(database_url, plan_store, sql):
     # A code lives 30 days: with a 20-day retention, a 25-day-old plan's code still works until
     # the purge, and must go with the plan, not linger to open nothing.
-    old = plan_store.file_plan(ANSWERS, None, now=days_ago(25))
-    recent = plan_store.file_plan(ANSWERS, None, now=days_ago(5))
+    old = file_plan(plan_store, ANSWERS, None, now=days_ago(25))
+    recent = file_plan(plan_store, ANSWERS, None, now=days_ago(5))
     assert plan_store.token_for_code(old.code, dt.datetime.now(dt.UTC)) == old.token
 
     result = purge(database_url, COACH_RETENTION_DAYS="20")
@@ -80,7 +81,7 @@ def test_a_shorter_retention_takes_the_plan_and_its_still_valid_code(database_ur
 
 
 def test_purge_refuses_a_nonsense_retention_and_deletes_nothing(database_url, plan_store):
-    old = plan_store.file_plan(ANSWERS, None, now=days_ago(400))
+    old = file_plan(plan_store, ANSWERS, None, now=days_ago(400))
     result = purge(database_url, COACH_RETENTION_DAYS="zero")
     assert result.returncode == 2
     assert "COACH_RETENTION_DAYS must be a whole number" in result.stderr

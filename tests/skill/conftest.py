@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import pytest
 from voice_driver import Runner, TurnFailures, in_process, over_http
 
+from plans.state import SqlStateStore
 from skill.build import build_skill
-from skill.persistence import SqlStateStore
 
 
 @dataclass

@@ -11,7 +11,7 @@ import pytest
 from alexa_ca import SKILL_ID, AlexaSigner
 from voice_driver import TIGHT, VIGNETTES, Runner, check_filed, filed_plan, over_http, spoken_code
 
-from exporter.config import ConfigError
+from plans.config import ConfigError
 from skill import envelopes
 from skill.verification import clear_certificate_cache
 
@@ -160,7 +160,7 @@ def test_the_app_refuses_to_start_with_verification_off_beyond_loopback(app_conf
 
 def test_a_hand_made_configuration_with_verification_off_beyond_loopback_refuses_to_start(app_config):
     from exporter import create_app
-    from exporter.config import Config
+    from plans.config import Config
 
     config = Config(database_url=app_config["COACH_DATABASE_URL"], secret_key=b"k" * 40, alexa_verify=False,
                     bind_host="0.0.0.0")

@@ -14,11 +14,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from exporter.store import CODE_LIFETIME
+from plans.codes import CODE_LIFETIME
+from plans.state import state_store_for
 from rehab.questions import question
 from skill.build import build_skill
 from skill.console import card_text, run_console, speech_text
-from skill.persistence import state_store_for
 
 SECRET_KEY = "console-test-secret-key-0123456789-abcdefghij"
 BASE_URL = "https://coach.example"
@@ -55,7 +55,7 @@ def database_url(tmp_path):
 
 @pytest.fixture
 def plan_store(database_url):
-    from exporter.store import PlanStore
+    from plans.store import PlanStore
 
     store = PlanStore(database_url, SECRET_KEY)
     yield store

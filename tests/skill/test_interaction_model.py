@@ -288,11 +288,13 @@ def test_every_intent_in_the_model_reaches_its_own_handler_in_the_built_skill(tm
     from ask_sdk_core.handler_input import HandlerInput
     from ask_sdk_core.serialize import DefaultSerializer
 
+    from plans.state import state_store_for
+    from plans.store import PlanStore
     from skill.build import build_skill
     from skill.handlers.navigation import FallbackHandler
-    from skill.persistence import state_store_for
 
-    skill = build_skill(state_store=state_store_for(f"sqlite:///{tmp_path / 'state.sqlite3'}"),
+    skill = build_skill(store_factory=lambda: PlanStore("sqlite://", "interaction-model-test"),
+                        state_store=state_store_for(f"sqlite:///{tmp_path / 'state.sqlite3'}"),
                         secret_key="interaction-model-test", base_url="https://coach.example",
                         timezone_lookup=lambda _handler_input: "UTC")
     handled_by = {}

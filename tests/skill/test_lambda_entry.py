@@ -62,7 +62,7 @@ SECRET = "lambda-test-secret-key-0123456789-abcdefghij"
 
 
 def run_entry(tmp_path, **environment) -> dict:
-    from exporter.store import PlanStore
+    from plans.store import PlanStore
 
     # As deployed: the plan service has migrated the shared database before the skill runs.
     database_url = f"sqlite:///{tmp_path / 'lambda.sqlite3'}"

@@ -9,15 +9,10 @@ import logging
 
 import pytest
 
+from plans.keys import owner_key
+from plans.state import MemoryStateStore, SqlStateStore, StateUnavailable, state_store_for
 from skill import envelopes
-from skill.persistence import (
-    MemoryStateStore,
-    SqlStateStore,
-    StatePersistenceAdapter,
-    StateUnavailable,
-    owner_key,
-    state_store_for,
-)
+from skill.persistence import StatePersistenceAdapter
 
 NOW = dt.datetime(2026, 3, 1, 12, 30, tzinfo=dt.UTC)
 SECRET = b"test-secret-key-for-hashes-0123456789-abcdefghij"
@@ -52,7 +47,7 @@ def test_the_row_holds_the_hash_json_and_a_utc_timestamp(database_url, store):
     SqlStateStore(database_url).save(key, {"coach": {"v": 1}}, now=NOW)
     import sqlalchemy as sa
 
-    from exporter.store import sqlalchemy_url
+    from plans.store import sqlalchemy_url
 
     engine = sa.create_engine(sqlalchemy_url(database_url))
     with engine.connect() as conn:
@@ -99,7 +94,7 @@ def postgres_database(postgres_url):
 
     import psycopg
 
-    from exporter.store import PlanStore
+    from plans.store import PlanStore
 
     name = f"coach_state_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(postgres_url, autocommit=True) as admin:

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from voice_driver import VIGNETTES, Runner, in_process
 
+from plans.state import SqlStateStore
 from skill.build import build_skill
-from skill.persistence import SqlStateStore
 
 USER = "amzn1.ask.account.PRIVATE-RUNNER-0000000000000000000000000000000000"
 SPRINTER = VIGNETTES[0].values[0]
@@ -80,7 +80,7 @@ def test_a_whole_conversation_with_a_crash_and_a_filing_logs_nothing_private(tre
 
 
 def test_with_the_database_down_the_logs_still_hold_nothing_private(app_config, device_zone, clock, caplog):
-    from exporter.store import PlanStore
+    from plans.store import PlanStore
 
     dead = "postgresql://coach@127.0.0.1:1/coach"
     skill = build_skill(store_factory=lambda: PlanStore(dead, app_config["COACH_SECRET_KEY"]),

@@ -125,7 +125,7 @@ def test_the_code_is_said_first_with_a_word_for_each_letter_then_letter_by_lette
 
 
 def test_every_letter_a_code_may_hold_has_its_own_word_and_digits_are_said_as_numbers():
-    from exporter.store import CODE_ALPHABET
+    from plans.codes import CODE_ALPHABET
 
     letters = [ch for ch in CODE_ALPHABET if ch.isalpha()]
     words = [US.phonetic[ch] for ch in letters]

@@ -603,7 +603,7 @@ def test_any_headers_and_body_are_either_verified_or_refused_never_crash(cert_ur
 
 # --- POST /alexa: the same rules at the door of the Flask app -------------------------------------
 # The app is built by tests/conftest.py's `app_config`, with this PKI injected through the seams
-# skill/web.py reads (ALEXA_TRUST_ROOTS, ALEXA_CERT_FETCH) and the app's fixed CLOCK as "now".
+# exporter/alexa.py reads (ALEXA_TRUST_ROOTS, ALEXA_CERT_FETCH) and the app's fixed CLOCK as "now".
 
 
 @pytest.fixture

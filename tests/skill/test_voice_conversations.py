@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from voice_driver import TIGHT, VIGNETTES, Runner, check_filed, filed_plan, in_process, spoken_code
 
+from plans.keys import owner_key
 from skill import envelopes
 from skill.build import build_skill, invoke_json
-from skill.persistence import owner_key
 
 # ---- the vignettes -----------------------------------------------------------------------------
 
@@ -393,7 +393,7 @@ def test_an_old_name_for_a_place_files_the_plan_in_that_place(voice, store, app_
 
 @pytest.fixture
 def dead_store(app_config):
-    from exporter.store import PlanStore
+    from plans.store import PlanStore
 
     # Nothing listens on port 1: every query fails with "connection refused", as when the
     # database server is down.
@@ -429,7 +429,7 @@ def test_with_the_plan_store_down_the_advice_is_still_spoken_and_the_next_visit_
 
 def test_with_the_whole_database_down_the_triage_still_works_from_start_to_advice(
         dead_store, clock, device_zone, app_config, caplog):
-    from skill.persistence import SqlStateStore
+    from plans.state import SqlStateStore
 
     skill = build_skill(store_factory=lambda: dead_store,
                         state_store=SqlStateStore(dead_store.database_url, ensure_schema=dead_store.migrate),

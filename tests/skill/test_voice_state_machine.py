@@ -21,8 +21,10 @@ from hypothesis.stateful import (
 )
 from voice_driver import TIGHT, Runner, in_process
 
+from plans.keys import owner_key
+from plans.state import MemoryStateStore, SqlStateStore
+from plans.store import PlanStore
 from skill.build import build_skill
-from skill.persistence import MemoryStateStore, SqlStateStore, owner_key
 
 SECRET = "test-secret-key-for-hashes-0123456789-abcdefghij"
 LOCALES = ("en-US", "en-GB", "en-AU", "en-CA", "en-IN", "fr-FR", "not a locale")
@@ -189,7 +191,6 @@ class VoiceMachine(RuleBasedStateMachine):
 
 @pytest.fixture
 def fuzz_skill(tmp_path, clock, device_zone):
-    from exporter.store import PlanStore
 
     url = f"sqlite:///{tmp_path / 'fuzz.sqlite3'}"
     plan_store = PlanStore(url, SECRET)
@@ -221,8 +222,11 @@ def test_the_watch_on_the_catch_all_hears_a_failed_turn_and_only_that(turn_failu
             raise RuntimeError("a clock that breaks on purpose")
         return dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC)
 
-    skill = build_skill(state_store=MemoryStateStore(), timezone_lookup=lambda _: "UTC", clock=clock,
-                        secret_key=SECRET, base_url="https://coach.example")
+    # An in-memory store: without one the skill used to open the default sqlite:///var/coach.sqlite3
+    # and left it behind in the checkout.
+    skill = build_skill(store_factory=lambda: PlanStore("sqlite://", SECRET), state_store=MemoryStateStore(),
+                        timezone_lookup=lambda _: "UTC", clock=clock, secret_key=SECRET,
+                        base_url="https://coach.example")
     runner = Runner(in_process(skill))
     runner.launch()
     runner.answer_triage(TIGHT)

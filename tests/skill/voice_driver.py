@@ -19,11 +19,11 @@ from typing import Any
 
 import pytest
 
+from plans.keys import owner_key
 from skill import envelopes
 from skill.build import invoke_json
 from skill.conversation import State
 from skill.handlers import errors
-from skill.persistence import owner_key
 
 SPOKEN_WORDS = {
     "lower_buttock": "sit bone", "back_of_thigh": "back of my thigh", "behind_knee": "behind my knee",

@@ -18,11 +18,10 @@ import threading
 
 from flask import Blueprint, Flask, current_app, jsonify, request
 
-from exporter.app import coach_config, plan_store, utc_now
-from exporter.config import ConfigError
-from exporter.errors import error_response, request_body
-from skill.build import InvalidEnvelope, application_id_of, build_skill, invoke_json
-from skill.persistence import state_store_for
+from exporter.context import coach_config, plan_store, request_body, utc_now
+from exporter.errors import error_response
+from plans.config import ConfigError
+from skill.build import InvalidEnvelope, application_id_of, build_skill_for, invoke_json
 
 bp = Blueprint("alexa", __name__)
 
@@ -98,11 +97,5 @@ def build_for_app(app: Flask):
         config = coach_config()
         store = plan_store()
         clock = app.config["CLOCK"]
-    return build_skill(
-        store_factory=lambda: store,
-        state_store=state_store_for(config.database_url, ensure_schema=store.migrate),
-        timezone_lookup=app.config.get("SKILL_TIMEZONE_LOOKUP"),
-        clock=clock,
-        secret_key=config.secret_key,
-        base_url=config.base_url,
-    )
+    return build_skill_for(config, store=store, timezone_lookup=app.config.get("SKILL_TIMEZONE_LOOKUP"),
+                           clock=clock)

@@ -2,7 +2,7 @@
 
 The store runs migrations itself (`PlanStore.migrate()`), handing Alembic a connection that already
 holds the migration lock; this file only uses that connection. Run by hand, e.g.
-`alembic -c exporter/migrations/alembic.ini upgrade head`, it connects to COACH_DATABASE_URL.
+`alembic -c plans/migrations/alembic.ini upgrade head`, it connects to COACH_DATABASE_URL.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    from exporter.store import sqlalchemy_url
+    from plans.store import sqlalchemy_url
 
     url = config.get_main_option("sqlalchemy.url") or os.environ.get(
         "COACH_DATABASE_URL", "sqlite:///var/coach.sqlite3"

@@ -21,46 +21,37 @@ What is kept, and why it is safe to lose the database file:
 
 SQLAlchemy is imported when the first query runs, not when this module is imported, so the skill
 on AWS Lambda pays for it only on the turn that files a plan. The schema is managed by Alembic
-(`exporter/migrations`) and brought to the latest revision on first use; several workers may
+(`plans/migrations`) and brought to the latest revision on first use; several workers may
 start at once (a file lock on SQLite, an advisory lock on PostgreSQL keeps them in line).
 """
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import datetime as dt
-import hashlib
-import hmac
-import os
 import secrets
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:  # pragma: no cover
-    from rehab.models import Answers, Assessment, Preferences, Programme
+from plans import keys
+from plans.codes import CODE_LIFETIME, new_code, normalize_code
+from plans.records import FiledPlan, OwnerDataDeleted, PlanRecord, PreparedPlan, ShortCode
 
-# The newest Alembic revision in exporter/migrations/versions. A test keeps them equal; knowing it
+# The newest Alembic revision in plans/migrations/versions. A test keeps them equal; knowing it
 # here lets a started store skip importing Alembic when the schema is already current.
 SCHEMA_REVISION = "0002"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
-CODE_ALPHABET = "ACDEFHJKMNPRTUVWXY3479"  # no 0/O, 1/I/L, 2/Z, 5/S, 6/G, 8/B: nothing to mishear or mistype
-CODE_LENGTH = 6
-CODE_LIFETIME = dt.timedelta(days=30)
-TOKEN_BYTES = 24  # 192 bits; design.md asks for at least 128
 WRONG_CODE_WINDOW = dt.timedelta(seconds=60)
 # Wrong-code attempts older than this no longer count for anything and are cleared away.
 ATTEMPT_MEMORY = dt.timedelta(hours=1)
 SQLITE_BUSY_TIMEOUT_MS = 5000
 MIGRATION_LOCK_TIMEOUT_S = 60
 _PG_MIGRATION_LOCK = 0x68616D73  # "hams": one advisory lock id for this schema's migrations
-_MAX_TOKEN_LENGTH = 64
 _FILING_ATTEMPTS = 5
 _CACHE_SIZE = 256
 
@@ -69,54 +60,6 @@ class StoreUnavailable(RuntimeError):
     """The database cannot be reached or refused a write (down, locked past the timeout, disk
     full or read-only). Nothing was half-written: every change runs in one transaction. The
     message is safe to show: it never holds a query's parameters or a password."""
-
-
-@dataclass(frozen=True)
-class StoredPlan:
-    plan_id: str
-    revision: int
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    answers: Answers
-    preferences: Preferences
-    assessment: Assessment
-    programme: Programme
-
-
-@dataclass(frozen=True)
-class FiledPlan:
-    token: str
-    code: str
-    code_expires_at: dt.datetime
-    plan: StoredPlan
-
-
-@dataclass(frozen=True)
-class ShortCode:
-    code: str
-    expires_at: dt.datetime
-
-
-@dataclass(frozen=True)
-class OwnerDataDeleted:
-    plans: int
-    codes: int
-    state: int
-
-
-def normalize_code(text: str) -> str | None:
-    """The code as stored, from what a runner typed: case, spaces and dashes do not matter.
-    None when it cannot be a code at all."""
-    if not isinstance(text, str) or len(text) > 4 * CODE_LENGTH:
-        return None
-    code = "".join(ch for ch in text.upper() if ch not in " -._\t")
-    if len(code) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in code):
-        return None
-    return code
-
-
-def new_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
 def sqlalchemy_url(database_url: str) -> str:
@@ -140,27 +83,18 @@ class PlanStore:
         self._tables = None
         self._schema_ready = False
         self._lock = threading.RLock()
-        self._cache: OrderedDict[str, tuple[int, dt.datetime, StoredPlan]] = OrderedDict()
+        self._cache: OrderedDict[str, tuple[int, dt.datetime, PlanRecord]] = OrderedDict()
         self._cache_lock = threading.Lock()
 
     # ---- public API -------------------------------------------------------------------------
 
-    def file_plan(
-        self,
-        answers: Answers | Mapping[str, Any],
-        preferences: Preferences | Mapping[str, Any] | None = None,
-        *,
-        owner_key: str | None = None,
-        now: dt.datetime,
-    ) -> FiledPlan:
-        """Assess the answers, build the programme (revision 1) and keep all of it, with a new
-        token and short code, in one transaction."""
-        from exporter.service import prepare_plan
-
+    def add_plan(self, prepared: PreparedPlan, *, owner_key: str | None = None,
+                 now: dt.datetime) -> FiledPlan:
+        """Keep a prepared plan (plans.service decides it) with a new token and short code, in
+        one transaction."""
         now = _utc(now)
         if owner_key is not None and (not isinstance(owner_key, str) or not 0 < len(owner_key) <= 128):
             raise ValueError("owner_key must be a keyed hash of at most 128 characters")
-        prepared = prepare_plan(answers, preferences, now=now)
         texts = {
             "answers": prepared.answers.model_dump_json(),
             "preferences": prepared.preferences.model_dump_json(),
@@ -171,7 +105,7 @@ class PlanStore:
         t = self._schema()
         for attempt in range(_FILING_ATTEMPTS):
             plan_id = secrets.token_hex(16)
-            token = secrets.token_urlsafe(TOKEN_BYTES)
+            token = keys.new_token()
             code = new_code()
             expires_at = now + CODE_LIFETIME
             # Hash and seal before taking the write lock: other workers wait while it is held.
@@ -191,15 +125,15 @@ class PlanStore:
                 # A code (or, beyond belief, a token) already taken: draw new ones.
                 if attempt == _FILING_ATTEMPTS - 1:
                     raise StoreUnavailable("could not draw an unused short code; try again") from None
-        plan = StoredPlan(
+        plan = PlanRecord(
             plan_id=plan_id, revision=prepared.programme.revision, created_at=now, updated_at=now,
             answers=prepared.answers, preferences=prepared.preferences,
             assessment=prepared.assessment, programme=prepared.programme,
         )
         return FiledPlan(token=token, code=code, code_expires_at=expires_at, plan=plan)
 
-    def get_plan(self, token: str) -> StoredPlan | None:
-        if not _plausible_token(token):
+    def get_plan(self, token: str) -> PlanRecord | None:
+        if not keys.plausible_token(token):
             return None
         return self._load_plan("by_token", self._token_hash(token))
 
@@ -207,7 +141,7 @@ class PlanStore:
         """Delete the plan, (by ON DELETE CASCADE) its short codes and, for a plan filed by voice,
         the skill's stored state for that runner: deleting by the plan's link leaves no answers
         behind either, as "delete my data" does not (design.md §5)."""
-        if not _plausible_token(token):
+        if not keys.plausible_token(token):
             return False
         sa, _ = _sqlalchemy()
         t = self._schema()
@@ -244,7 +178,7 @@ class PlanStore:
         QR code. Given even after the code has expired (the printed plan says until when), so
         the same plan revision always prints the same. None for an unknown token, or a plan filed
         before codes were kept with their plans."""
-        if not _plausible_token(token):
+        if not keys.plausible_token(token):
             return None
         sa, _ = _sqlalchemy()
         t = self._schema()
@@ -258,7 +192,7 @@ class PlanStore:
         code = self._unseal(row.sealed_code, key_from=f"seal-code:{token}", plan_id=row.plan_id)
         return None if code is None else ShortCode(code=code, expires_at=row.code_expires_at)
 
-    def latest_plan_for_owner(self, owner_key: str) -> StoredPlan | None:
+    def latest_plan_for_owner(self, owner_key: str) -> PlanRecord | None:
         return self._load_plan("newest_by_owner", owner_key)
 
     def delete_owner_data(self, owner_key: str) -> OwnerDataDeleted:
@@ -351,15 +285,13 @@ class PlanStore:
             self._schema_ready = False
 
     def owner_key_for(self, user_id: str) -> str:
-        """The keyed hash the store files a runner's plans under, from their Alexa user id, for
-        callers that hold a store (the skill may compute the same HMAC itself)."""
-        return self._keyed("owner", user_id)
+        """The keyed hash the store files a runner's plans under, from their Alexa user id."""
+        return keys.owner_key(self._secret, user_id)
 
     # ---- hashing and sealing ----------------------------------------------------------------
 
     def _keyed(self, purpose: str, value: str) -> str:
-        # The purpose prefix keeps the hash of a token from ever equalling the hash of a code.
-        return hmac.new(self._secret, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
+        return keys.keyed_hash(self._secret, purpose, value)
 
     def _token_hash(self, token: str) -> str:
         return self._keyed("token", token)
@@ -367,32 +299,15 @@ class PlanStore:
     def _code_hash(self, code: str) -> str:
         return self._keyed("code", code)
 
-    def _seal_key(self, key_from: str) -> bytes:
-        # "seal:<code>" seals a token and "seal-code:<token>" a code: the prefixes differ, so a
-        # key for one kind can never open the other.
-        return hmac.new(self._secret, key_from.encode(), hashlib.sha256).digest()
-
     def _seal(self, secret_text: str, *, key_from: str, plan_id: str) -> str:
-        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
-        nonce = os.urandom(12)
-        sealed = AESGCM(self._seal_key(key_from)).encrypt(nonce, secret_text.encode(), plan_id.encode())
-        return base64.urlsafe_b64encode(nonce + sealed).decode("ascii")
+        return keys.seal(self._secret, secret_text, key_from=key_from, bound_to=plan_id)
 
     def _unseal(self, sealed: str, *, key_from: str, plan_id: str) -> str | None:
-        from cryptography.exceptions import InvalidTag
-        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
-        try:
-            raw = base64.urlsafe_b64decode(sealed.encode("ascii"))
-            opened = AESGCM(self._seal_key(key_from)).decrypt(raw[:12], raw[12:], plan_id.encode())
-        except (InvalidTag, ValueError):
-            return None  # sealed under another secret key: it cannot be opened with this one
-        return opened.decode()
+        return keys.unseal(self._secret, sealed, key_from=key_from, bound_to=plan_id)
 
     # ---- rows to models ---------------------------------------------------------------------
 
-    def _load_plan(self, which: str, value: str) -> StoredPlan | None:
+    def _load_plan(self, which: str, value: str) -> PlanRecord | None:
         """Read a plan's header first; parse its stored JSON only when this process has not
         already got the same revision. A programme is tens of kilobytes of JSON: reading and
         parsing it costs far more than the header, and calendar apps poll the same plan.
@@ -447,10 +362,10 @@ class PlanStore:
         finally:
             raw.close()
 
-    def _plan_from_row(self, row) -> StoredPlan:
+    def _plan_from_row(self, row) -> PlanRecord:
         from rehab.models import Answers, Assessment, Preferences, Programme
 
-        return StoredPlan(
+        return PlanRecord(
             plan_id=row.plan_id,
             revision=row.revision,
             created_at=row.created_at,
@@ -540,10 +455,6 @@ def _utc(moment: dt.datetime) -> dt.datetime:
 
 def _iso_utc(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _plausible_token(token: object) -> bool:
-    return isinstance(token, str) and 0 < len(token) <= _MAX_TOKEN_LENGTH
 
 
 def _describe(error: Exception) -> str:
