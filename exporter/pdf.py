@@ -35,7 +35,7 @@ from reportlab.pdfgen import canvas as pdf_canvas
 from reportlab.platypus import CondPageBreak, Flowable, PageBreak, SimpleDocTemplate
 
 from exporter import qr, wording
-from plans.store import PlanRecord
+from plans.records import PlanRecord
 from rehab.models import Phase, Prescription, Session, zone_links
 
 # Part of the ETag of served PDFs: bump it whenever a change here changes the output.

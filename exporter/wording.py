@@ -73,6 +73,10 @@ PAIN_GUIDE = (
            "clinical-basis.md (pain monitoring); seed 004 (the 6/10 rule)"),
 )
 
+CALENDAR_DELAY_NOTE = (
+    "When your plan changes, this page and Alexa show it at once. A subscribed calendar follows "
+    "when it next refreshes: Google Calendar may show a change up to a day late."
+)
 CALENDAR_REMINDER_NOTE = (
     "Google Calendar and Outlook ignore the reminders in a subscribed calendar: set your own "
     "notification for these events there."

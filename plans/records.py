@@ -12,8 +12,33 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 @dataclass(frozen=True)
+class LoggedCheckIn:
+    """One check-in as the plan keeps it: what the runner reported and what the coach decided.
+
+    `revision` is the plan's revision after this check-in (the same as before when it changed
+    nothing scheduled). `changes` says in plain words what that revision changed, empty when
+    nothing did."""
+
+    number: int  # 1, 2, ... in the order they were recorded
+    date: dt.date  # the day the check-in is about, in the plan's zone
+    session: str  # "done" | "partial" | "missed" (or "gate" for a gate-only check-in)
+    pain_during: int | None
+    pain_next_morning: int | None
+    criteria: dict[str, bool]
+    limp: bool | None
+    swelling: bool | None
+    verdict: str  # "progress" | "hold" | "regress" | "see_clinician"
+    light: str | None  # "green" | "amber" | "red", None for a gate-only check-in
+    rule_id: str
+    says: str
+    revision: int
+    changes: str
+    recorded_at: dt.datetime
+
+
+@dataclass(frozen=True)
 class PlanRecord:
-    """One plan at its current revision."""
+    """One plan at its current revision, with every check-in it has had (oldest first)."""
 
     plan_id: str
     revision: int
@@ -23,6 +48,7 @@ class PlanRecord:
     preferences: Preferences
     assessment: Assessment
     programme: Programme
+    check_ins: tuple[LoggedCheckIn, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -52,3 +78,12 @@ class PreparedPlan:
     preferences: Preferences  # resolved: the start date is always set
     assessment: Assessment
     programme: Programme
+
+
+@dataclass(frozen=True)
+class PlanChange:
+    """What one change to a plan keeps: a new programme (None: the schedule stays as it is), and
+    the check-in that made it (None for a change that is not a check-in)."""
+
+    programme: Programme | None
+    check_in: LoggedCheckIn | None
