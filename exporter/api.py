@@ -9,6 +9,7 @@ skill would still ask, such as the red-flag ones) are refused the same way, nami
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, Response, request
@@ -95,11 +96,42 @@ def plan_links(token: str) -> PlanLinks:
 
 
 def validation_details(error: ValidationError) -> list[dict[str, Any]]:
-    # include_input=False: the submitted value may be a pain score or a symptom.
+    # No "input": the submitted value may be a pain score or a symptom. Nor may a message repeat
+    # it (a validator's "unknown time zone 'X'"): see without_submitted_value.
     return [
-        {"loc": list(item["loc"]), "msg": item["msg"], "type": item["type"]}
-        for item in error.errors(include_url=False, include_input=False, include_context=False)
+        {"loc": list(item["loc"]), "msg": without_submitted_value(item), "type": item["type"]}
+        for item in error.errors(include_url=False, include_input=True, include_context=False)
     ]
+
+
+_OWN_VALIDATOR_ERRORS = ("value_error", "assertion_error")
+_QUOTED_TEXT_MIN = 6  # a shorter text could be a word of the message itself ("MO", "use")
+
+
+def without_submitted_value(item: Mapping[str, Any]) -> str:
+    """The error's message with anything the client sent taken out. pydantic's own messages
+    state the rule, never the value; the models' validators may quote it (`{value!r}`), so each
+    submitted text is replaced where quoted, and a message that still holds one is replaced."""
+    message = item["msg"]
+    if item["type"] not in _OWN_VALIDATOR_ERRORS:
+        return message
+    texts = sorted(_submitted_texts(item.get("input")), key=len, reverse=True)
+    for text in texts:
+        message = message.replace(f"{text!r} ", "this value ").replace(f" {text!r}", "")
+        message = message.replace(repr(text), "this value")
+    if any(len(text) >= _QUOTED_TEXT_MIN and text in message for text in texts):
+        return "Value error, this value is not accepted here"
+    return message
+
+
+def _submitted_texts(value: Any, depth: int = 0) -> set[str]:
+    if isinstance(value, str):
+        return {value} if value else set()
+    if depth < 4 and isinstance(value, list | tuple | set | frozenset):
+        return {text for part in value for text in _submitted_texts(part, depth + 1)}
+    if depth < 4 and isinstance(value, Mapping):  # the values only: the keys are the fields' names
+        return {text for part in value.values() for text in _submitted_texts(part, depth + 1)}
+    return set()
 
 
 def _require_finished_triage(answers: Answers) -> None:

@@ -130,11 +130,14 @@ class Preferences(_Model):
     def _weekdays(cls, value):
         if isinstance(value, str):
             value = [value]
+        # A number, true/false or an object is not a list of days (iterating one raised a 500).
+        if not isinstance(value, list | tuple | set | frozenset):
+            raise ValueError("weekdays must be a list of days: MO, TU, WE, TH, FR, SA, SU")
         if not value:
             raise ValueError("choose at least one weekday (MO, TU, WE, TH, FR, SA, SU)")
-        bad = [v for v in value if v not in WEEKDAYS]
-        if bad:
-            raise ValueError(f"{bad!r} are not weekdays; use MO, TU, WE, TH, FR, SA, SU")
+        # The message never repeats what was sent: validation errors go back to the client.
+        if any(v not in WEEKDAYS for v in value):
+            raise ValueError("some of those are not weekdays; choose from MO, TU, WE, TH, FR, SA, SU")
         # Keep calendar order and drop repeats so equal choices give equal programmes.
         return tuple(d for d in WEEKDAYS if d in set(value))
 
