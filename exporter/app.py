@@ -51,6 +51,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     store = overrides.pop("PLAN_STORE", None)
 
     app = Flask(__name__)
+    # Werkzeug answers "/plans//<token>" (merge_slashes) and a rule's missing trailing slash
+    # (strict_slashes) with a redirect it builds from the request's Host header: an open redirect
+    # that carries the plan token to whichever host the request named. No route needs either.
+    app.url_map.merge_slashes = False
+    app.url_map.strict_slashes = False
+    app.url_map.redirect_defaults = False
     # No SECRET_KEY: the service keeps no Flask session and sets no cookie (the privacy notice says
     # so), and without a key Flask skips building a cookie signer on every request.
     app.config.update(
@@ -73,6 +79,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
                                 x_port=0, x_prefix=0)
     init_store(app, store or PlanStore(config.database_url, config.secret_key))
     errors.init_app(app)
+    _add_security_headers(app, config)
     _register_blueprints(app, app.config["BLUEPRINTS"])
     _register_commands(app)
     return app
@@ -86,6 +93,28 @@ def init_store(app: Flask, store: PlanStore) -> None:
         store.migrate()
     except StoreUnavailable as error:
         logger.warning("starting without the database (%s); /healthz will report it", error)
+
+
+# On every answer (the JSON API, errors, files and pages alike): no content sniffing, and no
+# referrer that would carry a plan's token to another site.
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+# A year; sent only when the public address is https (a plain-http local run must stay reachable).
+HSTS_VALUE = "max-age=31536000"
+
+
+def _add_security_headers(app: Flask, config: Config) -> None:
+    headers = dict(SECURITY_HEADERS)
+    if config.base_url.startswith("https://"):
+        headers["Strict-Transport-Security"] = HSTS_VALUE
+
+    @app.after_request
+    def security_headers(response):
+        for name, value in headers.items():
+            response.headers.setdefault(name, value)
+        return response
 
 
 def _utc_clock() -> dt.datetime:
