@@ -21,6 +21,7 @@ logger = logging.getLogger("exporter")
 
 ERROR_CODES = {
     400: "bad_request",
+    403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
     413: "payload_too_large",
@@ -31,6 +32,7 @@ ERROR_CODES = {
 }
 PLAIN_MESSAGES = {
     400: "the request could not be understood",
+    403: "this request is not allowed",
     404: "there is nothing here; check the address",
     405: "this address does not accept that method",
     413: "the request body is too large (the limit is 64 KiB)",

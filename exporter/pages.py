@@ -22,6 +22,7 @@ from werkzeug.http import http_date
 
 from exporter import ics, pdf, qr, wording
 from exporter.context import coach_config, plan_store, utc_now
+from exporter.csrf import same_origin_only
 from exporter.errors import error_response
 from plans import links as plan_links_of
 from plans.codes import CODE_LIFETIME, last_day, normalize_code
@@ -136,9 +137,11 @@ def confirm_delete(token: str) -> Response:
 
 
 @bp.post("/plans/<token>/delete")
+@same_origin_only
 def delete_plan(token: str) -> Response:
     """The form's answer; the JSON API's DELETE does the same for programs. Whoever holds the link
-    may delete the plan, as the privacy notice says."""
+    may delete the plan, as the privacy notice says; a form posted from another site is refused
+    (exporter.csrf), since it would act with the visitor's link without the visitor."""
     if not plan_store().delete_plan(token):
         return _unknown_plan()
     return _page("plan_deleted.html")
