@@ -43,12 +43,15 @@ from plans.records import FiledPlan, OwnerDataDeleted, PlanRecord, PreparedPlan,
 
 # The newest Alembic revision in plans/migrations/versions. A test keeps them equal; knowing it
 # here lets a started store skip importing Alembic when the schema is already current.
-SCHEMA_REVISION = "0002"
+SCHEMA_REVISION = "0003"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 WRONG_CODE_WINDOW = dt.timedelta(seconds=60)
 # Wrong-code attempts older than this no longer count for anything and are cleared away.
 ATTEMPT_MEMORY = dt.timedelta(hours=1)
+# How long a verified Alexa request's id is remembered: Alexa's timestamp may be up to 150 s from
+# now either way, so a copy of a request can still pass that check up to 300 s after the first.
+SEEN_REQUEST_MEMORY = dt.timedelta(seconds=300)
 SQLITE_BUSY_TIMEOUT_MS = 5000
 MIGRATION_LOCK_TIMEOUT_S = 60
 _PG_MIGRATION_LOCK = 0x68616D73  # "hams": one advisory lock id for this schema's migrations
@@ -260,6 +263,25 @@ class PlanStore:
                 t.code_attempts.c.client_hash == client_hash,
                 t.code_attempts.c.attempted_at < now - ATTEMPT_MEMORY,
             ))
+
+    def note_request_id(self, request_id_hash: str, seen_at: dt.datetime) -> bool:
+        """Remember that a request with this id (a hash of it; never the id) was answered at
+        `seen_at`. False when the same hash was already noted within SEEN_REQUEST_MEMORY: a
+        replay. Shared by every worker and host through the database; ids older than the memory
+        are forgotten in the same transaction, so the table stays a few minutes of traffic."""
+        if not isinstance(request_id_hash, str) or not 0 < len(request_id_hash) <= 64:
+            raise ValueError("request_id_hash must be a hash of at most 64 characters")
+        _, exc = _sqlalchemy()
+        t = self._schema()
+        seen_at = _utc(seen_at)
+        seen = t.seen_alexa_requests
+        try:
+            with self._writing() as conn:
+                conn.execute(seen.delete().where(seen.c.seen_at < seen_at - SEEN_REQUEST_MEMORY))
+                conn.execute(seen.insert().values(request_hash=request_id_hash, seen_at=seen_at))
+        except exc.IntegrityError:
+            return False
+        return True
 
     def ping(self) -> bool:
         """True when the database answers and its schema is current. Never raises."""
@@ -541,6 +563,18 @@ class _Tables:
             sa.Column("client_hash", sa.String(64), nullable=False),
             sa.Column("attempted_at", UTCDateTime(), nullable=False),
             sa.Index("ix_code_attempts_client_time", "client_hash", "attempted_at"),
+        )
+
+        self.seen_alexa_requests = sa.Table(
+            "seen_alexa_requests", metadata,
+            sa.Column("request_hash", sa.String(64), primary_key=True),
+            sa.Column("seen_at", UTCDateTime(), nullable=False),
+            sa.Index("ix_seen_alexa_requests_seen_at", "seen_at"),
+        )
+        self.health_probe = sa.Table(
+            "health_probe", metadata,
+            sa.Column("probe_id", sa.Integer(), primary_key=True, autoincrement=False),
+            sa.Column("checked_at", UTCDateTime(), nullable=False),
         )
 
         self.plan_by_id = sa.select(self.plans).where(self.plans.c.plan_id == sa.bindparam("plan_id"))

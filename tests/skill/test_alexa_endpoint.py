@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 from zoneinfo import ZoneInfo
 
@@ -223,3 +224,72 @@ def test_a_signed_request_for_another_skill_is_refused(verified_app, signer, clo
     body = json.dumps(envelopes.launch_request(timestamp=clock())).encode()
     response = post(verified_app.test_client(), body, **signer.headers(body))
     assert response.status_code == 400
+
+
+# ---- issue 14: what a refused caller learns, and replays ----------------------------------------
+
+
+def test_a_refused_request_learns_only_that_it_was_refused_and_the_reason_is_logged(verified_app, signer,
+                                                                                      clock, caplog):
+    body = signed_launch(clock)
+    headers = signer.headers(body)
+    client = verified_app.test_client()
+    tampered = post(client, body.replace(b"LaunchRequest", b"LaunchRequesT"), **headers)
+    unsigned = post(client, body)
+    foreign_cert = post(client, body, **{**headers, "SignatureCertChainUrl": "https://evil.example/echo.api/c"})
+
+    messages = {response.get_json()["error"]["message"] for response in (tampered, unsigned, foreign_cert)}
+    assert messages == {"the request could not be verified as coming from Alexa"}
+    logged = " | ".join(record.getMessage() for record in caplog.records)
+    for reason in ("signature does not match the body", "SignatureCertChainUrl header is missing",
+                   "certificate URL host is not s3.amazonaws.com"):
+        assert reason in logged
+    assert "LaunchRequest" not in logged  # the reason, never the request
+
+
+def test_a_replayed_signed_request_is_refused(verified_app, signer, clock):
+    body = signed_launch(clock)
+    headers = signer.headers(body)
+    client = verified_app.test_client()
+    assert post(client, body, **headers).status_code == 200
+    clock.advance(seconds=20)
+    replay = post(client, body, **headers)
+    assert replay.status_code == 400
+    assert replay.get_json()["error"]["code"] == "verification_failed"
+    fresh = signed_launch(clock)  # a new request id
+    assert post(client, fresh, **signer.headers(fresh)).status_code == 200
+
+
+def test_a_replay_to_another_worker_on_the_same_database_is_refused_too(verified_app, app_config, signer,
+                                                                        clock, device_zone):
+    from exporter import create_app
+
+    other = create_app(dict(app_config, COACH_ALEXA_SKILL_ID=SKILL_ID, ALEXA_CERT_FETCH=signer.fetch,
+                            ALEXA_TRUST_ROOTS=signer.trust_roots, SKILL_TIMEZONE_LOOKUP=device_zone))
+    try:
+        body = signed_launch(clock)
+        headers = signer.headers(body)
+        assert post(verified_app.test_client(), body, **headers).status_code == 200
+        assert post(other.test_client(), body, **headers).status_code == 400
+    finally:
+        plan_store_of(other).close()
+
+
+def test_a_signed_request_without_a_request_id_is_refused(verified_app, signer, clock):
+    envelope = envelopes.launch_request(application_id=SKILL_ID, timestamp=clock())
+    del envelope["request"]["requestId"]
+    body = json.dumps(envelope).encode()
+    assert post(verified_app.test_client(), body, **signer.headers(body)).status_code == 400
+
+
+def test_the_store_remembers_request_ids_for_the_tolerance_window_only(store, clock):
+    from plans.store import SEEN_REQUEST_MEMORY
+
+    first = clock()
+    assert store.note_request_id("a" * 64, first) is True
+    assert store.note_request_id("a" * 64, first + dt.timedelta(seconds=299)) is False
+    assert store.note_request_id("b" * 64, first) is True
+    assert dt.timedelta(seconds=300) <= SEEN_REQUEST_MEMORY  # 150 s either way of Alexa's timestamp
+    later = first + SEEN_REQUEST_MEMORY + dt.timedelta(seconds=1)
+    assert store.note_request_id("c" * 64, later) is True  # forgets the old ones on the way
+    assert store.note_request_id("a" * 64, later) is True
