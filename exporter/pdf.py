@@ -39,7 +39,9 @@ from plans.records import PlanRecord
 from rehab.models import Phase, Prescription, Session, zone_links
 
 # Part of the ETag of served PDFs: bump it whenever a change here changes the output.
-RENDERER_VERSION = "pdf-2"
+RENDERER_VERSION = "pdf-3"
+# The document's metadata names no assessment, category or injury (issue 14).
+DOCUMENT_TITLE = "Hamstring Coach plan"
 AUTHOR = wording.PRODUCT_NAME
 LANGUAGE = "en"
 PAGE_SIZES = {"A4": A4, "LETTER": LETTER}
@@ -92,16 +94,16 @@ def render_pdf(
     if size is None:
         raise ValueError(f"page_size must be one of {sorted(PAGE_SIZES)}, not {page_size!r}")
     _register_fonts()
-    programme = plan.programme
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer,
         pagesize=size,
         leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=MARGIN + FOOTER_HEIGHT,
-        title=f"Your hamstring plan: {programme.title}",
+        # Neutral: file managers, mail previews and search indexes show these without opening it.
+        title=DOCUMENT_TITLE,
         author=AUTHOR,
-        subject=f"{wording.CATEGORY_NAMES[plan.assessment.category]}. {wording.DISCLAIMER}",
-        keywords=["hamstring", "rehabilitation", "running", "exercise plan"],
+        subject=wording.DISCLAIMER,
+        keywords=[DOCUMENT_TITLE],
         creator=AUTHOR,
         producer=AUTHOR,
         lang=LANGUAGE,
