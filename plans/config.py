@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
+import math
 import os
 import secrets
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +32,19 @@ MAX_TRUSTED_PROXIES = 5
 SECRET_KEY_FILE = Path("var") / "secret_key"
 # A shorter key would let someone holding a copy of the database guess it together with a code.
 MIN_SECRET_KEY_LENGTH = 32
+# Length alone lets "a" * 32 through. A key's characters are also weighed by how evenly they
+# spread (Shannon's estimate over the key itself, times its length): "a" * 32 is 0 bits,
+# "abab…" (40 characters) 40, token_urlsafe(48) about 370. 90 still takes a random 32-digit hex key
+# (`openssl rand -hex 16`, 128 bits: some digits repeat by chance, and the lowest estimate among
+# 100,000 such keys was 92.8).
+MIN_SECRET_KEY_BITS = 90
+# Values from documentation and templates that get pasted unchanged (compared ignoring case,
+# spaces, dashes and underscores; a key that contains one is refused too).
+PLACEHOLDER_SECRET_KEYS = (
+    "changeme", "changethis", "replaceme", "replacethis", "placeholder", "pastethegeneratedkeyhere",
+    "theonesharedkey", "yoursecretkey", "yoursecretkeyhere", "insertsecretkey", "secretkeygoeshere",
+    "notsosecret", "supersecret", "password", "letmein", "qwerty", "abcdefghijklmnopqrstuvwxyz",
+)
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -84,10 +99,20 @@ class Config:
             bind_host=bind_host,
             trusted_proxies=trusted_proxies,
         )
-        refusal = config.unverified_alexa_refusal()
+        refusal = config.unverified_alexa_refusal() or config.unnamed_skill_refusal()
         if refusal:
             raise ConfigError(refusal)
         return config
+
+    def unnamed_skill_refusal(self) -> str | None:
+        """Why a server others can reach may not start without COACH_ALEXA_SKILL_ID, or None:
+        Amazon signs every skill's requests with the same certificate, so with verification on
+        and no skill id, any skill (anyone's) could drive this one and file plans in it."""
+        if self.alexa_verify and not self.alexa_skill_id and not is_loopback(self.bind_host):
+            return ("COACH_ALEXA_SKILL_ID must be set when the server listens beyond loopback "
+                    f"(COACH_BIND_HOST is {self.bind_host}): Amazon signs every skill's requests, so "
+                    "without it any skill's would be answered. Set it to the skill's id, amzn1.ask.skill.…")
+        return None
 
     def unverified_alexa_refusal(self) -> str | None:
         """Why Alexa verification may not be off here, or None when it is on or may be off:
@@ -143,13 +168,29 @@ def load_or_create_secret_key(path: Path = SECRET_KEY_FILE) -> bytes:
     return _secret_key(path.read_text(encoding="utf-8").strip(), name=str(path))
 
 
+_MAKE_ONE = "(e.g. the output of: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+
+
 def _secret_key(value: str, name: str = "COACH_SECRET_KEY") -> bytes:
+    # The messages never repeat the key: they end up in logs and terminals.
     if len(value) < MIN_SECRET_KEY_LENGTH:
+        raise ConfigError(f"{name} must be at least {MIN_SECRET_KEY_LENGTH} characters long {_MAKE_ONE}")
+    if estimated_bits(value) < MIN_SECRET_KEY_BITS or value in (value + value)[1:-1]:
         raise ConfigError(
-            f"{name} must be at least {MIN_SECRET_KEY_LENGTH} characters long "
-            "(e.g. the output of: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+            f"{name} is too predictable (too few different characters, or a repetition): "
+            f"use a random key {_MAKE_ONE}"
         )
+    folded = "".join(character for character in value.lower() if character.isalnum())
+    if any(placeholder in folded for placeholder in PLACEHOLDER_SECRET_KEYS):
+        raise ConfigError(f"{name} is a placeholder or contains one, not a random key {_MAKE_ONE}")
     return value.encode("utf-8")
+
+
+def estimated_bits(value: str) -> float:
+    """How many bits the key's own character frequencies suggest (an upper bound for a random
+    key's real strength, and far below it for words, repetitions and runs of one character)."""
+    counts = Counter(value)
+    return -sum(count * math.log2(count / len(value)) for count in counts.values())
 
 
 def _flag(name: str, value: str | None, *, default: bool) -> bool:

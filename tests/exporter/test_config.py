@@ -10,7 +10,7 @@ import pytest
 
 from plans.config import Config, ConfigError, load_or_create_secret_key
 
-SECRET = "s" * 40
+SECRET = "config-test-secret-key-0123456789-abcdefghij"
 
 
 def test_defaults_match_design_section_4(tmp_path, monkeypatch):
@@ -56,7 +56,8 @@ def test_the_number_of_trusted_proxies_is_read_from_the_environment():
     [
         ({"PORT": "9000"}, "http://127.0.0.1:9000"),
         ({"COACH_BIND_HOST": "::1"}, "http://[::1]:8000"),
-        ({"COACH_BIND_HOST": "0.0.0.0", "PORT": "8080"}, "http://127.0.0.1:8080"),
+        ({"COACH_BIND_HOST": "0.0.0.0", "PORT": "8080", "COACH_ALEXA_SKILL_ID": "amzn1.ask.skill.1"},
+         "http://127.0.0.1:8080"),
         ({"PORT": "9000", "COACH_BASE_URL": "https://coach.example"}, "https://coach.example"),
     ],
 )
@@ -153,3 +154,59 @@ def test_a_generated_key_file_that_was_tampered_short_is_refused(tmp_path):
     os.chmod(path, 0o600)
     with pytest.raises(ConfigError, match="at least 32 characters"):
         load_or_create_secret_key(path)
+
+
+# ---- issue 14: what a server reachable by others, and its key, must have -------------------------
+
+
+@pytest.mark.parametrize("bind_host", ["0.0.0.0", "::", "192.0.2.10"])
+def test_a_server_beyond_loopback_with_verification_on_needs_the_skill_id(bind_host):
+    # Amazon signs every skill's requests with one certificate: without the id, any skill's
+    # signed request would be answered.
+    environ = {"COACH_SECRET_KEY": SECRET, "COACH_BIND_HOST": bind_host}
+    with pytest.raises(ConfigError, match="COACH_ALEXA_SKILL_ID must be set"):
+        Config.from_env(environ)
+    named = Config.from_env({**environ, "COACH_ALEXA_SKILL_ID": "amzn1.ask.skill.1234"})
+    assert named.alexa_skill_id == "amzn1.ask.skill.1234"
+
+
+def test_on_loopback_the_skill_id_stays_optional():
+    assert Config.from_env({"COACH_SECRET_KEY": SECRET}).alexa_skill_id is None
+    assert Config.from_env({"COACH_SECRET_KEY": SECRET, "COACH_BIND_HOST": "::1"}).alexa_skill_id is None
+
+
+WEAK_KEYS = [
+    pytest.param("a" * 32, id="one character 32 times"),
+    pytest.param("a" * 200, id="one character 200 times"),
+    pytest.param("ab" * 20, id="two characters"),
+    pytest.param("0123456789abcdef" * 2, id="a run, twice"),
+    pytest.param("correct-horse-battery-staple" * 2, id="a phrase, twice"),
+    pytest.param("changeme" * 6, id="changeme"),
+    pytest.param("ChangeMe-please-to-a-long-random-value", id="changeme in a sentence"),
+    pytest.param("paste-the-generated-key-here-thanks!", id="the deploy guide's placeholder"),
+    pytest.param("my-Password-is-very-long-and-safe-1", id="password"),
+    pytest.param("abcdefghijklmnopqrstuvwxyz0123456789", id="the alphabet"),
+]
+
+
+@pytest.mark.parametrize("key", WEAK_KEYS)
+def test_a_weak_or_placeholder_secret_key_is_refused_without_repeating_it(key):
+    with pytest.raises(ConfigError, match="COACH_SECRET_KEY") as raised:
+        Config.from_env({"COACH_SECRET_KEY": key})
+    assert key not in str(raised.value)
+
+
+def test_a_weak_generated_key_file_is_refused_too(tmp_path):
+    path = tmp_path / "secret_key"
+    path.write_text("a" * 48 + "\n")
+    with pytest.raises(ConfigError, match="too predictable"):
+        load_or_create_secret_key(path)
+
+
+def test_random_keys_of_every_usual_kind_are_accepted():
+    import secrets
+
+    for _ in range(200):
+        for key in (secrets.token_urlsafe(48), secrets.token_urlsafe(24), secrets.token_hex(32),
+                    secrets.token_hex(16)):
+            assert Config.from_env({"COACH_SECRET_KEY": key}).secret_key == key.encode()
