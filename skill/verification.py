@@ -8,21 +8,27 @@ contains the body, which may hold a runner's health answers).
 
 Fetching and verifying a chain is slow (a network round trip, PEM parsing, path validation), so a
 verified chain is cached per URL until its first certificate expires; a cache hit costs one RSA
-signature check.
+signature check. The certificate URL comes from the (unsigned) request, so a stranger chooses what
+we download: a URL with a query string is refused (Amazon's never have one, and each new one would
+be a new download), a refused URL is remembered for a minute, the download has an overall deadline
+and a size cap, and only so many downloads start per minute.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import functools
+import http.client
 import json
+import socket
+import ssl
 import threading
-import urllib.error
+import time
 import urllib.parse
-import urllib.request
 import warnings
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -45,9 +51,19 @@ ECHO_API_DNS_NAME = "echo-api.amazon.com"
 TIMESTAMP_TOLERANCE = timedelta(seconds=150)
 
 # The real chain is a few kilobytes; a cap keeps a hostile or broken response from eating memory,
-# and a short timeout keeps a slow S3 from holding a worker while Alexa waits (it gives up at 8 s).
+# and a deadline for the whole download (connecting, headers, body: a per-read timeout alone lets
+# a server that trickles a byte a second hold a worker for ever) keeps a slow S3 from holding a
+# worker while Alexa waits (it gives up at 8 s).
 FETCH_TIMEOUT_SECONDS = 3.0
+FETCH_DEADLINE_SECONDS = 3.0
 FETCH_MAX_BYTES = 64 * 1024
+# Downloads this process starts per minute, whatever the URLs: Alexa's one URL is cached after the
+# first, so only a stream of made-up URLs (each a request to S3 on a stranger's behalf) meets it.
+DOWNLOADS_PER_MINUTE = 10
+# A URL whose chain was refused (not found, not PEM, not Amazon's) is refused without a download
+# for this long; bounded like the cache of verified chains.
+REFUSAL_MEMORY_SECONDS = 60.0
+REFUSALS_MAX_ENTRIES = 256
 # Amazon rotates one certificate at a time, so a handful of entries is plenty; the bound stops a
 # stream of forged-but-valid URLs from growing memory without limit.
 CACHE_MAX_ENTRIES = 16
@@ -116,27 +132,91 @@ def normalised_cert_url(url: str) -> str:
     path = _remove_dot_segments(urllib.parse.unquote(parts.path))
     if not path.startswith(CERT_URL_PATH_PREFIX):
         raise VerificationError("certificate URL path is not under /echo.api/")
+    # Amazon's URLs name a file; a query string names nothing more, except a new download each.
+    if parts.query or "?" in url:
+        raise VerificationError("certificate URL has a query string")
     host = CERT_URL_HOST if port is None else f"{CERT_URL_HOST}:{port}"
-    return urllib.parse.urlunsplit((CERT_URL_SCHEME, host, urllib.parse.quote(path), parts.query, ""))
+    return urllib.parse.urlunsplit((CERT_URL_SCHEME, host, urllib.parse.quote(path), "", ""))
 
 
 def fetch_certificate_chain(url: str) -> bytes:
-    """Download the PEM chain from S3; redirects are refused so the URL checked is the URL read."""
-    opener = urllib.request.build_opener(_RefuseRedirects)
+    """Download the PEM chain from S3 within FETCH_DEADLINE_SECONDS in all and FETCH_MAX_BYTES;
+    anything but a 200 (a redirect included, so the URL checked is the URL read) is refused."""
+    if not _download_allowed():
+        raise VerificationError("too many certificate downloads; try again shortly")
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.hostname:  # http: tests on loopback only
+        raise VerificationError("certificate chain could not be downloaded")
+    deadline = time.monotonic() + FETCH_DEADLINE_SECONDS
+    if parts.scheme == "https":
+        connection: http.client.HTTPConnection = http.client.HTTPSConnection(
+            parts.hostname, parts.port, timeout=FETCH_TIMEOUT_SECONDS, context=ssl.create_default_context())
+    else:
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=FETCH_TIMEOUT_SECONDS)
+    # Socket timeouts bound each read, not the sum of them: at the deadline the watchdog shuts the
+    # socket, which ends whatever read is waiting.
+    watchdog = threading.Timer(FETCH_DEADLINE_SECONDS, _shut, args=(connection,))
+    watchdog.daemon = True
+    watchdog.start()
     try:
-        with opener.open(url, timeout=FETCH_TIMEOUT_SECONDS) as response:
-            data = response.read(FETCH_MAX_BYTES + 1)
-    except (urllib.error.URLError, OSError, ValueError):
+        connection.request("GET", parts.path or "/", headers={"Accept": "*/*", "Connection": "close"})
+        response = connection.getresponse()
+        if response.status != 200:
+            raise VerificationError("certificate chain could not be downloaded")
+        declared = response.getheader("Content-Length")
+        if declared is not None and declared.strip().isdigit() and int(declared) > FETCH_MAX_BYTES:
+            raise VerificationError("certificate chain is too large")
+        data = bytearray()
+        while chunk := response.read1(16 * 1024):
+            data += chunk
+            if len(data) > FETCH_MAX_BYTES:
+                raise VerificationError("certificate chain is too large")
+            if time.monotonic() > deadline:
+                raise VerificationError("certificate chain download took too long")
+    except VerificationError:
+        raise
+    except (OSError, http.client.HTTPException, ValueError):
+        if time.monotonic() >= deadline:
+            raise VerificationError("certificate chain download took too long") from None
         raise VerificationError("certificate chain could not be downloaded") from None
-    if len(data) > FETCH_MAX_BYTES:
-        raise VerificationError("certificate chain is too large")
-    return data
+    finally:
+        watchdog.cancel()
+        connection.close()
+    if time.monotonic() > deadline:
+        raise VerificationError("certificate chain download took too long")
+    return bytes(data)
+
+
+def _shut(connection: http.client.HTTPConnection) -> None:
+    sock = connection.sock
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+
+
+_download_times: deque[float] = deque()
+_download_lock = threading.Lock()
+
+
+def _download_allowed() -> bool:
+    now = time.monotonic()
+    with _download_lock:
+        while _download_times and now - _download_times[0] > 60:
+            _download_times.popleft()
+        if len(_download_times) >= DOWNLOADS_PER_MINUTE:
+            return False
+        _download_times.append(now)
+        return True
 
 
 def clear_certificate_cache() -> None:
-    """Forget every verified chain (tests, and an operator who distrusts a certificate)."""
+    """Forget every verified chain and every refused URL (tests, and an operator who distrusts a
+    certificate), and the count of recent downloads."""
     with _cache_lock:
         _cache.clear()
+        _refusals.clear()
+    with _download_lock:
+        _download_times.clear()
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +228,8 @@ class _VerifiedSigner:
 
 
 _cache: OrderedDict[tuple[str, tuple[bytes, ...] | None], _VerifiedSigner] = OrderedDict()
+# URL (and roots) → (the refusal's reason, until when on the monotonic clock).
+_refusals: OrderedDict[tuple[str, tuple[bytes, ...] | None], tuple[str, float]] = OrderedDict()
 _cache_lock = threading.Lock()
 _certifi_store: x509_verification.Store | None = None
 _certifi_lock = threading.Lock()
@@ -168,8 +250,22 @@ def _signing_certificate(
                 _cache.move_to_end(key)
                 return cached
             del _cache[key]
+        refused = _refusals.get(key)
+        if refused is not None:
+            if time.monotonic() < refused[1]:
+                raise VerificationError(refused[0])
+            del _refusals[key]
 
-    signer = _verify_chain(_download(cert_url, fetch), now, trust_roots)
+    try:
+        signer = _verify_chain(_download(cert_url, fetch), now, trust_roots)
+    except VerificationError as error:
+        if not error.reason.startswith("too many"):  # the budget is no verdict on this URL
+            with _cache_lock:
+                _refusals[key] = (error.reason, time.monotonic() + REFUSAL_MEMORY_SECONDS)
+                _refusals.move_to_end(key)
+                while len(_refusals) > REFUSALS_MAX_ENTRIES:
+                    _refusals.popitem(last=False)
+        raise
     with _cache_lock:
         _cache[key] = signer
         _cache.move_to_end(key)
@@ -341,7 +437,3 @@ def _remove_dot_segments(path: str) -> str:
 def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
-
-class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        raise urllib.error.URLError("redirects are not followed for certificate chains")
