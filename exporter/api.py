@@ -9,6 +9,7 @@ skill would still ask, such as the red-flag ones) are refused the same way, nami
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,6 +25,7 @@ from rehab.models import Answers
 from rehab.questions import next_question
 
 bp = Blueprint("api", __name__)
+logger = logging.getLogger("exporter")
 
 
 # ---- routes -------------------------------------------------------------------------------
@@ -82,7 +84,12 @@ def openapi() -> Response:
 
 @bp.get("/healthz")
 def healthz() -> Response:
-    healthy = plan_store().ping()
+    # Healthy means plans can be written now (design.md §4), not only that the database answers:
+    # a deleted database file, a dropped table or a full disk still answer reads.
+    problem = plan_store().check_writable()
+    if problem is not None:
+        logger.warning("/healthz: %s", problem)  # the reason is for the operator, not the public
+    healthy = problem is None
     health = Health(status="ok" if healthy else "unavailable", database="ok" if healthy else "unreachable")
     return _json(health, 200 if healthy else 503)
 

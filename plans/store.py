@@ -85,6 +85,8 @@ class PlanStore:
         self._engine_obj = None
         self._tables = None
         self._schema_ready = False
+        # (device, inode) of the SQLite file when the store opened it; see check_writable.
+        self._file_identity: tuple[int, int] | None = None
         self._lock = threading.RLock()
         self._cache: OrderedDict[str, tuple[int, dt.datetime, PlanRecord]] = OrderedDict()
         self._cache_lock = threading.Lock()
@@ -283,6 +285,42 @@ class PlanStore:
             return False
         return True
 
+    def check_writable(self) -> str | None:
+        """None when the service can write plans now, else a short reason (for the log; it names
+        no query, value or password). Checks what a read cannot: the SQLite file is still the one
+        the store opened (deleted or replaced under a running service, writes would go to a file
+        nobody will see again), the plans table is there, and a one-row write commits, so a full
+        or read-only disk or a dropped table shows. Never raises."""
+        try:
+            sa, _ = _sqlalchemy()
+            t = self._schema()
+            self.migrate()
+            moved = self._file_moved()
+            if moved is not None:
+                return moved
+            with self._writing() as conn:
+                conn.execute(sa.select(t.plans.c.plan_id).limit(1)).all()
+                conn.execute(_health_probe_upsert(conn, t.health_probe, dt.datetime.now(dt.UTC)))
+            return self._file_moved()
+        except StoreUnavailable as error:
+            return str(error)
+        except Exception as error:  # an IntegrityError or a driver's oddity: still a reason, not a 500
+            return f"the database refused a write: {type(error).__name__}"
+
+    def _file_moved(self) -> str | None:
+        if self._file_identity is None:  # PostgreSQL, an in-memory SQLite, or not opened yet
+            return None
+        path = _sqlite_path(sqlalchemy_url(self.database_url))
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            return "the database file is gone from its path"
+        except OSError as error:
+            return f"the database file cannot be checked: {error.strerror or error}"
+        if (stat.st_dev, stat.st_ino) != self._file_identity:
+            return "the database file at its path is not the one the service opened"
+        return None
+
     def ping(self) -> bool:
         """True when the database answers and its schema is current. Never raises."""
         try:
@@ -456,6 +494,7 @@ class PlanStore:
                 if not self._schema_ready:
                     _ensure_schema(engine, self.database_url)
                     self._schema_ready = True
+                    self._file_identity = _file_identity(self.database_url)
         return engine
 
 
@@ -485,6 +524,27 @@ def _describe(error: Exception) -> str:
     original = getattr(error, "orig", None) or error
     first_line = (str(original).strip().splitlines() or [type(original).__name__])[0]
     return f"the database is unavailable: {first_line[:200]}"
+
+
+def _file_identity(database_url: str) -> tuple[int, int] | None:
+    path = _sqlite_path(sqlalchemy_url(database_url)) if database_url.startswith("sqlite") else None
+    if path is None:
+        return None
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino
+
+
+def _health_probe_upsert(conn, table, now: dt.datetime):
+    """INSERT ... ON CONFLICT DO UPDATE of the one health_probe row, in either dialect."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(table).values(probe_id=1, checked_at=now)
+    return statement.on_conflict_do_update(index_elements=[table.c.probe_id], set_={"checked_at": now})
 
 
 def _sqlite_path(database_url: str) -> Path | None:
