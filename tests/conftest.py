@@ -3,12 +3,25 @@
 - `postgres_url`: a real, throwaway PostgreSQL server for the whole session (bench/pgcluster.py:
   initdb into a temporary directory, pg_ctl on a free port, its unix socket in that directory;
   stopped and removed at the end). Never a mock. As root it runs as the `postgres` user.
-- `database_url`: each test twice, on a fresh SQLite file and on a fresh PostgreSQL database.
-  A test directory that needs only one can override this fixture.
+- `sqlite_url`: a fresh SQLite file in the test's temporary directory.
+- `database_url`: the database the store, the app and the skill use. Storage-independent
+  behaviour (a conversation, a page, an API answer) is tested once, on `sqlite_url`. A test about
+  storage itself is marked `@pytest.mark.each_database` (or its module, with `pytestmark`) and
+  runs twice: on a fresh SQLite file and on a fresh PostgreSQL database.
 - `clock`: the time the app sees (`CLOCK`), fixed and movable.
 - `app_config`, `app`, `client`, `runner`: the Flask app in the shape of Flask's tutorial;
   override `app_config` to change a setting.
 - `store`: a PlanStore on `database_url`.
+
+Markers (pyproject.toml): `system` marks the process-level tests (real servers, subprocesses,
+the PostgreSQL server, Chromium, Lambda zip builds, fault injection), so that
+`pytest -m "not system"` is the fast lane; every test that needs the PostgreSQL server is a
+system test without being marked by hand (`pytest_collection_modifyitems` below).
+
+The checkout's var/ (where `make run` keeps its database and key) must come out of a test run as
+it went in: `_checkout_var_is_left_alone` fails the run otherwise. Tests use tmp_path.
+
+Sample answers, preferences and request bodies: tests/samples.py.
 """
 
 from __future__ import annotations
@@ -56,15 +69,58 @@ def drop_postgres_database(postgres_url: str, database_url: str) -> None:
     pgcluster.drop_database(postgres_url, database_url)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'coach.sqlite3'}"
+# The databases a storage test runs on; needing the server makes a test a system test.
+DATABASES = ("sqlite", pytest.param("postgresql", marks=pytest.mark.postgres))
+
+
+def pytest_generate_tests(metafunc):
+    if "database_url" in metafunc.fixturenames and metafunc.definition.get_closest_marker("each_database"):
+        metafunc.parametrize("database_url", DATABASES, indirect=True)
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.get_closest_marker("postgres") or "postgres_url" in item.fixturenames:
+            item.add_marker(pytest.mark.system)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'coach.sqlite3'}"
+
+
+@pytest.fixture
+def database_url(request, sqlite_url):
+    """`sqlite_url`, or for an `each_database` test each of DATABASES in turn."""
+    if getattr(request, "param", "sqlite") == "sqlite":
+        yield sqlite_url
         return
     server = request.getfixturevalue("postgres_url")
     url = create_postgres_database(server)
     yield url
     drop_postgres_database(server, url)
+
+
+# ---- the checkout stays clean -------------------------------------------------------------
+
+_CHECKOUT_VAR = Path(_ROOT) / "var"
+
+
+def _files_in_checkout_var() -> set[str]:
+    if not _CHECKOUT_VAR.exists():
+        return set()
+    return {"var/"} | {f"var/{path.relative_to(_CHECKOUT_VAR)}" for path in _CHECKOUT_VAR.rglob("*")}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _checkout_var_is_left_alone():
+    """A test that falls back to the default database (sqlite:///var/coach.sqlite3) or key file
+    writes into the developer's own var/; fail the run if any did, naming what appeared."""
+    before = _files_in_checkout_var()
+    yield
+    appeared = sorted(_files_in_checkout_var() - before)
+    if appeared:
+        pytest.fail(f"the tests left files in the checkout's var/: {appeared}; use tmp_path", pytrace=False)
 
 
 # ---- the store and the app ----------------------------------------------------------------

@@ -179,6 +179,7 @@ def test_the_full_package_reports_its_size_within_lambdas_limits_with_no_web_sta
     assert binaries and all("x86_64" in name or "abi3" in name or "cpython-311" in name for name in binaries)
 
 
+@pytest.mark.each_database
 def test_the_packaged_skill_alone_creates_the_schema_holds_a_whole_conversation_and_files_the_plan(
         lambda_package, database_url):
     _, _, package = lambda_package

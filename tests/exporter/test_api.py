@@ -280,6 +280,7 @@ def test_an_unexpected_failure_is_500_json_without_a_traceback_or_its_message(ap
 # ---- health and an unreachable database ---------------------------------------------------
 
 
+@pytest.mark.each_database
 def test_health_is_ok_when_the_database_answers(client):
     response = client.get("/healthz")
     assert response.status_code == 200
@@ -306,12 +307,14 @@ def app_without_database(app_config, tmp_path, database_url):
     app.extensions["plan_store"].close()
 
 
+@pytest.mark.each_database
 def test_health_is_503_when_the_database_is_unreachable(app_without_database):
     response = app_without_database.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json() == {"status": "unavailable", "database": "unreachable"}
 
 
+@pytest.mark.each_database
 def test_the_api_answers_503_json_when_the_database_is_unreachable(app_without_database):
     client = app_without_database.test_client()
     responses = (create(client), client.get("/api/plans/some-token"), client.delete("/api/plans/some-token"))
@@ -335,6 +338,7 @@ def test_the_app_serves_again_once_the_database_is_back(app_config, tmp_path):
     app.extensions["plan_store"].close()
 
 
+@pytest.mark.each_database
 def test_plans_created_by_one_worker_are_read_by_another(app_config, database_url):
     from exporter import create_app
 

@@ -26,12 +26,6 @@ LONDON_WEEK = {"timezone": "Europe/London", "start_date": "2026-03-02", "weekday
                "time": "07:00"}
 
 
-@pytest.fixture
-def database_url(tmp_path):
-    """SQLite only: the pages add nothing database-specific to what the store tests run on both."""
-    return f"sqlite:///{tmp_path / 'coach.sqlite3'}"
-
-
 @pytest.fixture(autouse=True)
 def _base_url_is_the_shared_one(app):
     assert app.config["COACH"].base_url == BASE_URL

@@ -45,12 +45,6 @@ LONDON_WEEK = {"timezone": "Europe/London", "start_date": "2026-03-02", "weekday
 
 
 @pytest.fixture
-def database_url(tmp_path):
-    """SQLite only: these pages read nothing from the database."""
-    return f"sqlite:///{tmp_path / 'coach.sqlite3'}"
-
-
-@pytest.fixture
 def app_config(app_config):
     assert RETENTION_DAYS != DEFAULT_RETENTION_DAYS
     return {**app_config, "COACH_RETENTION_DAYS": RETENTION_DAYS}

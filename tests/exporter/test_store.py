@@ -14,6 +14,8 @@ from plans.service import file_plan
 from plans.store import PlanStore, StoreUnavailable
 from rehab.models import Answers, Preferences
 
+pytestmark = pytest.mark.each_database
+
 NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
 SECRET = "test-secret-key-for-hashes-0123456789-abcdefghij"
 

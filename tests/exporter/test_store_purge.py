@@ -11,6 +11,8 @@ from plans.service import file_plan
 from plans.store import PlanStore
 from rehab.models import Answers
 
+pytestmark = pytest.mark.each_database
+
 SECRET = "test-secret-key-for-hashes-0123456789-abcdefghij"
 ANSWERS = Answers(
     location="behind_knee", onset="gradual", days_since=40, pop="no", bruising="no",

@@ -9,9 +9,12 @@ import sqlite3
 import threading
 import time
 
+import pytest
 from coach_server import SECRET_KEY, CoachServer, HttpClient
 
 from plans.store import PlanStore, sqlalchemy_url
+
+pytestmark = pytest.mark.each_database
 
 CLIENT_THREADS = 3
 ANSWERED_BEFORE_THE_KILL = 24

@@ -1,18 +1,13 @@
 """Fixtures for hostile input: the whole app (API, pages and POST /alexa), with Alexa request
 verification off on loopback so fuzzed envelopes reach the skill itself.
 
-One database is enough here: what is under test is how requests are parsed and answered, which
-does not depend on it (tests/exporter and tests/skill run both), so SQLite keeps the fuzzing fast.
+One database is enough here (the default `database_url`, a fresh SQLite file): what is under test
+is how requests are parsed and answered, which does not depend on it.
 """
 
 from __future__ import annotations
 
 import pytest
-
-
-@pytest.fixture
-def database_url(tmp_path):
-    return f"sqlite:///{tmp_path / 'coach.sqlite3'}"
 
 
 def device_zone(handler_input) -> str:

@@ -10,6 +10,8 @@ from privacy_runner import ANSWERS, RUNNER_ID, Conversation, over_test_client, s
 
 from plans.keys import owner_key
 
+pytestmark = pytest.mark.each_database
+
 OTHER_RUNNER = "amzn1.ask.account.SOMEONEELSE000000000000000000000000000000000000000000000000"
 
 

@@ -92,6 +92,7 @@ def _converse_and_export(client) -> list[str]:
     return [voice_token, voice_code, api_token, api_code]
 
 
+@pytest.mark.each_database
 def test_a_conversation_and_every_export_log_no_answer_id_token_or_code(client, caplog, capfd):
     # The root logger at DEBUG, as an operator chasing a problem would set it. Libraries keep the
     # levels they set for themselves (SQLAlchemy's SQL echo stays off unless asked for); loggers

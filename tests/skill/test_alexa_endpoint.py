@@ -260,6 +260,7 @@ def test_a_replayed_signed_request_is_refused(verified_app, signer, clock):
     assert post(client, fresh, **signer.headers(fresh)).status_code == 200
 
 
+@pytest.mark.each_database
 def test_a_replay_to_another_worker_on_the_same_database_is_refused_too(verified_app, app_config, signer,
                                                                         clock, device_zone):
     from exporter import create_app
@@ -282,6 +283,7 @@ def test_a_signed_request_without_a_request_id_is_refused(verified_app, signer, 
     assert post(verified_app.test_client(), body, **signer.headers(body)).status_code == 400
 
 
+@pytest.mark.each_database
 def test_the_store_remembers_request_ids_for_the_tolerance_window_only(store, clock):
     from plans.store import SEEN_REQUEST_MEMORY
 

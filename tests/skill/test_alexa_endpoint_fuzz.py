@@ -8,18 +8,10 @@ from __future__ import annotations
 import copy
 import json
 
-import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from skill import envelopes
-
-
-@pytest.fixture
-def database_url(tmp_path):
-    # One database is enough here: this fuzzes the envelope, not the store.
-    return f"sqlite:///{tmp_path / 'fuzz.sqlite3'}"
-
 
 scalars = (st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats(allow_nan=False)
            | st.text(max_size=30))

@@ -47,13 +47,6 @@ TIGHT_HAMSTRINGS = [
 
 
 @pytest.fixture
-def database_url(tmp_path):
-    # The console is a typed front end; the database matrix is covered by the store's and the
-    # skill's own tests, so SQLite is enough here.
-    return f"sqlite:///{tmp_path / 'coach.sqlite3'}"
-
-
-@pytest.fixture
 def plan_store(database_url):
     from plans.store import PlanStore
 

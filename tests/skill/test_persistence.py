@@ -14,6 +14,8 @@ from plans.state import MemoryStateStore, SqlStateStore, StateUnavailable, state
 from skill import envelopes
 from skill.persistence import StatePersistenceAdapter
 
+pytestmark = pytest.mark.each_database
+
 NOW = dt.datetime(2026, 3, 1, 12, 30, tzinfo=dt.UTC)
 SECRET = b"test-secret-key-for-hashes-0123456789-abcdefghij"
 

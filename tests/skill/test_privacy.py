@@ -99,6 +99,7 @@ def test_with_the_database_down_the_logs_still_hold_nothing_private(app_config, 
     assert_nothing_private(logged)
 
 
+@pytest.mark.each_database
 def test_the_database_never_holds_the_alexa_user_id(voice_skill, database_url):
     runner = Runner(in_process(voice_skill), user_id=USER)
     runner.launch()

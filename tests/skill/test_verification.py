@@ -607,12 +607,6 @@ def test_any_headers_and_body_are_either_verified_or_refused_never_crash(cert_ur
 
 
 @pytest.fixture
-def database_url(tmp_path):
-    # Verification does not touch the database; SQLite alone keeps these tests quick.
-    return f"sqlite:///{tmp_path / 'coach.sqlite3'}"
-
-
-@pytest.fixture
 def alexa(clock) -> AlexaSigner:
     return AlexaSigner(clock.now)
 
