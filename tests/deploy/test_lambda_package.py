@@ -23,6 +23,8 @@ from lambda_process import LambdaProcess
 
 from plans.store import PlanStore
 
+pytestmark = pytest.mark.system
+
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "build_lambda_zip.py"
 SECRET = "lambda-package-secret-key-0123456789-abcdefghij"

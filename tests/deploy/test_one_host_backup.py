@@ -11,7 +11,10 @@ import subprocess
 import sys
 import threading
 
+import pytest
 from coach_server import PLAN_REQUEST
+
+pytestmark = pytest.mark.system
 
 # docs/deploy.md, "Backups": the same online backup without the sqlite3 command-line tool.
 BACKUP_COMMAND = [

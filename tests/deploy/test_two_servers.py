@@ -10,7 +10,7 @@ import re
 import pytest
 from coach_server import Voice
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.system]
 
 TIGHT = dict(location="back_of_thigh", onset="gradual", days_since=7, pain_score=2)
 SPELLED = re.compile(r'<say-as interpret-as="spell-out">(.)</say-as>')

@@ -20,7 +20,7 @@ from werkzeug.serving import make_server
 
 from plans.service import file_plan
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.system]
 
 SECRET_KEY = "browser-test-secret-key-0123456789-abcdefghij"
 CHROMIUM = Path(os.environ.get("COACH_CHROMIUM", "/usr/bin/chromium"))

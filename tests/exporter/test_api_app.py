@@ -45,6 +45,7 @@ def test_an_unknown_blueprint_name_is_refused(app_config):
         create_app({**app_config, "BLUEPRINTS": ("api", "admin")})
 
 
+@pytest.mark.system
 def test_importing_the_store_and_the_skill_state_loads_no_database_layer_nor_web_framework():
     # The Lambda skill imports these on a cold start; SQLAlchemy and pydantic arrive with the turn
     # that files a plan, Flask never.

@@ -76,6 +76,7 @@ def served(tmp_path):
         stop_process(process, grace=30)
 
 
+@pytest.mark.system
 def test_make_run_serves_with_two_workers_and_any_worker_serves_any_plan(served):
     process, base, workdir = served
     assert len(_children(process.pid)) == 2
@@ -92,6 +93,7 @@ def test_make_run_serves_with_two_workers_and_any_worker_serves_any_plan(served)
     assert (workdir / "var" / "secret_key").exists()
 
 
+@pytest.mark.system
 def test_make_run_prints_the_urls_a_newcomer_needs(served):
     process, base, _ = served
     process.send_signal(signal.SIGTERM)
@@ -113,6 +115,7 @@ def test_ipv6_hosts_are_bracketed_for_gunicorn():
     assert bind_address("127.0.0.1", 8000) == "127.0.0.1:8000"
 
 
+@pytest.mark.system
 def test_a_bad_configuration_stops_the_start_with_a_message(tmp_path):
     env = {**os.environ, "PORT": "not-a-port", "PYTHONPATH": str(ROOT)}
     result = subprocess.run([sys.executable, "-m", "exporter.serve"], cwd=tmp_path, env=env,

@@ -134,6 +134,7 @@ def _read_key(path, queue):
     queue.put(load_or_create_secret_key(path))
 
 
+@pytest.mark.system
 def test_workers_starting_together_all_get_the_same_generated_key(tmp_path):
     path = tmp_path / "var" / "secret_key"
     context = multiprocessing.get_context("fork")

@@ -187,6 +187,7 @@ def test_the_same_revision_gives_byte_identical_pdfs(plan, pdf):
     assert render_pdf(plan, plan_url=PLAN_URL, short_url=SHORT_URL) == pdf
 
 
+@pytest.mark.system
 def test_a_fresh_process_gives_the_same_bytes(pdf, tmp_path):
     """Nothing in the output may depend on what the process rendered before (font subsets, caches)."""
     script = (

@@ -102,12 +102,14 @@ def test_migrating_twice_changes_nothing(store, sql):
     assert sql("SELECT version_num FROM alembic_version") == [(SCHEMA_REVISION,)]
 
 
+@pytest.mark.system
 def test_workers_starting_together_on_a_new_database_all_start(database_url, sql):
     results = _in_processes(_migrate, [(database_url,)] * 4)
     assert results == ["ok"] * 4
     assert sql("SELECT version_num FROM alembic_version") == [(SCHEMA_REVISION,)]
 
 
+@pytest.mark.system
 def test_two_processes_filing_at_once_lose_no_plan_and_never_see_a_locked_database(database_url, sql):
     PlanStore(database_url, SECRET).migrate()
     results = _in_processes(_file_plans, [(database_url, 15), (database_url, 15)])
@@ -193,6 +195,7 @@ def test_a_store_that_was_down_recovers_when_the_database_comes_back(tmp_path):
     assert store.get_plan(file_plan(store, ANSWERS, None, now=NOW).token) is not None
 
 
+@pytest.mark.system
 def test_a_full_disk_refuses_the_plan_clearly_and_leaves_nothing_half_written(tmp_path):
     # The file-size limit makes the kernel refuse writes past it, as a full disk would.
     path = tmp_path / "coach.sqlite3"
@@ -237,6 +240,7 @@ def test_a_full_disk_refuses_the_plan_clearly_and_leaves_nothing_half_written(tm
     assert reopened.ping() is True
 
 
+@pytest.mark.system
 def test_importing_the_store_costs_no_sqlalchemy_pydantic_or_flask_until_it_is_used():
     # The skill on AWS Lambda imports the store on a cold start; heavy imports wait for first use.
     code = textwrap.dedent("""
@@ -251,6 +255,7 @@ def test_importing_the_store_costs_no_sqlalchemy_pydantic_or_flask_until_it_is_u
     assert result.stdout.strip() == "[]"
 
 
+@pytest.mark.system
 def test_a_store_on_a_current_schema_starts_without_importing_alembic(tmp_path):
     url = f"sqlite:///{tmp_path / 'coach.sqlite3'}"
     PlanStore(url, SECRET).migrate()

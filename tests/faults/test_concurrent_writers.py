@@ -10,12 +10,15 @@ import sqlite3
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from coach_server import COMPLETE_ANSWERS, PLAN_REQUEST, PREFERENCES, SECRET_KEY, Voice
 
 from plans.keys import owner_key
 from plans.service import file_plan
 from plans.state import SqlStateStore
 from plans.store import PlanStore
+
+pytestmark = pytest.mark.system
 
 CLIENTS = 8
 PLANS_PER_CLIENT = 12

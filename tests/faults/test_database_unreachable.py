@@ -12,6 +12,8 @@ from rehab.models import Answers
 from rehab.programme import RUNNING_WORDS
 from rehab.triage import assess
 
+pytestmark = pytest.mark.system
+
 # A runner whose advice is clear-cut: see a clinician, stop running (a pop with bruising).
 SPRINTER = dict(location="lower_buttock", onset="sudden", days_since=0, pop="yes", bruising="yes",
                 gait_altered="yes", pain_score=8)

@@ -14,7 +14,7 @@ from coach_server import SECRET_KEY, CoachServer, HttpClient
 
 from plans.store import PlanStore, sqlalchemy_url
 
-pytestmark = pytest.mark.each_database
+pytestmark = [pytest.mark.system, pytest.mark.each_database]
 
 CLIENT_THREADS = 3
 ANSWERED_BEFORE_THE_KILL = 24

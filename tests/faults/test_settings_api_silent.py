@@ -11,6 +11,8 @@ import threading
 import pytest
 from coach_server import Voice
 
+pytestmark = pytest.mark.system
+
 TIGHT = dict(location="back_of_thigh", onset="gradual", days_since=7, pain_score=2)
 
 

@@ -18,6 +18,8 @@ from coach_server import COMPLETE_ANSWERS, PREFERENCES, SECRET_KEY, Voice
 from plans.service import file_plan
 from plans.store import PlanStore
 
+pytestmark = pytest.mark.system
+
 # Room for the schema and a handful of plans (each keeps tens of kilobytes of programme JSON).
 TINY_DISK = "1m"
 ROOMY_DISK = "16m"

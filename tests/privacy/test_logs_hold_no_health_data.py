@@ -185,6 +185,7 @@ def served(tmp_path):
         stop_process(process, grace=15)
 
 
+@pytest.mark.system
 def test_the_real_server_logs_nothing_personal_at_debug(served):
     server, log_path = served
     voice = Conversation(server.send_envelope)

@@ -18,7 +18,7 @@ from plans.service import file_plan
 from plans.state import SqlStateStore
 from plans.store import PlanStore
 
-pytestmark = pytest.mark.each_database
+pytestmark = [pytest.mark.system, pytest.mark.each_database]
 
 SECRET = "purge-test-secret-key-0123456789-abcdefghijklmn"
 PURGE = str(Path(sys.executable).with_name("hamstring-coach"))

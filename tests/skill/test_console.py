@@ -294,6 +294,7 @@ def test_ctrl_c_leaves_with_the_progress_kept(coach, clock, chat):
     assert "carry on where we left off" in alexa_lines(next_visit)[0]
 
 
+@pytest.mark.system
 def test_the_hamstring_coach_chat_command_holds_a_conversation_from_a_pipe(tmp_path):
     env = {**os.environ, "COACH_DATABASE_URL": f"sqlite:///{tmp_path / 'coach.sqlite3'}",
            "COACH_SECRET_KEY": SECRET_KEY, "COACH_BASE_URL": BASE_URL, "TZ": "Europe/London"}

@@ -10,6 +10,10 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.system
+
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("flask", "reportlab", "sqlalchemy", "pydantic", "requests", "icalendar", "psycopg", "alembic")
 
