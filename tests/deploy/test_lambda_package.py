@@ -22,13 +22,13 @@ from coach_server import Voice
 from lambda_process import LambdaProcess
 
 from plans.store import PlanStore
+from tests.samples import TIGHT
 
 pytestmark = pytest.mark.system
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "build_lambda_zip.py"
 SECRET = "lambda-package-secret-key-0123456789-abcdefghij"
-TIGHT = dict(location="back_of_thigh", onset="gradual", days_since=7, pain_score=2)
 WEB_STACK = ("flask", "werkzeug", "jinja2", "reportlab", "gunicorn", "icalendar", "segno")
 
 

@@ -10,9 +10,10 @@ import re
 import pytest
 from coach_server import Voice
 
+from tests.samples import TIGHT
+
 pytestmark = [pytest.mark.postgres, pytest.mark.system]
 
-TIGHT = dict(location="back_of_thigh", onset="gradual", days_since=7, pain_score=2)
 SPELLED = re.compile(r'<say-as interpret-as="spell-out">(.)</say-as>')
 WRONG_CODES_BEFORE_REFUSAL = 10
 

@@ -19,6 +19,7 @@ import vobject
 from werkzeug.serving import make_server
 
 from plans.service import file_plan
+from tests.samples import TENDINOPATHY
 
 pytestmark = [pytest.mark.browser, pytest.mark.system]
 
@@ -29,11 +30,6 @@ CHROMIUM_ARGS = [
     "--disable-sync", "--no-first-run",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-ANSWERS = {
-    "location": "lower_buttock", "onset": "gradual", "days_since": 30, "pain_walking": "no",
-    "gait_altered": "no", "nerve_symptoms": "no", "shoe_test": "yes", "hinge_test": "yes",
-    "heel_press_test": "no", "pain_score": 4, "training_change": "yes",
-}
 
 
 class _Late:
@@ -62,7 +58,7 @@ def served(tmp_path):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     store = late.app.extensions["plan_store"]
-    filed = file_plan(store, ANSWERS, {"timezone": "Europe/London", "weekdays": ["MO", "WE", "FR"]},
+    filed = file_plan(store, TENDINOPATHY, {"timezone": "Europe/London", "weekdays": ["MO", "WE", "FR"]},
                             now=dt.datetime.now(dt.UTC))
     yield base_url, filed
     server.shutdown()

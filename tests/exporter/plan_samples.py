@@ -1,4 +1,5 @@
-"""Plans as the store hands them out (`PlanRecord`), built by the real clinical core."""
+"""Plans as the store hands them out (`PlanRecord`), built by the real clinical core from the
+sample answers of tests/samples.py."""
 
 from __future__ import annotations
 
@@ -6,30 +7,10 @@ import datetime as dt
 
 from plans.records import PlanRecord
 from plans.service import prepare_plan
+from tests.samples import TENDINOPATHY
 
 FILED_AT = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
 PLAN_ID = "5f0c6b6e2d1a4c7e9b3f8a2d4c6e8f01"
-
-# Answers that lead to each kind of programme (checked by test_pdf's category test).
-TENDINOPATHY = {
-    "location": "lower_buttock", "onset": "gradual", "days_since": 30, "pain_walking": "no",
-    "gait_altered": "no", "nerve_symptoms": "no", "shoe_test": "yes", "hinge_test": "yes",
-    "heel_press_test": "no", "pain_score": 4, "training_change": "yes",
-}
-STRAIN = {
-    "location": "back_of_thigh", "onset": "sudden", "days_since": 1, "pop": "no", "bruising": "no",
-    "pain_walking": "yes", "gait_altered": "yes", "nerve_symptoms": "no", "shoe_test": "yes",
-    "hinge_test": "yes", "heel_press_test": "yes", "pain_score": 6,
-}
-TIGHTNESS = {
-    "location": "back_of_thigh", "onset": "gradual", "days_since": 10, "pop": "no", "bruising": "no",
-    "pain_walking": "no", "gait_altered": "no", "nerve_symptoms": "no", "shoe_test": "no",
-    "hinge_test": "no", "heel_press_test": "no", "pain_score": 2, "training_change": "no",
-}
-SEVERE_TEAR = {
-    "location": "back_of_thigh", "onset": "sudden", "days_since": 2, "pop": "yes", "bruising": "yes",
-    "pain_walking": "yes", "gait_altered": "yes", "nerve_symptoms": "no", "pain_score": 8,
-}
 
 # Four days a week for twelve weeks: the longest programme the core builds (48 sessions).
 FULL_WEEK = ("MO", "WE", "FR", "SA")

@@ -10,16 +10,10 @@ import pytest
 
 from plans.codes import CODE_ALPHABET
 from plans.store import PlanStore
+from tests.samples import LONDON_MWF, PLAN_REQUEST, TIGHTNESS
 
 SECRET = "test-secret-key-for-hashes-0123456789-abcdefghij"
 BASE = "https://coach.example"
-
-GRADUAL_THIGH = {
-    "location": "back_of_thigh", "onset": "gradual", "days_since": 10, "pop": "no", "bruising": "no",
-    "pain_walking": "no", "gait_altered": "no", "nerve_symptoms": "no", "shoe_test": "no",
-    "hinge_test": "no", "heel_press_test": "no", "pain_score": 3, "training_change": "yes",
-}
-LONDON = {"timezone": "Europe/London", "weekdays": ["MO", "WE", "FR"], "time": "07:00"}
 
 
 @pytest.fixture
@@ -30,7 +24,7 @@ def app_config(app_config):
 
 
 def create(client, answers=None, preferences=None, **kwargs):
-    body = {"answers": GRADUAL_THIGH if answers is None else answers}
+    body = {"answers": TIGHTNESS if answers is None else answers}
     if preferences is not None:
         body["preferences"] = preferences
     return client.post("/api/plans", json=body, **kwargs)
@@ -55,7 +49,7 @@ def detail_at(error: dict, *loc) -> dict:
 
 
 def test_creating_a_plan_answers_201_with_token_code_assessment_and_links(client, clock):
-    response = create(client, preferences=LONDON)
+    response = create(client, preferences=LONDON_MWF)
     assert response.status_code == 201
     body = response.get_json()
     assert set(body) == {"token", "code", "code_expires_at", "revision", "assessment", "links"}
@@ -76,14 +70,14 @@ def test_creating_a_plan_answers_201_with_token_code_assessment_and_links(client
 
 
 def test_a_created_plan_reads_back_with_its_programme(client, app):
-    created = create(client, preferences=LONDON).get_json()
+    created = create(client, preferences=LONDON_MWF).get_json()
     response = client.get(f"/api/plans/{created['token']}")
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
     body = response.get_json()
     assert body["revision"] == 1
     assert body["assessment"] == created["assessment"]
-    assert body["answers"] == GRADUAL_THIGH
+    assert body["answers"] == TIGHTNESS
     assert body["preferences"]["timezone"] == "Europe/London"
     assert body["preferences"]["start_date"] == "2026-03-02"  # tomorrow, as the clock sees it
     assert body["programme"]["sessions"], "the programme has dated sessions"
@@ -126,7 +120,7 @@ def test_an_unknown_token_is_404_json(client, token):
 
 
 def test_a_pain_score_of_11_is_refused_at_that_field(client):
-    response = create(client, answers={**GRADUAL_THIGH, "pain_score": 11})
+    response = create(client, answers={**TIGHTNESS, "pain_score": 11})
     assert response.status_code == 400
     error = error_of(response)
     assert error["code"] == "validation_error"
@@ -134,48 +128,48 @@ def test_a_pain_score_of_11_is_refused_at_that_field(client):
 
 
 def test_an_unknown_place_on_the_leg_is_refused_at_that_field(client):
-    error = error_of(create(client, answers={**GRADUAL_THIGH, "location": "calf"}))
+    error = error_of(create(client, answers={**TIGHTNESS, "location": "calf"}))
     assert detail_at(error, "answers", "location")["type"] == "literal_error"
 
 
 def test_an_unknown_time_zone_is_refused_at_that_field(client):
-    error = error_of(create(client, preferences={**LONDON, "timezone": "Mars/Olympus_Mons"}))
+    error = error_of(create(client, preferences={**LONDON_MWF, "timezone": "Mars/Olympus_Mons"}))
     assert "unknown time zone" in detail_at(error, "preferences", "timezone")["msg"]
 
 
 def test_a_day_that_is_not_a_weekday_is_refused_at_that_field(client):
-    error = error_of(create(client, preferences={**LONDON, "weekdays": ["MO", "XX"]}))
+    error = error_of(create(client, preferences={**LONDON_MWF, "weekdays": ["MO", "XX"]}))
     assert "not weekdays" in detail_at(error, "preferences", "weekdays")["msg"]
 
 
 def test_a_start_two_years_ahead_is_refused(client, clock):
     two_years = (clock.now + dt.timedelta(days=730)).date().isoformat()
-    error = error_of(create(client, preferences={**LONDON, "start_date": two_years}))
+    error = error_of(create(client, preferences={**LONDON_MWF, "start_date": two_years}))
     assert "more than a year away" in detail_at(error, "preferences")["msg"]
 
 
 def test_a_start_within_the_year_is_accepted(client, clock):
     in_six_months = (clock.now + dt.timedelta(days=180)).date().isoformat()
-    response = create(client, preferences={**LONDON, "start_date": in_six_months})
+    response = create(client, preferences={**LONDON_MWF, "start_date": in_six_months})
     assert response.status_code == 201
 
 
 def test_several_mistakes_are_all_reported_at_once(client):
-    error = error_of(create(client, answers={**GRADUAL_THIGH, "pain_score": -1, "pop": "maybe"},
-                            preferences={**LONDON, "time": "25:00"}))
+    error = error_of(create(client, answers={**TIGHTNESS, "pain_score": -1, "pop": "maybe"},
+                            preferences={**LONDON_MWF, "time": "25:00"}))
     locations = {tuple(detail["loc"]) for detail in error["details"]}
     assert {("answers", "pain_score"), ("answers", "pop"), ("preferences", "time")} <= locations
 
 
 def test_unknown_fields_are_refused_rather_than_ignored(client):
-    body = {"answers": {**GRADUAL_THIGH, "colour": "red"}, "extra": 1}
+    body = {"answers": {**TIGHTNESS, "colour": "red"}, "extra": 1}
     error = error_of(client.post("/api/plans", json=body))
     locations = {tuple(detail["loc"]) for detail in error["details"]}
     assert {("answers", "colour"), ("extra",)} <= locations
 
 
 def test_an_unfinished_triage_is_refused_naming_the_next_question(client):
-    unfinished = {key: value for key, value in GRADUAL_THIGH.items() if key != "nerve_symptoms"}
+    unfinished = {key: value for key, value in TIGHTNESS.items() if key != "nerve_symptoms"}
     response = create(client, answers=unfinished)
     assert response.status_code == 400
     error = error_of(response)
@@ -184,16 +178,16 @@ def test_an_unfinished_triage_is_refused_naming_the_next_question(client):
 
 
 def test_an_unsure_answer_finishes_a_question(client):
-    assert create(client, answers={**GRADUAL_THIGH, "pop": "unsure", "bruising": "unsure"}).status_code == 201
+    assert create(client, answers={**TIGHTNESS, "pop": "unsure", "bruising": "unsure"}).status_code == 201
 
 
 def test_missing_answers_are_refused(client):
-    error = error_of(client.post("/api/plans", json={"preferences": LONDON}))
+    error = error_of(client.post("/api/plans", json={"preferences": LONDON_MWF}))
     assert detail_at(error, "answers")["type"] == "missing"
 
 
 def test_validation_errors_do_not_echo_the_submitted_answers(client):
-    response = create(client, answers={**GRADUAL_THIGH, "pain_score": 11, "days_since": "a long while"})
+    response = create(client, answers={**TIGHTNESS, "pain_score": 11, "days_since": "a long while"})
     text = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "a long while" not in text
@@ -246,7 +240,7 @@ def test_a_chunked_body_over_64_kib_is_413_not_a_cut_off_400(client):
 
 
 def test_a_chunked_body_under_the_limit_is_read_whole(client):
-    response = post_chunked(client, json.dumps({"answers": GRADUAL_THIGH, "preferences": LONDON}).encode())
+    response = post_chunked(client, json.dumps(PLAN_REQUEST).encode())
     assert response.status_code == 201, response.get_json()
 
 

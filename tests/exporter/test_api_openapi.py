@@ -6,11 +6,7 @@ from __future__ import annotations
 import jsonschema_rs
 import pytest
 
-GRADUAL_THIGH = {
-    "location": "back_of_thigh", "onset": "gradual", "days_since": 10, "pop": "no", "bruising": "no",
-    "pain_walking": "no", "gait_altered": "no", "nerve_symptoms": "no", "shoe_test": "no",
-    "hinge_test": "no", "heel_press_test": "no", "pain_score": 3, "training_change": "yes",
-}
+from tests.samples import TIGHTNESS
 
 
 @pytest.fixture
@@ -98,7 +94,7 @@ def test_schemathesis_can_load_the_description_and_finds_every_operation(spec):
 
 
 def test_real_answers_match_what_the_description_promises(client, spec):
-    created = client.post("/api/plans", json={"answers": GRADUAL_THIGH})
+    created = client.post("/api/plans", json={"answers": TIGHTNESS})
     response_validator(spec, "/api/plans", "post", 201).validate(created.get_json())
 
     token = created.get_json()["token"]
@@ -119,6 +115,6 @@ def test_a_request_the_description_allows_is_accepted(client, spec):
     request_schema = {**spec["components"]["schemas"]["PlanRequest"], "components": spec["components"]}
     evenings = {"timezone": "America/New_York", "weekdays": ["TU", "SA"], "time": "18:30",
                 "session_minutes": 45}
-    body = {"answers": GRADUAL_THIGH, "preferences": evenings}
+    body = {"answers": TIGHTNESS, "preferences": evenings}
     jsonschema_rs.Draft202012Validator(request_schema).validate(body)
     assert client.post("/api/plans", json=body).status_code == 201

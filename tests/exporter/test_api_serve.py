@@ -18,13 +18,9 @@ import pytest
 from bench.common import free_port, stop_process
 from exporter.serve import bind_address, newcomer_urls
 from plans.config import Config
+from tests.samples import TIGHTNESS
 
 ROOT = Path(__file__).resolve().parents[2]
-ANSWERS = {
-    "location": "lower_buttock", "onset": "gradual", "days_since": 30, "pop": "no", "bruising": "no",
-    "pain_walking": "no", "gait_altered": "no", "nerve_symptoms": "no", "shoe_test": "no",
-    "hinge_test": "yes", "heel_press_test": "no", "pain_score": 3, "training_change": "yes",
-}
 
 
 def _children(pid: int) -> list[int]:
@@ -80,7 +76,7 @@ def served(tmp_path):
 def test_make_run_serves_with_two_workers_and_any_worker_serves_any_plan(served):
     process, base, workdir = served
     assert len(_children(process.pid)) == 2
-    created = [_request("POST", f"{base}/api/plans", {"answers": ANSWERS}) for _ in range(6)]
+    created = [_request("POST", f"{base}/api/plans", {"answers": TIGHTNESS}) for _ in range(6)]
     assert [status for status, _ in created] == [201] * 6
     assert created[0][1]["links"]["page"].startswith(f"{base}/plans/"), "links work on any PORT"
     # Many reads spread over both workers: every one finds every plan (one shared secret key).

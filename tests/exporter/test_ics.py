@@ -13,9 +13,10 @@ import recurring_ical_events
 import vobject
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from plan_samples import FILED_AT, STRAIN, TIGHTNESS, full_plan, plan_for
+from plan_samples import FILED_AT, full_plan, plan_for
 
 from exporter.ics import render_ics, vtimezone_ical
+from tests.samples import STRAIN, TIGHTNESS
 
 PLAN_URL = "https://coach.example/plans/Zx9fK2LmQp4RtV7wYb1cN3dE5gH8jA0s"
 

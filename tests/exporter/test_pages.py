@@ -12,18 +12,17 @@ from zoneinfo import ZoneInfo
 import pypdf
 import pytest
 import vobject
-from plan_samples import SEVERE_TEAR, TENDINOPATHY, full_plan
+from plan_samples import full_plan
 
 from exporter import ics, pages, pdf, wording
 from plans import service
+from tests.samples import LONDON_MWF_FROM_MONDAY, SEVERE_TEAR, TENDINOPATHY
 
 HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 JSON = {"Accept": "application/json"}
 # The base URL tests/conftest.py gives the app (not imported: another directory's conftest.py may
 # be the module named "conftest" when the whole suite runs).
 BASE_URL = "https://coach.example"
-LONDON_WEEK = {"timezone": "Europe/London", "start_date": "2026-03-02", "weekdays": ["MO", "WE", "FR"],
-               "time": "07:00"}
 
 
 @pytest.fixture(autouse=True)
@@ -33,7 +32,7 @@ def _base_url_is_the_shared_one(app):
 
 @pytest.fixture
 def file_plan(app, clock):
-    def file(answers=TENDINOPATHY, preferences=LONDON_WEEK):
+    def file(answers=TENDINOPATHY, preferences=LONDON_MWF_FROM_MONDAY):
         return service.file_plan(app.extensions["plan_store"], answers, preferences, now=clock())
 
     return file
@@ -396,7 +395,7 @@ def test_the_pdf_is_a4_for_a_london_plan_and_letter_on_request(client, filed):
 
 
 def test_the_pdf_is_letter_by_default_for_a_new_york_plan(client, file_plan):
-    new_york = file_plan(preferences={**LONDON_WEEK, "timezone": "America/New_York"})
+    new_york = file_plan(preferences={**LONDON_MWF_FROM_MONDAY, "timezone": "America/New_York"})
     assert media_box(client.get(f"/plans/{new_york.token}.pdf").get_data()) == (612, 792)
     assert media_box(client.get(f"/plans/{new_york.token}.pdf?size=a4").get_data()) == (595, 842)
 

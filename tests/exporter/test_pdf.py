@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from plan_samples import SEVERE_TEAR, STRAIN, TIGHTNESS, full_plan, plan_for
+from plan_samples import full_plan, plan_for
 
 from exporter import wording
 from exporter.pdf import page_size_for, render_pdf
+from tests.samples import SEVERE_TEAR, STRAIN, TIGHTNESS
 
 PLAN_URL = "https://coach.example/plans/Zx9fK2LmQp4RtV7wYb1cN3dE5gH8jA0s"
 SHORT_URL = "https://coach.example/c/KXT7M4"

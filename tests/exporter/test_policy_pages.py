@@ -10,12 +10,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from plan_samples import TENDINOPATHY
 
 from exporter import create_app, wording
 from plans.codes import CODE_LIFETIME
 from plans.config import DEFAULT_RETENTION_DAYS
 from plans.service import file_plan
+from tests.samples import LONDON_MWF_FROM_MONDAY, TENDINOPATHY
 
 ROOT = Path(__file__).resolve().parents[2]
 HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
@@ -40,8 +40,6 @@ TERMS_HEADINGS = [
     "Your plan and its link",
     "Changes",
 ]
-LONDON_WEEK = {"timezone": "Europe/London", "start_date": "2026-03-02", "weekdays": ["MO", "WE", "FR"],
-               "time": "07:00"}
 
 
 @pytest.fixture
@@ -144,7 +142,7 @@ def test_the_privacy_page_says_what_is_never_kept_and_who_sees_a_plan(client):
 
 
 def test_the_delete_request_the_privacy_page_shows_deletes_the_plan(client, app, clock):
-    filed = file_plan(app.extensions["plan_store"], TENDINOPATHY, LONDON_WEEK, now=clock())
+    filed = file_plan(app.extensions["plan_store"], TENDINOPATHY, LONDON_MWF_FROM_MONDAY, now=clock())
     commands = [code for code in get_page(client, "/privacy").codes if code.startswith("curl -X DELETE ")]
     assert commands == ["curl -X DELETE https://coach.example/api/plans/<token>"]
     address = commands[0].removeprefix("curl -X DELETE ").replace("<token>", filed.token)

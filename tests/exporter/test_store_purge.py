@@ -9,16 +9,11 @@ import pytest
 from hamstring_coach_cli import main
 from plans.service import file_plan
 from plans.store import PlanStore
-from rehab.models import Answers
+from tests.samples import TIGHTNESS
 
 pytestmark = pytest.mark.each_database
 
 SECRET = "test-secret-key-for-hashes-0123456789-abcdefghij"
-ANSWERS = Answers(
-    location="behind_knee", onset="gradual", days_since=40, pop="no", bruising="no",
-    pain_walking="no", gait_altered="no", nerve_symptoms="no", shoe_test="no", hinge_test="no",
-    heel_press_test="no", pain_score=2, training_change="no",
-)
 
 
 @pytest.fixture
@@ -29,7 +24,7 @@ def environment(monkeypatch, database_url):
 
 
 def file_aged(store: PlanStore, days: int) -> str:
-    return file_plan(store, ANSWERS, None, now=dt.datetime.now(dt.UTC) - dt.timedelta(days=days)).token
+    return file_plan(store, TIGHTNESS, None, now=dt.datetime.now(dt.UTC) - dt.timedelta(days=days)).token
 
 
 def test_purge_deletes_plans_older_than_the_default_180_days(environment, store, capsys):

@@ -16,17 +16,14 @@ import pytest
 from plans.service import file_plan
 from plans.store import MIGRATIONS_DIR, SCHEMA_REVISION, PlanStore, StoreUnavailable
 from rehab.models import Answers
+from tests import samples
 
 pytestmark = pytest.mark.each_database
 
 NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
 SECRET = "test-secret-key-for-hashes-0123456789-abcdefghij"
 ROOT = Path(__file__).resolve().parents[2]
-ANSWERS = Answers(
-    location="back_of_thigh", onset="gradual", days_since=10, pop="no", bruising="no",
-    pain_walking="no", gait_altered="no", nerve_symptoms="no", shoe_test="no", hinge_test="no",
-    heel_press_test="no", pain_score=3, training_change="no",
-)
+TIGHTNESS = Answers(**samples.TIGHTNESS)
 
 
 def run_python(code: str) -> subprocess.CompletedProcess:
@@ -64,7 +61,7 @@ def _file_plans(queue, barrier, database_url, count):
     tokens, failures = [], []
     for _ in range(count):
         try:
-            tokens.append(file_plan(store, ANSWERS, None, now=NOW).token)
+            tokens.append(file_plan(store, TIGHTNESS, None, now=NOW).token)
         except Exception as error:
             failures.append(f"{type(error).__name__}: {error}")
     queue.put((tokens, failures))
@@ -129,7 +126,7 @@ def test_threads_sharing_one_store_file_and_read_at_once(store):
     def work():
         try:
             for _ in range(5):
-                token = file_plan(store, ANSWERS, None, now=NOW).token
+                token = file_plan(store, TIGHTNESS, None, now=NOW).token
                 assert store.get_plan(token) is not None
                 tokens.append(token)
         except Exception as error:
@@ -170,7 +167,7 @@ def test_an_unreachable_postgres_makes_the_store_unavailable_with_a_clear_messag
     store = PlanStore(f"postgresql://coach:hunter2@127.0.0.1:{port}/coach", SECRET)
     assert store.ping() is False
     with pytest.raises(StoreUnavailable) as raised:
-        file_plan(store, ANSWERS, None, now=NOW)
+        file_plan(store, TIGHTNESS, None, now=NOW)
     message = str(raised.value)
     assert "database is unavailable" in message
     assert "hunter2" not in message
@@ -192,7 +189,7 @@ def test_a_store_that_was_down_recovers_when_the_database_comes_back(tmp_path):
     assert store.ping() is False
     blocker.unlink()
     assert store.ping() is True
-    assert store.get_plan(file_plan(store, ANSWERS, None, now=NOW).token) is not None
+    assert store.get_plan(file_plan(store, TIGHTNESS, None, now=NOW).token) is not None
 
 
 @pytest.mark.system
@@ -210,7 +207,7 @@ def test_a_full_disk_refuses_the_plan_clearly_and_leaves_nothing_half_written(tm
         sizes = [os.path.getsize(p) for p in ({str(path)!r}, {str(path) + "-wal"!r}) if os.path.exists(p)]
         limit = max(sizes) + 512 * 1024
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
-        answers = Answers.model_validate_json({ANSWERS.model_dump_json()!r})
+        answers = Answers.model_validate_json({TIGHTNESS.model_dump_json()!r})
         now = dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC)
         for n in range(10000):
             try:
@@ -278,7 +275,7 @@ def test_connections_the_postgres_server_dropped_are_replaced_without_an_error(p
     url = create_postgres_database(postgres_url)
     store = PlanStore(url, SECRET)
     try:
-        token = file_plan(store, ANSWERS, None, now=NOW).token
+        token = file_plan(store, TIGHTNESS, None, now=NOW).token
         assert store.get_plan(token) is not None
         import psycopg
 
@@ -300,7 +297,7 @@ def test_a_database_that_vanishes_after_start_makes_reads_unavailable_not_crash(
     url = create_postgres_database(postgres_url)
     store = PlanStore(url, SECRET)
     try:
-        filed = file_plan(store, ANSWERS, None, now=NOW)
+        filed = file_plan(store, TIGHTNESS, None, now=NOW)
         drop_postgres_database(postgres_url, url)  # drops the connections too; reconnecting fails
         with pytest.raises(StoreUnavailable, match="database is unavailable"):
             store.get_plan(filed.token)
@@ -320,7 +317,7 @@ def test_a_database_from_the_first_schema_upgrades_and_keeps_its_plans(store, da
 
     from plans.store import sqlalchemy_url
 
-    filed = file_plan(store, ANSWERS, None, now=NOW)
+    filed = file_plan(store, TIGHTNESS, None, now=NOW)
     store.close()
     engine = sqlalchemy.create_engine(sqlalchemy_url(database_url))
     try:
@@ -339,7 +336,7 @@ def test_a_database_from_the_first_schema_upgrades_and_keeps_its_plans(store, da
         assert upgraded.get_plan(filed.token) == filed.plan
         assert upgraded.token_for_code(filed.code, NOW) == filed.token
         assert upgraded.short_code_for(filed.token) is None
-        assert upgraded.short_code_for(file_plan(upgraded, ANSWERS, None, now=NOW).token) is not None
+        assert upgraded.short_code_for(file_plan(upgraded, TIGHTNESS, None, now=NOW).token) is not None
     finally:
         upgraded.close()
     assert sql("SELECT version_num FROM alembic_version") == [(SCHEMA_REVISION,)]

@@ -29,6 +29,7 @@ import pytest
 from bench.common import free_port
 from skill import envelopes
 from skill.conversation import State
+from tests import samples
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET_KEY = "fault-tests-secret-key-0123456789-abcdefghijkl"
@@ -39,14 +40,8 @@ REQUEST_TIMEOUT_S = 30
 # refused at once, so the skill falls back to UTC without waiting on the network.
 NO_SETTINGS_API = "http://127.0.0.1:9"
 
-# A finished triage (every question the skill would ask, answered): POST /api/plans takes it.
-COMPLETE_ANSWERS = {
-    "location": "back_of_thigh", "onset": "gradual", "days_since": 10, "pop": "no", "bruising": "no",
-    "pain_walking": "no", "gait_altered": "no", "nerve_symptoms": "no", "shoe_test": "no",
-    "hinge_test": "no", "heel_press_test": "no", "pain_score": 3, "training_change": "yes",
-}
-PREFERENCES = {"timezone": "Europe/London", "weekdays": ["MO", "WE", "FR"], "time": "07:00"}
-PLAN_REQUEST = json.dumps({"answers": COMPLETE_ANSWERS, "preferences": PREFERENCES}).encode()
+# The sample request body (tests/samples.py), as the bytes POST /api/plans is sent.
+PLAN_REQUEST = json.dumps(samples.PLAN_REQUEST).encode()
 
 
 @dataclass

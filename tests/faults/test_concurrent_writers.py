@@ -11,12 +11,13 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from coach_server import COMPLETE_ANSWERS, PLAN_REQUEST, PREFERENCES, SECRET_KEY, Voice
+from coach_server import PLAN_REQUEST, SECRET_KEY, Voice
 
 from plans.keys import owner_key
 from plans.service import file_plan
 from plans.state import SqlStateStore
 from plans.store import PlanStore
+from tests.samples import LONDON_MWF, TIGHT, TIGHTNESS
 
 pytestmark = pytest.mark.system
 
@@ -45,8 +46,7 @@ def test_two_gunicorn_workers_take_simultaneous_plans_and_conversations_without_
         voice = Voice(server, user_id=f"amzn1.ask.account.CONCURRENT{number:04d}")
         start.wait()
         voice.launch()
-        return voice.answer_until_the_end({"location": "back_of_thigh", "onset": "gradual", "days_since": 7,
-                                           "pain_score": 2}).speech
+        return voice.answer_until_the_end(TIGHT).speech
 
     with ThreadPoolExecutor(max_workers=CLIENTS + VOICES) as pool:
         plans = pool.map(post_plans, range(CLIENTS))
@@ -75,7 +75,7 @@ def _file_plans_and_save_state(database_url: str, runner: int, start, results) -
     start.wait()
     for number in range(PLANS_PER_PROCESS):
         try:
-            filed = file_plan(store, COMPLETE_ANSWERS, PREFERENCES, owner_key=key,
+            filed = file_plan(store, TIGHTNESS, LONDON_MWF, owner_key=key,
                               now=dt.datetime.now(dt.UTC))
             tokens.append(filed.token)
             state.save(key, {"coach": {"answers": {"location": "back_of_thigh"}, "turn": number}},

@@ -11,13 +11,11 @@ from coach_server import CoachServer, Voice, free_port
 from rehab.models import Answers
 from rehab.programme import RUNNING_WORDS
 from rehab.triage import assess
+from tests.samples import SPRINTER, TIGHT
 
 pytestmark = pytest.mark.system
 
 # A runner whose advice is clear-cut: see a clinician, stop running (a pop with bruising).
-SPRINTER = dict(location="lower_buttock", onset="sudden", days_since=0, pop="yes", bruising="yes",
-                gait_altered="yes", pain_score=8)
-TIGHT = dict(location="back_of_thigh", onset="gradual", days_since=7, pain_score=2)
 
 
 def running_advice(answers: dict) -> str:

@@ -11,9 +11,10 @@ import threading
 import pytest
 from coach_server import Voice
 
+from tests.samples import TIGHT
+
 pytestmark = pytest.mark.system
 
-TIGHT = dict(location="back_of_thigh", onset="gradual", days_since=7, pain_score=2)
 
 
 @pytest.fixture

@@ -13,10 +13,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from coach_server import COMPLETE_ANSWERS, PREFERENCES, SECRET_KEY, Voice
+from coach_server import SECRET_KEY, Voice
 
 from plans.service import file_plan
 from plans.store import PlanStore
+from tests.samples import LONDON_MWF, TIGHT, TIGHTNESS
 
 pytestmark = pytest.mark.system
 
@@ -95,8 +96,7 @@ def test_a_full_disk_refuses_plans_with_a_json_error_keeps_nothing_half_written_
         # The skill, filing on the same full disk, still gives its advice.
         voice = Voice(server, user_id="amzn1.ask.account.FULLDISK")
         voice.launch()
-        final = voice.answer_until_the_end({"location": "back_of_thigh", "onset": "gradual", "days_since": 7,
-                                            "pain_score": 2})
+        final = voice.answer_until_the_end(TIGHT)
         assert "couldn't save your plan" in final.speech
 
         kept = what_is_kept(database)
@@ -117,7 +117,7 @@ def test_a_read_only_disk_gives_a_json_error_and_changes_nothing(tmp_path, serve
     with tmpfs(tmp_path / "disk", ROOMY_DISK) as disk:
         database = disk / "coach.sqlite3"
         store = PlanStore(f"sqlite:///{database}", SECRET_KEY)
-        filed = file_plan(store, COMPLETE_ANSWERS, PREFERENCES, now=dt.datetime.now(dt.UTC))
+        filed = file_plan(store, TIGHTNESS, LONDON_MWF, now=dt.datetime.now(dt.UTC))
         store.close()
         before = what_is_kept(database)  # a read-only connection: it leaves the -wal and -shm files
         if wal_files == "removed_by_a_clean_close":

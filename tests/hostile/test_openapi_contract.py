@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from exporter.openapi import openapi_spec
+from tests.samples import TIGHTNESS
 
 EXAMPLES_PER_OPERATION = 30
 BASE_URL = "https://coach.example"
@@ -21,12 +22,6 @@ BASE_URL = "https://coach.example"
 # The very document the service serves (a test below holds them equal), loaded when the tests
 # are collected so that each operation becomes a test of its own.
 schema = schemathesis.openapi.from_dict(openapi_spec(BASE_URL))
-
-COMPLETE_TRIAGE = {
-    "location": "back_of_thigh", "onset": "gradual", "days_since": 10, "pop": "no", "bruising": "no",
-    "pain_walking": "no", "gait_altered": "no", "nerve_symptoms": "no", "shoe_test": "no",
-    "hinge_test": "no", "heel_press_test": "no", "pain_score": 3, "training_change": "yes",
-}
 
 # What a JSON Schema cannot say, so a schema-valid request may still be refused for it, with a
 # 400 naming it: which question the triage still needs (it depends on the earlier answers), a
@@ -78,7 +73,7 @@ def test_every_operation_answers_generated_requests_as_described(case, app):
 
 @pytest.fixture
 def filed_token(client):
-    response = client.post("/api/plans", json={"answers": COMPLETE_TRIAGE})
+    response = client.post("/api/plans", json={"answers": TIGHTNESS})
     assert response.status_code == 201, response.get_data(as_text=True)
     return response.get_json()["token"]
 
@@ -92,6 +87,6 @@ def test_a_real_plan_is_read_and_deleted_as_described(app, filed_token):
 
 
 def test_a_complete_triage_is_filed_as_described(app):
-    case = schema["/api/plans"]["POST"].Case(body={"answers": COMPLETE_TRIAGE},
+    case = schema["/api/plans"]["POST"].Case(body={"answers": TIGHTNESS},
                                              media_type="application/json")
     assert case.call_and_validate(app=app, **CONTRACT).status_code == 201

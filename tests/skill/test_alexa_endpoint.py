@@ -10,11 +10,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from alexa_ca import SKILL_ID, AlexaSigner
-from voice_driver import TIGHT, VIGNETTES, Runner, check_filed, filed_plan, over_http, spoken_code
+from voice_driver import VIGNETTES, Runner, check_filed, filed_plan, over_http, spoken_code
 
 from plans.config import ConfigError
 from skill import envelopes
 from skill.verification import clear_certificate_cache
+from tests.samples import SIT_BONE_ACHE, TIGHT
 
 
 def plan_store_of(app):
@@ -54,7 +55,7 @@ def test_resume_after_stop_over_post_alexa(http_voice):
 def test_a_daylight_saving_time_zone_over_post_alexa(http_voice, skill_app, app_config, device_zone):
     device_zone.name = "America/New_York"
     http_voice.launch()
-    http_voice.answer_triage(VIGNETTES[2].values[0])
+    http_voice.answer_triage(SIT_BONE_ACHE)
     http_voice.say("ChooseDaysIntent", {"firstDay": "wednesday"})
     http_voice.say("ChooseTimeIntent", {"time": "EV"})
 

@@ -8,13 +8,13 @@ import logging
 from pathlib import Path
 
 import pytest
-from voice_driver import VIGNETTES, Runner, in_process
+from voice_driver import Runner, in_process
 
 from plans.state import SqlStateStore
 from skill.build import build_skill
+from tests.samples import SPRINTER
 
 USER = "amzn1.ask.account.PRIVATE-RUNNER-0000000000000000000000000000000000"
-SPRINTER = VIGNETTES[0].values[0]
 HEALTH_WORDS = ("lower_buttock", "back_of_thigh", "behind_knee", "sit bone", "sudden", "gradual",
                 "pain_score", "bruising", "suspected_severe_tear", "refer")
 

@@ -8,11 +8,12 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
-from voice_driver import TIGHT, VIGNETTES, Runner, check_filed, filed_plan, in_process, spoken_code
+from voice_driver import VIGNETTES, Runner, check_filed, filed_plan, in_process, spoken_code
 
 from plans.keys import owner_key
 from skill import envelopes
 from skill.build import build_skill, invoke_json
+from tests.samples import SIT_BONE_ACHE, SPRINTER, STRIDES_TWINGE, TIGHT
 
 # ---- the vignettes -----------------------------------------------------------------------------
 
@@ -50,8 +51,7 @@ def test_red_flags_come_first_and_plainly_before_what_it_most_likely_is(voice, a
 
 def test_the_outcome_says_what_it_most_likely_is_how_to_run_and_todays_care(voice):
     voice.launch()
-    outcome = voice.answer_triage(
-        dict(location="back_of_thigh", onset="sudden", days_since=1, shoe_test="yes", pain_score=4)).speech
+    outcome = voice.answer_triage(STRIDES_TWINGE).speech
     assert "most likely a low-grade strain" in outcome
     assert "Easy running only" in outcome
     assert "Ice it now" in outcome and "switch to heat" in outcome
@@ -350,7 +350,7 @@ def test_sessions_stay_at_the_chosen_local_time_across_a_daylight_saving_change(
         voice, store, app_config, device_zone, zone, change):
     device_zone.name = zone
     voice.launch()
-    voice.answer_triage(VIGNETTES[2].values[0])  # a twelve-week tendinopathy plan spans the change
+    voice.answer_triage(SIT_BONE_ACHE)  # a twelve-week tendinopathy plan spans the change
     voice.say("ChooseDaysIntent", {"firstDay": "monday", "secondDay": "thursday"})
     voice.say("ChooseTimeIntent", {"time": "06:45"})
 
@@ -411,7 +411,7 @@ def test_with_the_plan_store_down_the_advice_is_still_spoken_and_the_next_visit_
 
     down = Runner(in_process(skill_on(dead_store)))
     down.launch()
-    outcome = down.answer_triage(VIGNETTES[0].values[0])
+    outcome = down.answer_triage(SPRINTER)
     assert "please see a doctor or physiotherapist promptly" in outcome.speech
     failed = down.say("AMAZON.YesIntent")
     assert "please see a doctor or physiotherapist promptly" in failed.speech

@@ -19,12 +19,13 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from voice_driver import TIGHT, Runner, in_process
+from voice_driver import Runner, in_process
 
 from plans.keys import owner_key
 from plans.state import MemoryStateStore, SqlStateStore
 from plans.store import PlanStore
 from skill.build import build_skill
+from tests.samples import TIGHT
 
 SECRET = "test-secret-key-for-hashes-0123456789-abcdefghij"
 LOCALES = ("en-US", "en-GB", "en-AU", "en-CA", "en-IN", "fr-FR", "not a locale")

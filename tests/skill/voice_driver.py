@@ -24,6 +24,7 @@ from skill import envelopes
 from skill.build import invoke_json
 from skill.conversation import State
 from skill.handlers import errors
+from tests.samples import PINS_AND_NEEDLES, SIT_BONE_ACHE, SPRINTER, STRIDES_TWINGE, TIGHT
 
 SPOKEN_WORDS = {
     "lower_buttock": "sit bone", "back_of_thigh": "back of my thigh", "behind_knee": "behind my knee",
@@ -203,32 +204,30 @@ def over_http(client) -> Callable[[dict[str, Any]], dict[str, Any]]:
     return send
 
 
-# The clinical-core issue's vignettes: answers ("others no"), then what the filed plan must say.
+# The clinical-core issue's vignettes: what the runner says ("others no", tests/samples.py), then
+# what the filed plan must say.
 VIGNETTES = [
     pytest.param(
-        dict(location="lower_buttock", onset="sudden", days_since=0, pop="yes", bruising="yes",
-             gait_altered="yes", pain_score=8),
+        SPRINTER,
         dict(category="refer", running={"stop_and_see_clinician"}, red_flags={"suspected_severe_tear"}),
         id="sprinter"),
     pytest.param(
-        dict(location="back_of_thigh", onset="gradual", days_since=7, pain_score=2),
+        TIGHT,
         dict(category="tightness", running={"keep_running"}, red_flags=set()),
         id="tight"),
     pytest.param(
-        dict(location="lower_buttock", onset="gradual", days_since=21, hinge_test="yes",
-             heel_press_test="yes", pain_score=5, training_change="yes"),
+        SIT_BONE_ACHE,
         dict(category="tendinopathy", site="proximal", running={"easy_only"}, red_flags=set()),
         id="sit-bone ache"),
     pytest.param(
-        dict(location="back_of_thigh", onset="sudden", days_since=1, shoe_test="yes", pain_score=4),
+        STRIDES_TWINGE,
         dict(category="strain_low_grade", running={"easy_only", "rest"}, red_flags=set(), acute_care=True),
         id="strides twinge"),
     pytest.param(
-        dict(location="back_of_thigh", onset="gradual", days_since=10, nerve_symptoms="yes", pain_score=3),
+        PINS_AND_NEEDLES,
         dict(category="refer", running={"stop_and_see_clinician"}, red_flags={"nerve_symptoms"}),
         id="pins and needles"),
 ]
-TIGHT = dict(location="back_of_thigh", onset="gradual", days_since=7, pain_score=2)
 SPELLED = re.compile(r'<say-as interpret-as="spell-out">(.)</say-as>')
 
 
