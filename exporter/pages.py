@@ -83,12 +83,16 @@ def _open_code(typed: str, *, redirect_status: int) -> Response:
     store = plan_store()
     now = utc_now()
     client = request.remote_addr or "unknown"
-    if store.count_wrong_codes(client, now) >= WRONG_CODES_PER_MINUTE:
+    # Counted before the look-up and in one step with the check, so that guesses sent at once
+    # cannot all pass a count none of them has added to yet; taken back if the code is right.
+    attempt = store.claim_code_attempt(client, now, limit=WRONG_CODES_PER_MINUTE)
+    if attempt is None:
         message = "Too many wrong codes from here. Wait a minute, then try again."
         return _error(429, message, "too_many_codes.html", headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
     token = store.token_for_code(typed, now)
+    if token is not None:
+        store.release_code_attempt(attempt)
     if token is None:
-        store.note_wrong_code(client, now)
         shown = normalize_code(typed) or typed.strip()
         message = "No plan has this code. Codes last 30 days; check the letters and try again."
         return _error(404, message, "unknown_code.html", code=shown)

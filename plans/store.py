@@ -55,6 +55,7 @@ SEEN_REQUEST_MEMORY = dt.timedelta(seconds=300)
 SQLITE_BUSY_TIMEOUT_MS = 5000
 MIGRATION_LOCK_TIMEOUT_S = 60
 _PG_MIGRATION_LOCK = 0x68616D73  # "hams": one advisory lock id for this schema's migrations
+_PG_CODE_ATTEMPT_LOCKS = 0x636F6465  # "code": the space of per-client locks on wrong-code counts
 _FILING_ATTEMPTS = 5
 _CACHE_SIZE = 256
 
@@ -284,6 +285,39 @@ class PlanStore:
         except exc.IntegrityError:
             return False
         return True
+
+    def claim_code_attempt(self, client_key: str, now: dt.datetime, *, limit: int,
+                           window: dt.timedelta = WRONG_CODE_WINDOW) -> int | None:
+        """Count one attempt for this client, atomically, unless it already has `limit` within
+        `window`: then None. Returns the attempt's id, for `release_code_attempt` when the code
+        turns out right. Counting and adding in one transaction (serialised per client: SQLite's
+        write lock, a PostgreSQL advisory lock) is what keeps 10 allowed at 10 under concurrent
+        guesses; a count then a separate note let every request in flight through."""
+        sa, _ = _sqlalchemy()
+        t = self._schema()
+        now = _utc(now)
+        client_hash = self._keyed("client", client_key)
+        attempts = t.code_attempts
+        with self._writing() as conn:
+            if conn.dialect.name == "postgresql":
+                lock = sa.text("SELECT pg_advisory_xact_lock(CAST(:space AS integer), CAST(:key AS integer))")
+                conn.execute(lock, {"space": _PG_CODE_ATTEMPT_LOCKS, "key": int(client_hash[:8], 16) - 2**31})
+            recent = conn.execute(
+                sa.select(sa.func.count()).select_from(attempts).where(
+                    attempts.c.client_hash == client_hash, attempts.c.attempted_at > now - window)
+            ).scalar_one()
+            if recent >= limit:
+                return None
+            added = conn.execute(attempts.insert().values(client_hash=client_hash, attempted_at=now))
+            conn.execute(attempts.delete().where(
+                attempts.c.client_hash == client_hash, attempts.c.attempted_at < now - ATTEMPT_MEMORY))
+            return added.inserted_primary_key[0]
+
+    def release_code_attempt(self, attempt_id: int) -> None:
+        """Take back an attempt `claim_code_attempt` counted: the code was right."""
+        t = self._schema()
+        with self._writing() as conn:
+            conn.execute(t.code_attempts.delete().where(t.code_attempts.c.attempt_id == attempt_id))
 
     def check_writable(self) -> str | None:
         """None when the service can write plans now, else a short reason (for the log; it names

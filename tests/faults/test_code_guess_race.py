@@ -1,0 +1,80 @@
+"""Issue 14: the wrong-code limit under concurrent guesses. Ten wrong codes a minute are allowed
+from one address; guesses sent at once used to be checked against a count none of them had added
+to yet, so more got through ("11 x 404 for 10 allowed"). Counting is now one step with the check,
+on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+
+import pytest
+
+from exporter.pages import WRONG_CODES_PER_MINUTE
+
+
+# Storage behaviour: on both databases, whatever the shared default (tests/conftest.py).
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'coach.sqlite3'}"
+        return
+    from bench import pgcluster
+
+    server = request.getfixturevalue("postgres_url")
+    url = pgcluster.create_database(server)
+    yield url
+    pgcluster.drop_database(server, url)
+
+GUESSERS = 40
+
+
+def all_at_once(count: int, work) -> list:
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def run(index: int) -> None:
+        barrier.wait(timeout=30)
+        results[index] = work(index)
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads)
+    return results
+
+
+def test_guesses_sent_at_once_get_at_most_the_allowed_number_of_answers(app):
+    def guess(index: int) -> int:
+        client = app.test_client()
+        return client.get(f"/c/ZZZ{index:03d}", headers={"Accept": "application/json"}).status_code
+
+    statuses = Counter(all_at_once(GUESSERS, guess))
+    assert set(statuses) <= {404, 429}, statuses
+    assert statuses[404] == WRONG_CODES_PER_MINUTE, statuses
+    assert statuses[429] == GUESSERS - WRONG_CODES_PER_MINUTE
+
+
+def test_the_store_grants_exactly_the_limit_to_concurrent_claims(store, clock):
+    granted = all_at_once(GUESSERS, lambda _: store.claim_code_attempt("198.51.100.7", clock(), limit=10))
+    assert sum(attempt is not None for attempt in granted) == 10
+    # Another address has its own allowance; a released claim (a right code) frees its place.
+    assert store.claim_code_attempt("203.0.113.9", clock(), limit=10) is not None
+    store.release_code_attempt(next(attempt for attempt in granted if attempt is not None))
+    assert store.claim_code_attempt("198.51.100.7", clock(), limit=10) is not None
+    assert store.claim_code_attempt("198.51.100.7", clock(), limit=10) is None
+
+
+def test_a_right_code_does_not_use_up_the_allowance(client, store, clock):
+    created = client.post("/api/plans", json={"answers": {
+        "location": "back_of_thigh", "onset": "gradual", "days_since": 10, "pop": "no", "bruising": "no",
+        "pain_walking": "no", "gait_altered": "no", "nerve_symptoms": "no", "shoe_test": "no",
+        "hinge_test": "no", "heel_press_test": "no", "pain_score": 3, "training_change": "yes"}})
+    code = created.get_json()["code"]
+    for _ in range(WRONG_CODES_PER_MINUTE + 5):
+        assert client.get(f"/c/{code}").status_code == 302
+    for _ in range(WRONG_CODES_PER_MINUTE):
+        assert client.get("/c/ZZZZZZ").status_code == 404
+    assert client.get("/c/ZZZZZZ").status_code == 429
