@@ -17,6 +17,17 @@ from plans.config import Config, ConfigError, is_loopback
 from plans.store import PlanStore, StoreUnavailable
 
 DEFAULT_WORKERS = 2
+# Threads per worker (gunicorn's gthread worker). A sync worker is held by one client for as long
+# as that client takes to send its request: two clients trickling a header line a second stalled
+# both workers and with them /healthz. A gthread worker waits for a client's first bytes in its
+# event loop, and a client still sending holds one thread, not the worker: with no proxy in front
+# (`make run`), 2 x 16 threads take that many slow clients before anyone else waits.
+DEFAULT_THREADS = 16
+# Seconds: a worker silent for longer is restarted by the master; an idle kept-alive connection
+# is closed after KEEPALIVE; a stopping worker gets GRACEFUL to finish its requests.
+WORKER_TIMEOUT = 30
+KEEPALIVE = 5
+GRACEFUL_TIMEOUT = 10
 
 
 class PlanService(BaseApplication):
@@ -61,9 +72,12 @@ def newcomer_urls(config: Config) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m exporter.serve", description=__doc__)
     parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS, help="threads per worker")
     args = parser.parse_args(argv)
     if args.workers < 1:
         parser.error("--workers must be at least 1")
+    if args.threads < 1:
+        parser.error("--threads must be at least 1")
     try:
         config = Config.from_env(os.environ)
     except ConfigError as error:
@@ -82,8 +96,11 @@ def main(argv: list[str] | None = None) -> int:
     options: dict[str, object] = {
         "bind": bind_address(config.bind_host, config.port),
         "workers": args.workers,
-        "worker_class": "sync",
-        "graceful_timeout": 10,
+        "worker_class": "gthread",
+        "threads": args.threads,
+        "timeout": WORKER_TIMEOUT,
+        "keepalive": KEEPALIVE,
+        "graceful_timeout": GRACEFUL_TIMEOUT,
         # Gunicorn's control socket lives at one path per user: a second server (tests, bench)
         # would take it over. Nothing here uses it.
         "control_socket_disable": True,
