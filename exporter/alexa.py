@@ -3,10 +3,11 @@
 Every request is verified as Amazon requires (skill.verification) before the skill sees it; any
 failure is HTTP 400 with one generic JSON error (which check failed goes to the log, not to the
 caller), and so is a signed request whose id was already answered: a replay, caught across
-workers and hosts through the store (`note_request_id`). Verification may be switched off (COACH_ALEXA_VERIFY=0)
-only while the server listens on loopback, for local testing: the app refuses to start
-otherwise, and each request checks again in case the configuration was built by hand. With
-verification off, the application id is still checked here when COACH_ALEXA_SKILL_ID is set.
+workers and hosts through the store (`note_request_id`). Verification may be switched off
+(COACH_ALEXA_VERIFY=0) only while the server listens on loopback, for local testing: the app
+refuses to start otherwise, and each request checks again in case the configuration was built by
+hand. With verification off, the application id is still checked here when COACH_ALEXA_SKILL_ID
+is set, and a request that came through any proxy (FORWARDING_HEADERS) is refused.
 
 The skill is built once per app, on the first request, with the app's plan store, configuration
 and clock. Test hooks in `app.config`: `SKILL_TIMEZONE_LOOKUP` (replaces the Settings API),
