@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from rehab import rules
 from rehab.models import Dosage, Prescription
 
 STAGES: tuple[str, ...] = ("protect", "strength", "load", "return", "maintain", "self_care")
@@ -44,7 +45,11 @@ def _d(text: str, *, sets: int | None = None, reps: int | None = None, hold: int
     return Dosage(sets=sets, reps=reps, hold_seconds=hold, minutes=minutes, per_side=per_side, text=text)
 
 
-_PAIN_RULE = "Stop if the pain goes above 3 out of 10 or is worse the next morning."
+# The one pain rule (rehab.adaptation.PAIN_RULE), as an exercise's caution says it.
+_SAFE, _ACCEPTABLE = rules.SAFE_PAIN_MAX.value, rules.ACCEPTABLE_PAIN_MAX.value
+_PAIN_RULE = (f"Up to {rules.out_of_ten(_SAFE)} during it is fine; {_SAFE + 1} to {_ACCEPTABLE}, keep the "
+              f"same load next time; stop if it goes above {rules.out_of_ten(_ACCEPTABLE)} or is worse the "
+              "next morning.")
 
 EXERCISES: tuple[Exercise, ...] = (
     Exercise(
@@ -97,7 +102,7 @@ EXERCISES: tuple[Exercise, ...] = (
         purpose="Static load calms a sore hamstring tendon and starts strength without moving it.",
         dosage={"protect": _d("5 × 30-second holds, rest 1 minute", sets=5, hold=30),
                 "strength": _d("5 × 45-second holds", sets=5, hold=45)},
-        cautions=("Pain during the hold should stay at 3 out of 10 or less.",
+        cautions=(f"Pain during the hold should stay at {rules.out_of_ten(_SAFE)} or less.",
                   "Keep the hip near straight: deep hip bending squeezes a sore tendon."),
         source="Goom 2016: isometrics near hip neutral first; Heiderscheit 2010 phase I isometrics",
     ),
@@ -373,3 +378,24 @@ _BY_ID: dict[str, Exercise] = {e.id: e for e in EXERCISES}
 
 def exercise(exercise_id: str) -> Exercise:
     return _BY_ID[exercise_id]
+
+
+def fewer(prescription: Prescription) -> Prescription:
+    """The same exercise a step back, for two or three days after a bad day (clinical-basis.md,
+    flares: "fewer reps"): one set fewer; a single set or a timed dose at half its length."""
+    dose = prescription.dosage
+    if dose.sets and dose.sets > 1:
+        text = f"{dose.text} (step back: {dose.sets - 1} sets, not {dose.sets})"
+        lighter = dose.model_copy(update={"sets": dose.sets - 1, "text": text})
+    elif dose.reps and dose.reps > 1:
+        lighter = dose.model_copy(update={"reps": dose.reps // 2,
+                                          "text": f"{dose.text} (step back: half the reps)"})
+    elif dose.hold_seconds and dose.hold_seconds > 1:
+        lighter = dose.model_copy(update={"hold_seconds": dose.hold_seconds // 2,
+                                          "text": f"{dose.text} (step back: half as long)"})
+    elif dose.minutes and dose.minutes > 1:
+        lighter = dose.model_copy(update={"minutes": dose.minutes // 2,
+                                          "text": f"{dose.text} (step back: half as long)"})
+    else:
+        lighter = dose.model_copy(update={"text": f"{dose.text} (step back: gently, well short of pain)"})
+    return prescription.model_copy(update={"dosage": lighter})

@@ -16,7 +16,15 @@ from types import MappingProxyType
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from rehab.questions import DISCLAIMER
 
@@ -37,6 +45,18 @@ WEEKDAYS: tuple[Weekday, ...] = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 # appear only after the return-to-run criteria are met.
 RunKind = Literal["none", "walk_jog", "easy", "steady", "strides", "speed", "hills"]
 SPEED_OR_HILLS: frozenset[str] = frozenset({"speed", "hills"})
+# Everything faster than steady running: none of it before the return-to-run criteria are confirmed.
+FAST_RUNNING: frozenset[str] = frozenset({"strides", "speed", "hills"})
+
+# The coaching loop (design.md §3, check-in).
+SessionReport = Literal["done", "partial", "missed"]
+Verdict = Literal["progress", "hold", "regress", "see_clinician"]
+Light = Literal["green", "amber", "red"]
+# How running comes back: "running" (allowed from the start, within today's advice), "resting" (not
+# yet: no running until the walk-run may start), "ladder" (on the graded walk-run), "cleared" (the
+# walk-run is done: each phase's own running from now on).
+RunTrack = Literal["running", "resting", "ladder", "cleared"]
+SessionKind = Literal["session", "gate"]
 
 MAX_DAYS_AHEAD = 366
 _HH_MM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
@@ -214,6 +234,7 @@ class Criterion(_Model):
     id: str
     text: str
     source: str
+    question: str = Field(default="", description="the criterion as a short spoken yes/no question")
 
 
 class Phase(_Model):
@@ -244,11 +265,29 @@ class Session(_Model):
     running_note: str = ""
     prescriptions: tuple[Prescription, ...]
     week: int = Field(default=1, ge=1, description="programme week, 1 = the week starting on start_date")
+    sequence: int = Field(default=0, ge=0, description="calendar SEQUENCE: raised each time it changes")
+    kind: SessionKind = Field(default="session", description="a training session, or a gate check-in")
+    criteria: tuple[Criterion, ...] = Field(default=(), description="a gate check-in's yes/no criteria")
+    ladder_stage: int | None = Field(default=None, ge=1, description="the walk-run stage this session runs")
+    step_back: bool = Field(default=False, description="a lighter session after a bad day, then re-test")
 
     def starts_at(self, zone: ZoneInfo) -> dt.datetime:
         """When it starts. The builder never dates a session at a time the clocks skip; one
         stored before it knew that still gets the instant RFC 5545 §3.3.5 gives it."""
         return local_start(self.date, self.start_time, zone)
+
+
+class Gate(_Model):
+    """The check-in that opens the next phase: dated on the first training day once the current
+    phase's minimum length is reached, its criteria answered yes or no by the runner."""
+
+    date: dt.date = Field(description="the day of its dated item in `sessions` (kind \"gate\")")
+    phase_id: str = Field(description="the phase it closes")
+    opens_phase_id: str | None = Field(description="the phase it opens; None for a referral, which "
+                                                   "only a clinician's clearance moves on")
+    criteria: tuple[Criterion, ...]
+    starts_walk_run: bool = Field(default=False, description="passing it starts the walk-run ladder")
+    return_to_run: bool = Field(default=False, description="passing it confirms the return-to-run criteria")
 
 
 class Programme(_Model):
@@ -264,6 +303,54 @@ class Programme(_Model):
     start_date: dt.date | None = None
     weeks: int = Field(default=1, ge=1)
     disclaimer: str = DISCLAIMER
+    # The gated state (issue 10). A programme stored before it has current_phase_id None: every
+    # session was dated at once; rehab.adaptation adopts it into this shape at its first check-in.
+    current_phase_id: str | None = None
+    phase_started: dt.date | None = None
+    phase_ends: dt.date | None = Field(default=None, description="sessions of the current phase are "
+                                                                 "dated up to (not including) this day")
+    run_track: RunTrack = "running"
+    ladder_stage: int | None = Field(default=None, ge=1)
+    step_back_until: dt.date | None = Field(default=None, description="sessions up to this day are a step "
+                                                                      "back; the next one re-tests the load")
+    greens_since: dt.date | None = Field(default=None, description="green check-ins count towards moving "
+                                                                   "on from this day (the load last changed)")
+    pending_gate: Gate | None = None
+    cancelled: tuple[Session, ...] = Field(default=(), description="sessions a revision removed, kept so "
+                                                                   "calendars can be told (STATUS:CANCELLED)")
+
+    @property
+    def gated(self) -> bool:
+        return self.current_phase_id is not None
+
+    @property
+    def return_to_run_confirmed(self) -> bool:
+        """Whether the runner has passed the return-to-run criteria: only then may a session hold
+        strides, speed or hills."""
+        return any(phase.after_return_to_run for phase in self.phases if phase.id == self.current_phase_id)
+
+
+class CheckIn(_Model):
+    """How a session went, and the answers to the current gate (design.md §3, check-in). Whole
+    numbers are strict, as in Answers: true or "5" for a pain score is a client's bug."""
+
+    date: dt.date
+    session: SessionReport | None = Field(default=None, description="None: a gate check-in only")
+    pain_during: int | None = Field(default=None, ge=0, le=10, description="worst pain during, 0-10")
+    pain_next_morning: int | None = Field(default=None, ge=0, le=10,
+                                          description="pain the next morning, 0-10")
+    criteria: dict[str, StrictBool] | None = Field(default=None, description="the current gate's "
+                                                                             "criterion ids -> yes/no")
+    limp: StrictBool | None = None
+    swelling: StrictBool | None = None
+    # Red-flag answers: a new snap or pop, or new numbness or tingling down the leg (design.md §3).
+    pop: StrictBool | None = None
+    nerve_symptoms: StrictBool | None = None
+
+    @field_validator("pain_during", "pain_next_morning", mode="before")
+    @classmethod
+    def _whole_number(cls, value, info: ValidationInfo):
+        return Answers._whole_number(value, info)
 
 
 def local_start(date: dt.date, hh_mm: str, zone: ZoneInfo) -> dt.datetime:

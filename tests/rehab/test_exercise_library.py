@@ -58,3 +58,30 @@ def test_the_library_ids_are_unique():
 def test_asking_for_a_stage_without_a_dose_is_a_clear_error():
     with pytest.raises(KeyError, match="nordic_lowers has no dosage for the protect stage"):
         exercise("nordic_lowers").prescribed("protect")
+
+
+def test_the_exercise_pain_caution_states_the_one_pain_rule_from_its_thresholds():
+    from rehab import rules
+
+    caution = next(c for c in exercise("glute_bridge").cautions if "out of 10" in c)
+
+    assert f"Up to {rules.out_of_ten(rules.SAFE_PAIN_MAX.value)}" in caution
+    assert f"above {rules.out_of_ten(rules.ACCEPTABLE_PAIN_MAX.value)}" in caution
+    assert "worse the next morning" in caution
+
+
+@pytest.mark.parametrize(("exercise_id", "stage"), [
+    ("glute_bridge", "protect"), ("core_stability", "protect"), ("foam_rolling", "protect"),
+    ("relative_rest", "self_care"),
+])
+def test_a_step_back_is_a_lighter_dose_of_the_same_exercise(exercise_id, stage):
+    from rehab.exercises import fewer
+
+    usual = exercise(exercise_id).prescribed(stage)
+    lighter = fewer(usual)
+
+    assert lighter.exercise_id == usual.exercise_id and "step back" in lighter.dosage.text
+    for field in ("sets", "reps", "hold_seconds", "minutes"):
+        before, after = getattr(usual.dosage, field), getattr(lighter.dosage, field)
+        assert (before is None and after is None) or after <= before
+    assert lighter.dosage != usual.dosage
