@@ -32,6 +32,7 @@ from icalendar import Calendar, Timezone, vDuration, vText, vUri
 
 from exporter import wording
 from plans.store import PlanRecord
+from rehab.clock import as_utc
 from rehab.models import Phase, Session
 
 # Part of the feed's ETag: bump it whenever a change here, or in how rehab dates a stored session
@@ -196,8 +197,4 @@ _END_CALENDAR = b"END:VCALENDAR\r\n"
 
 
 def _utc_text(moment: dt.datetime) -> str:
-    return _utc(moment).strftime("%Y%m%dT%H%M%SZ")
-
-
-def _utc(moment: dt.datetime) -> dt.datetime:
-    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+    return as_utc(moment).strftime("%Y%m%dT%H%M%SZ")

@@ -15,7 +15,6 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from werkzeug.http import http_date
@@ -29,6 +28,7 @@ from plans.codes import CODE_LIFETIME, last_day, normalize_code
 from plans.keys import plausible_token
 from plans.records import PlanRecord
 from plans.store import ATTEMPT_MEMORY, WRONG_CODE_WINDOW
+from rehab.clock import today_in
 
 bp = Blueprint("pages", __name__, template_folder="templates")
 
@@ -110,8 +110,7 @@ def plan_page(token: str) -> Response:
     if plan is None:
         return _unknown_plan()
     programme = plan.programme
-    zone = ZoneInfo(programme.timezone)
-    today = utc_now().astimezone(zone).date()
+    today = today_in(programme.timezone, utc_now())
     upcoming = [session for session in programme.sessions if session.date >= today][:NEXT_SESSIONS_SHOWN]
     links = plan_links(token)
     return _page(

@@ -36,10 +36,13 @@ from reportlab.platypus import CondPageBreak, Flowable, PageBreak, SimpleDocTemp
 
 from exporter import qr, wording
 from plans.records import PlanRecord
+from rehab.clock import as_utc
 from rehab.models import Phase, Prescription, Session, zone_links
 
 # Part of the ETag of served PDFs: bump it whenever a change here changes the output.
-RENDERER_VERSION = "pdf-3"
+# pdf-4: run kinds print the core's one label per kind (rehab.programme.RUNNING_LABELS), so a
+# later phase reads "speed session", no longer "speed work".
+RENDERER_VERSION = "pdf-4"
 # The document's metadata names no assessment, category or injury (issue 14).
 DOCUMENT_TITLE = "Hamstring Coach plan"
 AUTHOR = wording.PRODUCT_NAME
@@ -232,7 +235,7 @@ def _for_your_clinician(plan: PlanRecord, width: float) -> list[Flowable]:
     story: list[Flowable] = [
         _heading("For your clinician", H1),
         _Block([_Text(f"Self-reported answers to {wording.PRODUCT_NAME}'s questions (plan revision "
-                      f"{plan.revision}, filed {wording.day_and_date(_utc(plan.created_at).date())}). "
+                      f"{plan.revision}, filed {wording.day_and_date(as_utc(plan.created_at).date())}). "
                       "This is a triage by rules, not a diagnosis; no examination or imaging took place.",
                       SMALL)]),
         _heading("Answers given", H3),
@@ -800,7 +803,3 @@ def _zones_of_letter_countries() -> frozenset[str]:
                 zones.add(name)
         _letter_zones = frozenset(zones)
     return _letter_zones
-
-
-def _utc(moment: dt.datetime) -> dt.datetime:
-    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)

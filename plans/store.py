@@ -40,6 +40,7 @@ from typing import Any
 from plans import keys
 from plans.codes import CODE_LIFETIME, new_code, normalize_code
 from plans.records import FiledPlan, OwnerDataDeleted, PlanRecord, PreparedPlan, ShortCode
+from rehab.clock import as_utc
 
 # The newest Alembic revision in plans/migrations/versions. A test keeps them equal; knowing it
 # here lets a started store skip importing Alembic when the schema is already current.
@@ -545,7 +546,7 @@ def _sqlalchemy():
 def _utc(moment: dt.datetime) -> dt.datetime:
     if not isinstance(moment, dt.datetime) or moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("times given to the plan store must be timezone-aware datetimes")
-    return moment.astimezone(dt.UTC)
+    return as_utc(moment)
 
 
 def _iso_utc(moment: dt.datetime) -> str:
@@ -610,7 +611,7 @@ class _Tables:
             def process_result_value(self, value, dialect):
                 if value is None:
                     return None
-                return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+                return as_utc(value)  # SQLite hands back naive times, stored as UTC
 
         self.metadata = metadata = sa.MetaData()
         self.plans = sa.Table(

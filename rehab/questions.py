@@ -205,7 +205,7 @@ QUESTIONS: tuple[Question, ...] = (
              "got while running or during the tests, not how it feels sitting still.",
         kind="number",
         minimum=0,
-        maximum=10,
+        maximum=rules.PAIN_SCALE_MAX,
         source="seed 004: 'monitoring your pain scale (6 out of 10 or lower)'",
     ),
     Question(
@@ -238,36 +238,44 @@ def question(question_id: str) -> Question:
 # The outcome is the category, the running advice, the red flags, ice-or-heat and whether to see a
 # physiotherapist. tests/rehab checks these against the triage itself.
 
-def _tear(a: Mapping[str, object]) -> bool:
-    return rules.suspected_severe_tear(a)
+Answer = Mapping[str, object]
 
 
-def _days_matter(a: Mapping[str, object]) -> bool:
+def _always(a: Answer) -> bool:
+    return True
+
+
+def _days_matter(a: Answer) -> bool:
     # After a referral, the days only decide ice versus heat, which needs a sudden start.
     return not rules.refer(a) or rules.sudden_or_unknown_onset(a)
 
 
-def _bruising_matters(a: Mapping[str, object]) -> bool:
-    if _tear(a):
+def _pop_matters(a: Answer) -> bool:
+    # A gradual start has no moment to pop (the onset question tells runners a pop means sudden).
+    return rules.sudden_or_unknown_onset(a) and not rules.suspected_severe_tear(a)
+
+
+def _bruising_matters(a: Answer) -> bool:
+    if rules.suspected_severe_tear(a):
         return False
     # Once referred, bruising can only add the suspected-tear flag, which needs a pop.
     return not rules.refer(a) or rules.pop_felt(a)
 
 
-def _limp_matters(a: Mapping[str, object]) -> bool:
-    if _tear(a):
+def _limp_matters(a: Answer) -> bool:
+    if rules.suspected_severe_tear(a):
         return False
     # Once referred, a limp can only add the suspected-tear flag (with a pop or severe sudden pain).
     return not rules.refer(a) or rules.sudden_or_unknown_onset(a)
 
 
-def _walking_pain_matters(a: Mapping[str, object]) -> bool:
+def _walking_pain_matters(a: Answer) -> bool:
     # A limp already means rest and already counts as a sign of injury.
     return not rules.refer(a) and not rules.limping(a)
 
 
-def _test_matters(test_id: str) -> Callable[[Mapping[str, object]], bool]:
-    def matters(a: Mapping[str, object]) -> bool:
+def _test_matters(test_id: str) -> Callable[[Answer], bool]:
+    def matters(a: Answer) -> bool:
         if rules.refer(a) or rules.injury_signs(a):
             return False
         # A test can only change things if the tests could still come out clear.
@@ -277,42 +285,92 @@ def _test_matters(test_id: str) -> Callable[[Mapping[str, object]], bool]:
     return matters
 
 
-def _pain_matters(a: Mapping[str, object]) -> bool:
+def _pain_matters(a: Answer) -> bool:
     # With a suspected tear the answer is already "see a clinician"; high pain is flagged only
     # when nothing else explains it.
-    return not _tear(a)
+    return not rules.suspected_severe_tear(a)
 
 
-def _training_change_matters(a: Mapping[str, object]) -> bool:
+def _training_change_matters(a: Answer) -> bool:
     # It names the likely cause of an overuse problem; a sudden start already has its cause (a burst
     # of speed), and a referral is decided whatever the cause.
-    return not rules.refer(a) and _gradual(a)
+    return not rules.refer(a) and a.get("onset") == "gradual"
 
 
-def _gradual(a: Mapping[str, object]) -> bool:
-    return a.get("onset") == "gradual"
+@dataclass(frozen=True)
+class AskWhen:
+    """When a question is asked: `matters` holds while its answer can still change the outcome;
+    `not_asked` says in plain words when it is skipped and why, for the reviewer and the sources
+    report."""
+
+    question_id: str
+    matters: Callable[[Answer], bool]
+    not_asked: str
+    source: str
 
 
-def _always(a: Mapping[str, object]) -> bool:
-    return True
-
+_TESTS_TO_CLEAR = rules.TESTS_DONE_TO_CLEAR.value
+_TEST_SKIP = (
+    "Not asked after a red flag or once there is already a sign of injury (a pop, bruising, a limp, pain "
+    "while walking or a painful test), nor when the tests can no longer come out clear (fewer than "
+    f"{rules.in_words(_TESTS_TO_CLEAR)} could still be done and painless): then it cannot change the "
+    "outcome."
+)
+_TEST_SOURCE = "seed 000 'At Home Tests' (any one painful test is a sign of injury); clinical judgement"
 
 # The order questions are asked in, each with when it can still matter. Red-flag questions come
 # first so that a referral is reached in as few questions as possible.
-ASKING_ORDER: tuple[tuple[str, Callable[[Mapping[str, object]], bool]], ...] = (
-    ("location", _always),
-    ("nerve_symptoms", _always),
-    ("onset", _always),
-    ("days_since", _days_matter),
-    ("pop", lambda a: rules.sudden_or_unknown_onset(a) and not _tear(a)),
-    ("bruising", _bruising_matters),
-    ("gait_altered", _limp_matters),
-    ("pain_walking", _walking_pain_matters),
-    ("shoe_test", _test_matters("shoe_test")),
-    ("hinge_test", _test_matters("hinge_test")),
-    ("heel_press_test", _test_matters("heel_press_test")),
-    ("pain_score", _pain_matters),
-    ("training_change", _training_change_matters),
+ASKING_ORDER: tuple[AskWhen, ...] = (
+    AskWhen(question_id="location", matters=_always,
+            not_asked="Always asked: every outcome names the part of the hamstring that hurts.",
+            source="design.md §3 (the site comes from where it hurts)"),
+    AskWhen(question_id="nerve_symptoms", matters=_always,
+            not_asked="Always asked, and early: nerve symptoms send the runner to a clinician whatever "
+                      "else they say.",
+            source="design.md §3 red flags; seed 004: 'numbness ... refer to a professional therapist'"),
+    AskWhen(question_id="onset", matters=_always,
+            not_asked="Always asked: a sudden or gradual start decides between a strain and a "
+                      "tendinopathy.",
+            source="seed 000: 'Hamstring injuries typically occur after sudden bursts of speed ... "
+                   "Distance runners are more prone to ... tendinopathy'"),
+    AskWhen(question_id="days_since", matters=_days_matter,
+            not_asked="Not asked after a red flag when it built up gradually: once referred, the days "
+                      "only decide ice or heat, which needs a moment it happened.",
+            source="seed 000: ice 'for up to 72 hours' then heat; design.md §3 (acute_care)"),
+    AskWhen(question_id="pop", matters=_pop_matters,
+            not_asked="Not asked when it built up gradually (a pop means a sudden start, as the onset "
+                      "question says), nor once a severe tear is already suspected.",
+            source="seed 000: 'A snapping or popping sound' is a sign of a sudden injury"),
+    AskWhen(question_id="bruising", matters=_bruising_matters,
+            not_asked="Not asked once a severe tear is already suspected, nor after another red flag "
+                      "without a pop: bruising could then only add a suspected tear, which needs a pop.",
+            source="design.md §3 (suspected_severe_tear: a pop with bruising or a limp)"),
+    AskWhen(question_id="gait_altered", matters=_limp_matters,
+            not_asked="Not asked once a severe tear is already suspected, nor after another red flag when "
+                      "it built up gradually: a limp could then only add a suspected tear, which needs a "
+                      "sudden start.",
+            source="design.md §3 (suspected_severe_tear); seed 000: 'If the injury is bad enough to alter "
+                   "your gait, then rest is in order'"),
+    AskWhen(question_id="pain_walking", matters=_walking_pain_matters,
+            not_asked="Not asked after a red flag, nor when limping: a limp already means rest from "
+                      "running and already counts as a sign of injury.",
+            source="seed 000: 'If the injury is bad enough to alter your gait, then rest is in order'; "
+                   "Heiderscheit 2010 (pain-free walking before jogging)"),
+    AskWhen(question_id="shoe_test", matters=_test_matters("shoe_test"),
+            not_asked=_TEST_SKIP, source=_TEST_SOURCE),
+    AskWhen(question_id="hinge_test", matters=_test_matters("hinge_test"),
+            not_asked=_TEST_SKIP, source=_TEST_SOURCE),
+    AskWhen(question_id="heel_press_test", matters=_test_matters("heel_press_test"),
+            not_asked=_TEST_SKIP, source=_TEST_SOURCE),
+    AskWhen(question_id="pain_score", matters=_pain_matters,
+            not_asked="Not asked once a severe tear is already suspected: the answer is already to see a "
+                      "clinician, whatever the score.",
+            source="design.md §3 red flags (high_pain only when nothing else explains it)"),
+    AskWhen(question_id="training_change", matters=_training_change_matters,
+            not_asked="Not asked after a sudden start, which has its cause already (a burst of speed), nor "
+                      "after a red flag, which is decided whatever the cause.",
+            source="seed 000: 'Hamstring injuries typically occur after sudden bursts of speed'; 'a runner "
+                   "introduces speed or hill workouts before they're ready'"),
 )
 
 
@@ -326,13 +384,13 @@ def next_question(answers: Mapping[str, object]) -> Question | None:
 
 
 def _next_question(answers: Mapping[str, object]) -> Question | None:
-    for question_id, matters in ASKING_ORDER:
-        if answers.get(question_id) is None and matters(answers):
-            return _BY_ID[question_id]
+    for entry in ASKING_ORDER:
+        if answers.get(entry.question_id) is None and entry.matters(answers):
+            return _BY_ID[entry.question_id]
     return None
 
 
-_ASKED = tuple(question_id for question_id, _ in ASKING_ORDER)
+_ASKED = tuple(entry.question_id for entry in ASKING_ORDER)
 
 
 # The skill asks this many times a turn (to replay and check the path so far); the answer depends

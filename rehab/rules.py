@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 # --- Thresholds: each a number a physiotherapist can check against its source. ---------------
+# A text that states one of these numbers (a reason, a question's skip line, the pain guide) is
+# formatted from the threshold, never retyped: tests/rehab/test_advice_numbers.py reads them back.
 
 
 @dataclass(frozen=True)
@@ -25,58 +27,100 @@ class Threshold:
     source: str
 
 
+# Pain is scored on the pain_score question's scale, 0 to this.
+PAIN_SCALE_MAX = 10
+
 RUN_THROUGH_PAIN_MAX = Threshold(
-    "run_through_pain_max", 6,
-    "Highest pain (0-10) at which running easy is still allowed; above it, rest.",
-    "seed 004: 'run through soreness by monitoring your pain scale (6 out of 10 or lower)'",
+    id="run_through_pain_max", value=6,
+    means="Highest pain (0-10) at which running easy is still allowed; above it, rest.",
+    source="seed 004: 'run through soreness by monitoring your pain scale (6 out of 10 or lower)'",
 )
 SEVERE_PAIN_MIN = Threshold(
-    "severe_pain_min", 8,
-    "Pain (0-10) counted as severe: a red flag on its own.",
-    "design.md §3 red flags; Jacobsen 2016 (pain at injury is the best-supported predictor)",
+    id="severe_pain_min", value=8,
+    means="Pain (0-10) counted as severe: a red flag on its own.",
+    source="design.md §3 red flags; Jacobsen 2016 (pain at injury is the best-supported predictor)",
 )
 SAFE_PAIN_MAX = Threshold(
-    "safe_pain_max", 3,
-    "Highest pain (0-10) that counts as 'safe' load: above it running is easy pace only.",
-    "Goom 2016 pain monitoring: 0-3/10 safe, 4-5 acceptable, above 5 reduce load",
+    id="safe_pain_max", value=3,
+    means="Highest pain (0-10) that counts as 'safe' load: above it running is easy pace only.",
+    source="Goom 2016 pain monitoring: 0-3/10 safe, 4-5 acceptable, above 5 reduce load",
+)
+ACCEPTABLE_PAIN_MAX = Threshold(
+    id="acceptable_pain_max", value=5,
+    means="Highest pain (0-10) during or after a session that is acceptable if it settles by the next "
+          "morning; above it, do less next time.",
+    source="Goom 2016 pain monitoring: 0-3/10 safe, 4-5 acceptable, above 5 reduce load "
+           "(clinical-basis.md)",
 )
 STRAIN_PAIN_MIN = Threshold(
-    "strain_pain_min", 6,
-    "Pain (0-10) after a sudden onset that makes it more than a low-grade strain.",
-    "Jacobsen 2016 (pain at injury is the best-supported predictor of time lost)",
+    id="strain_pain_min", value=6,
+    means="Pain (0-10) after a sudden onset that makes it more than a low-grade strain.",
+    source="Jacobsen 2016 (pain at injury is the best-supported predictor of time lost)",
 )
 ACUTE_CARE_DAYS = Threshold(
-    "acute_care_days", 3,
-    "Days since an injury that was felt to happen during which ice still helps (72 hours).",
-    "seed 000: 'If you felt the injury happen, apply ice immediately afterward for up to 72 hours'",
+    id="acute_care_days", value=3,
+    means="Days since an injury that was felt to happen during which ice still helps: seed 000's hours "
+          "of ice, counted in whole days.",
+    source="seed 000: 'If you felt the injury happen, apply ice immediately afterward for up to 72 hours'",
 )
 SLOW_WALKING_RECOVERY_DAYS = Threshold(
-    "slow_walking_recovery_days", 2,
-    "Days of pain while walking after a sudden onset that predict a longer recovery.",
-    "Warren 2010: taking more than a day to walk pain-free predicted a return later than 3 weeks",
+    id="slow_walking_recovery_days", value=2,
+    means="Days of pain while walking after a sudden onset that predict a longer recovery.",
+    source="Warren 2010: taking more than a day to walk pain-free predicted a return later than 3 weeks",
 )
 LONG_STANDING_BEHIND_KNEE_DAYS = Threshold(
-    "long_standing_behind_knee_days", 14,
-    "Days of pain behind the knee counted as 'chronic': time off running and a physiotherapist.",
-    "seed 004: 'If there is chronic or acute pain behind your knee ... refer to a professional therapist'",
+    id="long_standing_behind_knee_days", value=14,
+    means="Days of pain behind the knee counted as 'chronic': time off running and a physiotherapist.",
+    source="seed 004: 'If there is chronic or acute pain behind your knee ... refer to a professional "
+           "therapist'",
 )
 NOT_SETTLING_DAYS = Threshold(
-    "not_settling_days", 42,
-    "Days of pain after which a physiotherapist should look, whatever else is found.",
-    "seed 000: 'severe cases should seek physical therapy'; clinical judgement: six weeks without settling",
+    id="not_settling_days", value=42,
+    means="Days of pain after which a physiotherapist should look, whatever else is found.",
+    source="seed 000: 'severe cases should seek physical therapy'; clinical judgement: six weeks without "
+           "settling",
 )
 TESTS_DONE_TO_CLEAR = Threshold(
-    "tests_done_to_clear", 2,
-    "At-home tests that must be done and painless before we call it 'no sign of injury'.",
-    "seed 000 'At Home Tests'; clinical judgement: a test not done is not a clear test",
+    id="tests_done_to_clear", value=2,
+    means="At-home tests that must be done and painless before we call it 'no sign of injury'.",
+    source="seed 000 'At Home Tests'; clinical judgement: a test not done is not a clear test",
+)
+QUIET_BEFORE_SPEED_DAYS = Threshold(
+    id="quiet_before_speed_days", value=7,
+    means="Days a sudden twinge that looks like tightness should stay quiet before speed work returns.",
+    source="seed 000: speed workouts and hill repeats on hold; clinical judgement: a sudden onset is the "
+           "strain mechanism",
 )
 
 THRESHOLDS: tuple[Threshold, ...] = (
-    RUN_THROUGH_PAIN_MAX, SEVERE_PAIN_MIN, SAFE_PAIN_MAX, STRAIN_PAIN_MIN, ACUTE_CARE_DAYS,
-    SLOW_WALKING_RECOVERY_DAYS, LONG_STANDING_BEHIND_KNEE_DAYS, NOT_SETTLING_DAYS, TESTS_DONE_TO_CLEAR,
+    RUN_THROUGH_PAIN_MAX, SEVERE_PAIN_MIN, SAFE_PAIN_MAX, ACCEPTABLE_PAIN_MAX, STRAIN_PAIN_MIN,
+    ACUTE_CARE_DAYS, SLOW_WALKING_RECOVERY_DAYS, LONG_STANDING_BEHIND_KNEE_DAYS, NOT_SETTLING_DAYS,
+    TESTS_DONE_TO_CLEAR, QUIET_BEFORE_SPEED_DAYS,
 )
 
 AT_HOME_TESTS: tuple[str, ...] = ("shoe_test", "hinge_test", "heel_press_test")
+
+
+# --- Numbers in words, for texts that state a threshold. -----------------------------------------
+
+_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                 "eleven", "twelve")
+
+
+def in_words(number: int) -> str:
+    """'three' for 3; digits from 13 on, as people write them."""
+    return _NUMBER_WORDS[number] if 0 <= number < len(_NUMBER_WORDS) else str(number)
+
+
+def days_in_words(days: int) -> str:
+    """A span of days as a runner says it: 'a day', 'three days', 'a week', 'six weeks'."""
+    count, unit = (days // 7, "week") if days >= 7 and days % 7 == 0 else (days, "day")
+    return f"a {unit}" if count == 1 else f"{in_words(count)} {unit}s"
+
+
+def out_of_ten(score: int) -> str:
+    """'6 out of 10': a pain score as the runner hears it."""
+    return f"{score} out of {PAIN_SCALE_MAX}"
 
 
 # --- Small readings of the answers. -----------------------------------------------------------

@@ -6,9 +6,19 @@ from __future__ import annotations
 
 import textwrap
 
+from rehab import advice
 from rehab.exercises import EXERCISES
-from rehab.programme import CARE, CRITERIA, PLANS, REST_DAY_BETWEEN_RUNS, RUNNING_NOTES
-from rehab.questions import DISCLAIMER, QUESTIONS
+from rehab.programme import (
+    CARE,
+    CATEGORY_WORDS,
+    CRITERIA,
+    PLANS,
+    REST_DAY_BETWEEN_RUNS,
+    RUNNING_NOTES,
+    RUNNING_WORDS,
+    SITE_WORDS,
+)
+from rehab.questions import ASKING_ORDER, DISCLAIMER, QUESTIONS
 from rehab.rules import THRESHOLDS
 from rehab.triage import RULES
 
@@ -40,6 +50,11 @@ def sources_report() -> str:
     lines += _section("Questions (what is asked)", body)
 
     body = []
+    for entry in ASKING_ORDER:
+        body += _item(entry.question_id, entry.not_asked, entry.source)
+    lines += _section("Skip logic (when a question is not asked, in asking order)", body)
+
+    body = []
     for t in THRESHOLDS:
         body += _item(f"{t.id} = {t.value}", t.means, t.source)
     lines += _section("Thresholds", body)
@@ -47,7 +62,8 @@ def sources_report() -> str:
     body = []
     for rule in RULES:
         value = "" if rule.sets == "note" else f" -> {rule.sets} = {rule.value}"
-        body += _item(f"{rule.id}: if {rule.when}{value}", rule.reason, rule.source)
+        numbers = f" [numbers from {', '.join(t.id for t in rule.thresholds)}]" if rule.thresholds else ""
+        body += _item(f"{rule.id}: if {rule.when}{value}{numbers}", rule.reason, rule.source)
     lines += _section("Triage rules (what is decided, in order)", body)
 
     body = []
@@ -84,4 +100,27 @@ def sources_report() -> str:
     for item in CARE:
         body += _item(f"{item.id}: when {item.when}", item.text, item.source)
     lines += _section("Running and care advice", body)
+
+    body = []
+    for item in advice.TODAYS_CARE:
+        body += _item(item.care_id, item.why, item.source)
+    lines += _section("Today's care the voice says (the first that applies)", body)
+
+    body = []
+    for category, words in CATEGORY_WORDS.items():
+        body += _item(f"category {category}", f"Most likely {words}.", PLANS[category].source)
+    for site, words in SITE_WORDS.items():
+        site_rule = next(rule for rule in RULES if rule.sets == "site" and rule.value == site)
+        body += _item(f"site {site}", words, site_rule.source)
+    for row in advice.RUNNING_HEADLINES:
+        body += _item(f"running {row.id}: {row.text}", RUNNING_WORDS[row.id], row.source)
+    for row in advice.RED_FLAGS:
+        body += _item(f"red flag {row.id}", row.text, row.source)
+    lines += _section("The words of the outcome (page, PDF and voice)", body)
+
+    body = []
+    for row in (*advice.WHEN_TO_SEE_A_CLINICIAN, *advice.PAIN_GUIDE):
+        body += _item(row.id, row.text, row.source)
+    lines += _section("Printed on every plan: when to see a clinician, and the pain guide", body)
     return "\n".join(lines) + "\n"
+

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from rehab.clock import today_in
 from skill import envelopes
 from skill.nlu import LOCALES, VoiceModel, split_invocation
 
@@ -113,7 +114,7 @@ class Console:
         return self.session_id is not None and not self.ended
 
     def _today(self) -> date:
-        return self.clock().astimezone(ZoneInfo(self.timezone)).date()
+        return today_in(self.timezone, self.clock())
 
     def _common(self, new: bool) -> dict[str, Any]:
         return {"locale": self.locale, "user_id": self.user_id, "session_attributes": self.attributes,

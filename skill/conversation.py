@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from rehab import clock
 from rehab.questions import QUESTIONS, Question, next_question, question, record_answer
 
 STATE_VERSION = 1
@@ -29,7 +30,6 @@ STATE_VERSION = 1
 # (a test keeps them equal); repeated here so the first turns need not import pydantic.
 DEFAULT_WEEKDAYS: tuple[str, ...] = ("MO", "WE", "FR")
 DEFAULT_TIME = "07:00"
-WEEKDAY_CODES: tuple[str, ...] = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 # How far ahead a start date may be: the same year as the models allow.
 MAX_START_DAYS_AHEAD = 366
 
@@ -57,10 +57,8 @@ _QUESTION_IDS = frozenset(q.id for q in QUESTIONS)
 _HH_MM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)(?::[0-5]\d)?$")
 # AMAZON.TIME's words for parts of the day, as the hour a runner most likely means.
 _PART_OF_DAY = {"MO": "07:00", "AF": "14:00", "EV": "18:00", "NI": "20:00"}
-_DAY_NAMES = {
-    "monday": "MO", "tuesday": "TU", "wednesday": "WE", "thursday": "TH", "friday": "FR",
-    "saturday": "SA", "sunday": "SU",
-}
+# AMAZON.DayOfWeek's words ("monday") -> weekday codes, from the core's one weekday table.
+_DAY_CODES = {name.lower(): code for code, name in clock.WEEKDAY_NAMES.items()}
 
 
 @dataclass(frozen=True)
@@ -183,8 +181,8 @@ class State:
         raw_preferences = data.get("preferences")
         if isinstance(raw_preferences, Mapping):
             days = raw_preferences.get(WEEKDAYS)
-            if isinstance(days, list | tuple) and days and all(d in WEEKDAY_CODES for d in days):
-                preferences[WEEKDAYS] = [d for d in WEEKDAY_CODES if d in days]
+            if isinstance(days, list | tuple) and days and all(d in clock.WEEKDAYS for d in days):
+                preferences[WEEKDAYS] = [d for d in clock.WEEKDAYS if d in days]
             time = raw_preferences.get(TIME)
             if isinstance(time, str) and _HH_MM.match(time):
                 preferences[TIME] = time[:5]
@@ -413,7 +411,7 @@ def choose_days(state: State, days: Sequence[str], *, lead: Line | None = None) 
     blocked = _not_choosing_now(state)
     if blocked is not None:
         return blocked
-    chosen = [d for d in WEEKDAY_CODES if d in set(days)]
+    chosen = [d for d in clock.WEEKDAYS if d in set(days)]
     if not chosen:
         return state, Turn(say=(say("days_not_understood"),), ask=Step(WEEKDAYS), brief=True)
     updated = _set_preference(state, WEEKDAYS, chosen)
@@ -557,9 +555,9 @@ def weekdays_from(values: Iterable[str | None]) -> list[str]:
         if not isinstance(value, str):
             continue
         word = value.strip().lower()
-        code = _DAY_NAMES.get(word) or _DAY_NAMES.get(word.rstrip("s"))
+        code = _DAY_CODES.get(word) or _DAY_CODES.get(word.rstrip("s"))
         if code is None and len(word) >= 3:
-            code = next((c for name, c in _DAY_NAMES.items() if name.startswith(word[:3])), None)
+            code = next((c for name, c in _DAY_CODES.items() if name.startswith(word[:3])), None)
         if code is not None and code not in codes:
             codes.append(code)
     return codes
@@ -642,7 +640,8 @@ def outcome_lines(answers: Mapping[str, Any]) -> list[Line]:
     """What the runner hears when the questions are done, in the order that keeps them safe:
     red flags first and plainly, then what it most likely is, running in one sentence, today's
     care, and anyone else worth seeing. The clinical words are the core's (rehab.triage reasons,
-    rehab.programme's running sentence and care table), each with its source there."""
+    rehab.programme's running sentence and care table, rehab.advice's choice of today's care),
+    each with its source there."""
     from rehab.programme import RUNNING_WORDS
     from rehab.triage import rule
 
@@ -665,17 +664,16 @@ def outcome_lines(answers: Mapping[str, Any]) -> list[Line]:
     return lines
 
 
-# Today's care, most urgent first: the first of these that applies is what the runner hears.
-TODAYS_CARE = ("care-ice", "care-heat", "care-until-seen", "care-foam-rolling")
-
-
 def _care_today(answers: Mapping[str, Any], assessment) -> list[str]:
+    """The one piece of today's care the voice says (rehab.advice.TODAYS_CARE chooses it)."""
+    from rehab.advice import care_to_say
     from rehab.models import Answers
     from rehab.programme import CARE
 
     model = Answers.model_validate(dict(answers))
     applicable = {item.id: item.text for item in CARE if item.applies(model, assessment)}
-    return [applicable[care_id] for care_id in TODAYS_CARE if care_id in applicable][:1]
+    chosen = care_to_say(applicable)
+    return [applicable[chosen]] if chosen is not None else []
 
 
 def summary_lines(answers: Mapping[str, Any]) -> list[Line]:

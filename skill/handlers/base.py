@@ -20,6 +20,7 @@ from ask_sdk_model.ui import SimpleCard
 
 from plans.codes import last_day
 from plans.links import plan_url
+from rehab.clock import WEEKDAYS, today_in, weekday_code
 from skill import conversation as talk
 from skill.conversation import Line, State, Step, Turn
 from skill.prompts import Prompts, for_locale, render_ask, render_line
@@ -210,8 +211,8 @@ def file_plan(handler_input, services: Services, visit: Visit) -> tuple[State, T
     start = sessions[0].date.isoformat() if sessions else chosen.start_date.isoformat()
     time = sessions[0].start_time if sessions else chosen.time
     # The programme may use fewer days than offered (rest days); say the ones it uses.
-    used_days = {talk.WEEKDAY_CODES[s.date.weekday()] for s in sessions} or set(chosen.weekdays)
-    weekdays = [d for d in talk.WEEKDAY_CODES if d in used_days]
+    used_days = {weekday_code(s.date) for s in sessions} or set(chosen.weekdays)
+    weekdays = [d for d in WEEKDAYS if d in used_days]
     base_url = services.base_url()
     site = urlsplit(base_url).netloc
     state, turn = talk.plan_filed(state, code=filed.code, start_date=start, weekdays=weekdays, time=time,
@@ -269,7 +270,7 @@ def read_session(services: Services, visit: Visit) -> tuple[State, Turn]:
             if not state.plan_on_file:
                 state = replace(state, plan_on_file=True)
             programme = plan.programme
-            today = services.clock().astimezone(ZoneInfo(programme.timezone)).date()
+            today = today_in(programme.timezone, services.clock())
             session = next_session(programme, today)
             lines.extend(_session_lines(prompts, session, today))
 

@@ -3,8 +3,7 @@ offers it, when to start)."""
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
+from rehab.clock import today_in
 from skill import conversation as talk
 from skill.handlers.base import ConversationHandler, device_zone, respond, slot_value, visit_of
 
@@ -36,6 +35,6 @@ class ChooseStartDateHandler(ConversationHandler):
         visit = visit_of(handler_input)
         start = talk.date_from(slot_value(handler_input, "startDate"))
         # "Today" is the runner's today: in the device's zone, not the server's.
-        today = self.services.clock().astimezone(ZoneInfo(device_zone(handler_input, self.services))).date()
+        today = today_in(device_zone(handler_input, self.services), self.services.clock())
         state, turn = talk.choose_start_date(visit.state, start, today)
         return respond(handler_input, self.services, state, turn)

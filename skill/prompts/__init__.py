@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from rehab.clock import weekday_code
 from rehab.questions import question
 
 DEFAULT_LOCALE = "en-US"
@@ -99,7 +100,7 @@ class Prompts:
     def date(self, day: dt.date | str) -> str:
         if isinstance(day, str):
             day = dt.date.fromisoformat(day)
-        weekday = self.weekday_names[("MO", "TU", "WE", "TH", "FR", "SA", "SU")[day.weekday()]]
+        weekday = self.weekday_names[weekday_code(day)]
         month = self.month_names[day.month - 1]
         if self.date_style == "day_month":
             return f"{weekday} {day.day} {month}"

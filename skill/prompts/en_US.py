@@ -6,6 +6,7 @@ care come from rehab/ with their sources. These are the conversation's own words
 
 from __future__ import annotations
 
+from rehab.clock import MONTH_NAMES, WEEKDAY_NAMES
 from skill.prompts import Prompts
 
 TEXT: dict[str, str] = {
@@ -163,12 +164,6 @@ TEXT: dict[str, str] = {
     "time_night": "{time} at night",
 }
 
-WEEKDAY_NAMES = {
-    "MO": "Monday", "TU": "Tuesday", "WE": "Wednesday", "TH": "Thursday", "FR": "Friday",
-    "SA": "Saturday", "SU": "Sunday",
-}
-MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-               "October", "November", "December")
 
 # The NATO alphabet, which people know from the phone, spelt as Alexa says them best ("Alpha",
 # "Juliet"). Every letter has a word, though codes use fewer (plans.codes.CODE_ALPHABET).
@@ -179,5 +174,6 @@ PHONETIC = {
     "V": "Victor", "W": "Whiskey", "X": "X-ray", "Y": "Yankee", "Z": "Zulu",
 }
 
+# English day and month names are the core's own (rehab.clock), as the page and the PDF print them.
 PROMPTS = Prompts(locale="en-US", text=TEXT, weekday_names=WEEKDAY_NAMES, month_names=MONTH_NAMES,
                   date_style="month_day", phonetic=PHONETIC)

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from rehab.models import Answers
-from rehab.questions import QUESTIONS, conservative_answer, next_question, question, record_answer
+from rehab.questions import (
+    ASKING_ORDER,
+    QUESTIONS,
+    conservative_answer,
+    next_question,
+    question,
+    record_answer,
+)
 
 
 def _ask_all(truth: dict) -> list[str]:
@@ -99,6 +106,40 @@ def test_a_sudden_start_asks_about_a_pop_but_not_about_training_changes():
 
     assert "pop" in order
     assert "training_change" not in order
+
+
+def test_every_question_has_one_skip_entry_with_a_plain_line_and_a_source():
+    assert sorted(entry.question_id for entry in ASKING_ORDER) == sorted(q.id for q in QUESTIONS)
+    for entry in ASKING_ORDER:
+        assert entry.not_asked.startswith(("Always asked", "Not asked")), entry.question_id
+        assert entry.not_asked.endswith(".") and len(entry.not_asked.split()) >= 8, entry.question_id
+        assert entry.source.strip(), entry.question_id
+
+
+# Answers part-way through the questions, between them reaching every way a question is skipped.
+PART_WAY = {
+    "nothing wrong": NOTHING_WRONG,
+    "sudden, nothing else yet": dict(location="back_of_thigh", nerve_symptoms="no", onset="sudden"),
+    "pop and bruising": dict(location="lower_buttock", nerve_symptoms="no", onset="sudden", pop="yes",
+                             bruising="yes"),
+    "nerve symptoms, gradual": dict(location="back_of_thigh", nerve_symptoms="yes", onset="gradual"),
+    "nerve symptoms, sudden, no pop": dict(location="back_of_thigh", nerve_symptoms="yes", onset="sudden",
+                                           pop="no"),
+    "limping": dict(location="back_of_thigh", nerve_symptoms="no", onset="gradual", gait_altered="yes"),
+    "a test hurt": dict(location="back_of_thigh", nerve_symptoms="no", onset="gradual", shoe_test="yes"),
+    "two tests not done": dict(location="back_of_thigh", nerve_symptoms="no", onset="gradual",
+                               shoe_test="not_done", hinge_test="not_done"),
+}
+
+
+@pytest.mark.parametrize("entry", ASKING_ORDER, ids=lambda entry: entry.question_id)
+def test_each_skip_line_says_what_the_skip_logic_does(entry):
+    matters = {name: entry.matters(answers) for name, answers in PART_WAY.items()}
+
+    if entry.not_asked.startswith("Always asked"):
+        assert all(matters.values()), matters
+    else:
+        assert not all(matters.values()), f"{entry.question_id} says it is skipped but never is"
 
 
 def test_next_question_accepts_an_answers_model_dump_with_nones():
