@@ -15,7 +15,8 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask
+from flask import Flask, abort, request
+from werkzeug.routing import RequestRedirect
 
 from exporter import errors
 from plans.config import Config
@@ -53,10 +54,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     # Werkzeug answers "/plans//<token>" (merge_slashes) and a rule's missing trailing slash
     # (strict_slashes) with a redirect it builds from the request's Host header: an open redirect
-    # that carries the plan token to whichever host the request named. No route needs either.
+    # that carries the plan token to whichever host the request named. No route needs one; slashes
+    # are not merged, and any routing redirect left is answered 404 (_no_routing_redirects).
     app.url_map.merge_slashes = False
-    app.url_map.strict_slashes = False
     app.url_map.redirect_defaults = False
+    app.before_request(_no_routing_redirects)
     # No SECRET_KEY: the service keeps no Flask session and sets no cookie (the privacy notice says
     # so), and without a key Flask skips building a cookie signer on every request.
     app.config.update(
@@ -115,6 +117,13 @@ def _add_security_headers(app: Flask, config: Config) -> None:
         for name, value in headers.items():
             response.headers.setdefault(name, value)
         return response
+
+
+def _no_routing_redirects() -> None:
+    # Flask hands a routing redirect straight to the client, past every error handler; before
+    # the view runs, it can still be turned into a plain 404.
+    if isinstance(request.routing_exception, RequestRedirect):
+        abort(404)
 
 
 def _utc_clock() -> dt.datetime:

@@ -121,3 +121,13 @@ def test_an_unexpected_error_gets_them_too(app, client):
     assert response.status_code == 500
     assert response.headers.get("X-Content-Type-Options") == "nosniff"
     assert response.headers.get("Referrer-Policy") == "no-referrer"
+
+
+def test_a_routing_redirect_of_any_kind_is_answered_404_not_followed_to_the_host(app):
+    # No route of ours ends in a slash today; one that did would make Werkzeug redirect a request
+    # without it to http://<Host>/...: that must stay impossible.
+    app.add_url_rule("/with-slash-for-test/", "with_slash_for_test", lambda: "here")
+    response = app.test_client().get("/with-slash-for-test", headers={"Host": HOSTILE_HOST})
+    assert response.status_code == 404
+    assert "Location" not in response.headers
+    assert response.get_json()["error"]["code"] == "not_found"
