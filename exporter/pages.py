@@ -28,7 +28,7 @@ from plans.codes import CODE_LIFETIME, last_day, normalize_code
 from plans.keys import plausible_token
 from plans.records import PlanRecord
 from plans.store import ATTEMPT_MEMORY, WRONG_CODE_WINDOW
-from rehab.clock import today_in
+from rehab.clock import as_utc, today_in
 
 bp = Blueprint("pages", __name__, template_folder="templates")
 
@@ -277,7 +277,7 @@ _render_caches = {kind: _RenderCache(size) for kind, size in RENDER_CACHE_SIZE.i
 def _file(plan: PlanRecord, *, kind: str, variant: str, mimetype: str, filename: str,
           render: Callable[[], bytes], renderer_version: str, plan_url: str) -> Response:
     etag = etag_for(plan, renderer_version=renderer_version, plan_url=plan_url, variant=variant)
-    updated_at = _aware(plan.updated_at)
+    updated_at = as_utc(plan.updated_at)
     headers = {
         **FILE_HEADERS,
         "ETag": f'"{etag}"',
@@ -337,7 +337,3 @@ def _first_weeks(programme) -> dict[str, int]:
     for session in programme.sessions:
         first.setdefault(session.phase_id, session.week)
     return first
-
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment

@@ -110,6 +110,15 @@ def test_the_pain_guide_states_the_pain_monitoring_thresholds():
     assert guide["pain-guide-red"] == [r.ACCEPTABLE_PAIN_MAX.value, r.RUN_THROUGH_PAIN_MAX.value]
 
 
+def test_the_printed_pain_guide_and_the_check_ins_pain_rule_draw_the_same_lines():
+    from rehab import adaptation
+
+    guide = {row.id: numbers_in(row.text) for row in advice.PAIN_GUIDE}
+
+    assert guide["pain-guide-green"][-1] == adaptation.GREEN_PAIN_MAX.value
+    assert guide["pain-guide-amber"][-1] == adaptation.AMBER_PAIN_MAX.value
+
+
 def test_the_skip_lines_state_only_the_tests_needed_to_clear():
     for entry in ASKING_ORDER:
         assert set(numbers_in(entry.not_asked)) <= {r.TESTS_DONE_TO_CLEAR.value}, entry.question_id
