@@ -90,6 +90,7 @@ def test_a_database_file_replaced_under_the_running_app_is_unhealthy(file_client
     assert healthz(client)[0] == 503
 
 
+@pytest.mark.system
 def test_the_real_service_says_503_once_its_database_file_is_deleted(tmp_path, servers):
     database = tmp_path / "db" / "coach.sqlite3"
     server = servers(f"sqlite:///{database}")

@@ -17,6 +17,8 @@ TRICKLE_EVERY_S = 0.5
 TRICKLE_FOR_S = 12.0
 ANSWER_WITHIN_S = 2.0
 
+pytestmark = pytest.mark.system  # the real server, in processes of its own
+
 
 class SlowClient:
     """Sends a request line, then one header line every TRICKLE_EVERY_S, never the blank line
