@@ -122,5 +122,52 @@ def sources_report() -> str:
     for row in (*advice.WHEN_TO_SEE_A_CLINICIAN, *advice.PAIN_GUIDE):
         body += _item(row.id, row.text, row.source)
     lines += _section("Printed on every plan: when to see a clinician, and the pain guide", body)
+    lines += _adaptation_sections()
     return "\n".join(lines) + "\n"
 
+
+_SIGN_OFF = "a synthesis awaiting a clinician's sign-off"
+
+
+def _adaptation_sections() -> list[str]:
+    """The coaching loop (rehab.adaptation): the pain rule, the verdicts, their numbers, the gates'
+    questions and the walk-run ladder, each number saying whether it awaits a clinician's sign-off."""
+    from rehab import adaptation
+    from rehab.programme import LADDER
+
+    def status(awaiting: bool) -> str:
+        return f" [{_SIGN_OFF}]" if awaiting else " [as the source states it]"
+
+    lines: list[str] = []
+    body: list[str] = []
+    for row in adaptation.PAIN_RULE:
+        body += _item(f"{row.id}: {row.light}{status(row.awaiting_sign_off)}", row.when, row.source)
+    lines += _section("Check-ins: the one pain rule for exercise and running", body)
+
+    body = []
+    for rule in adaptation.VERDICT_RULES:
+        detail = f"When: {rule.when} Does: {rule.does} Says: {rule.says}"
+        body += _item(f"{rule.id} -> {rule.verdict}{status(rule.awaiting_sign_off)}", detail, rule.source)
+    lines += _section("Check-ins: verdicts and what each does to the load (in the order tried)", body)
+
+    body = []
+    for limit in adaptation.LIMITS:
+        title = f"{limit.id} = {limit.value}{status(limit.awaiting_sign_off)}"
+        body += _item(title, limit.means, limit.source)
+    lines += _section("Check-ins: thresholds", body)
+
+    body = []
+    for criterion in CRITERIA.values():
+        body += _item(f"{criterion.id}: {criterion.question}", criterion.text, criterion.source)
+    lines += _section("Gates: each criterion's spoken yes/no question", body)
+
+    body = []
+    for stage in LADDER:
+        body += _item(f"walk-run stage {stage.stage}{status(True)}",
+                      f"{stage.text} Do it twice, green, with a rest day between, before the next stage; a "
+                      "stage that brings pain, swelling or a limp steps back one stage for a few days, "
+                      "then is tried again. Start only once a "
+                      f"brisk {adaptation.BRISK_WALK_MINUTES.value}-minute walk is pain-free and limp-free.",
+                      stage.source)
+    lines += _section("Running back: the graded walk-run ladder (level ground, no hills)", body)
+    return lines
