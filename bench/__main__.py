@@ -20,9 +20,10 @@ def main() -> int:
     os.environ["COACH_DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
     print(f"Hamstring Coach benchmarks (python {sys.version.split()[0]}, {os.cpu_count()} cores)\n")
 
-    from bench import exports, skill_turns, throughput
+    from bench import check_ins, exports, skill_turns, throughput
 
     skill_turns.run(workdir)
+    check_ins.run(workdir)
     exports.run(workdir)
     throughput.run(workdir)
 

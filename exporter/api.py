@@ -18,10 +18,24 @@ from pydantic import BaseModel, ValidationError
 
 from exporter.context import coach_config, plan_store, request_body, utc_now
 from exporter.errors import ApiError
-from exporter.schemas import Health, PlanCreated, PlanLinks, PlanRequest, PlanView
+from exporter.schemas import (
+    CheckInCreated,
+    CheckInRequest,
+    CheckInView,
+    ClearanceCreated,
+    ClearanceRequest,
+    Health,
+    PlanCreated,
+    PlanLinks,
+    PlanRequest,
+    PlanView,
+)
+from plans import service
 from plans.links import plan_addresses
+from plans.records import LoggedCheckIn
 from plans.service import file_plan
 from rehab.models import Answers
+from rehab.programme import next_session
 from rehab.questions import next_question
 
 bp = Blueprint("api", __name__)
@@ -59,9 +73,61 @@ def read_plan(token: str) -> Response:
     view = PlanView(
         revision=plan.revision, created_at=plan.created_at, updated_at=plan.updated_at,
         answers=plan.answers, preferences=plan.preferences, assessment=plan.assessment,
-        programme=plan.programme, links=plan_links(token),
+        programme=plan.programme, current_phase=plan.programme.current_phase_id,
+        pending_gate=plan.programme.pending_gate,
+        check_ins=[check_in_view(logged) for logged in plan.check_ins], links=plan_links(token),
     )
     return _json(view, 200)
+
+
+@bp.post("/api/plans/<token>/checkins")
+def record_check_in(token: str) -> Response:
+    body = _json_body()
+    try:
+        report = CheckInRequest.model_validate(body)
+    except ValidationError as error:
+        raise ApiError(400, "the check-in is not valid; see details", code="validation_error",
+                       details=validation_details(error)) from None
+    now = utc_now()
+    try:
+        done = service.check_in(plan_store(), token, report.model_dump(exclude_none=True, mode="json"),
+                                now=now)
+    except service.CheckInRefused as refused:
+        raise ApiError(400, refused.message, code="check_in_refused", details=_refusal(refused)) from None
+    if done is None:
+        raise ApiError(404, "no plan has this token (it may have been deleted or expired)")
+    programme = done.plan.programme
+    created = CheckInCreated(
+        check_in=check_in_view(done.check_in), revision=done.plan.revision, changed=done.changed,
+        next_session=next_session(programme, service.today_in(programme.timezone, now)),
+        pending_gate=programme.pending_gate, links=plan_links(token),
+    )
+    return _json(created, 201)
+
+
+@bp.post("/api/plans/<token>/clearance")
+def record_clearance(token: str) -> Response:
+    body = _json_body()
+    try:
+        clearance = ClearanceRequest.model_validate(body)
+    except ValidationError as error:
+        raise ApiError(400, "the clearance is not valid; see details", code="validation_error",
+                       details=validation_details(error)) from None
+    now = utc_now()
+    try:
+        done = service.clear(plan_store(), token, clearance.category, now=now)
+    except service.CheckInRefused as refused:
+        raise ApiError(409 if refused.field == "plan" else 400, refused.message, code="clearance_refused",
+                       details=_refusal(refused)) from None
+    if done is None:
+        raise ApiError(404, "no plan has this token (it may have been deleted or expired)")
+    programme = done.plan.programme
+    created = ClearanceCreated(
+        revision=done.plan.revision, category=programme.category, says=done.check_in.says,
+        next_session=next_session(programme, service.today_in(programme.timezone, now)),
+        links=plan_links(token),
+    )
+    return _json(created, 201)
 
 
 @bp.delete("/api/plans/<token>")
@@ -100,6 +166,20 @@ def healthz() -> Response:
 def plan_links(token: str) -> PlanLinks:
     addresses = plan_addresses(coach_config().base_url, token)
     return PlanLinks(page=addresses.page, pdf=addresses.pdf, ics=addresses.ics, webcal=addresses.webcal)
+
+
+def _refusal(refused: service.CheckInRefused) -> list[dict[str, Any]]:
+    return [{"loc": [refused.field], "msg": refused.message, "type": "value_error"}]
+
+
+def check_in_view(logged: LoggedCheckIn) -> CheckInView:
+    return CheckInView(
+        number=logged.number, date=logged.date, session=logged.session, pain_during=logged.pain_during,
+        pain_next_morning=logged.pain_next_morning, criteria=logged.criteria, limp=logged.limp,
+        swelling=logged.swelling, pop=logged.pop, nerve_symptoms=logged.nerve_symptoms,
+        verdict=logged.verdict, light=logged.light, says=logged.says,
+        revision=logged.revision, changes=logged.changes,
+    )
 
 
 def validation_details(error: ValidationError) -> list[dict[str, Any]]:

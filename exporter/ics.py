@@ -4,8 +4,11 @@ Why each choice:
 - One VEVENT per session, no RRULE: sessions differ in what they ask, and a later revision may
   move or change any one of them.
 - UID = session id + plan id: stable across renders and revisions, so a calendar that fetches
-  revision 2 updates the events it already has instead of adding copies. SEQUENCE is the
-  revision; DTSTAMP and LAST-MODIFIED are the plan's update time. Nothing here reads a clock or
+  revision 2 updates the events it already has instead of adding copies. SEQUENCE is 1 + the
+  number of revisions that changed that session (plans of revision 1 wrote 1, so a first change
+  is 2 and every client applies it); a session a revision removed stays in the feed as
+  STATUS:CANCELLED with its SEQUENCE raised, since some clients drop a cancelled event unless its
+  SEQUENCE rises. DTSTAMP and LAST-MODIFIED are the plan's update time. Nothing here reads a clock or
   draws a random number: the same revision gives the same bytes (an ETag can be derived from it).
 - DTSTART/DTEND carry the runner's zone (TZID) with its VTIMEZONE, limited to the programme's
   dates, so a 07:00 session stays at 07:00 local across a daylight-saving change, and never a
@@ -31,13 +34,14 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Timezone, vDuration, vText, vUri
 
 from exporter import wording
-from plans.store import PlanRecord
+from plans.records import PlanRecord
 from rehab.clock import as_utc
 from rehab.models import Phase, Session
 
 # Part of the feed's ETag: bump it whenever a change here, or in how rehab dates a stored session
-# (ics-3: a skipped time at midnight stays on its day), changes the output.
-RENDERER_VERSION = "ics-3"
+# (ics-3: a skipped time at midnight stays on its day; ics-4: SEQUENCE per session, cancelled
+# sessions), changes the output.
+RENDERER_VERSION = "ics-4"
 PRODID = "-//Hamstring Coach//Plan service//EN"
 UID_DOMAIN = "hamstring-coach"
 REFRESH_INTERVAL = dt.timedelta(hours=12)
@@ -74,20 +78,29 @@ def render_ics(plan: PlanRecord, *, plan_url: str) -> bytes:
     parts = [calendar.to_ical().removesuffix(_END_CALENDAR)]
 
     sessions = programme.sessions
-    if sessions and zone_name != "UTC":
-        first = min(session.date for session in sessions)
-        last = max(session.date for session in sessions)
+    dated = (*sessions, *programme.cancelled)
+    if dated and zone_name != "UTC":
+        first = min(session.date for session in dated)
+        last = max(session.date for session in dated)
         parts.append(vtimezone_ical(zone_name, first, last + dt.timedelta(days=1)))
 
     phases = {phase.id: phase for phase in programme.phases}
     fixed = (
         _line("DTSTAMP", stamp) + _line("LAST-MODIFIED", stamp) + _line("CREATED", created)
-        + _line("SEQUENCE", str(plan.revision)) + _line("URL", _uri(plan_url)) + _line("TRANSP", "OPAQUE")
+        + _line("URL", _uri(plan_url)) + _line("TRANSP", "OPAQUE")
     )
     for session in sessions:
         parts.append(_event(plan, session, phases.get(session.phase_id), zone, fixed, plan_url))
+    for session in programme.cancelled:
+        parts.append(_event(plan, session, phases.get(session.phase_id), zone, fixed, plan_url,
+                            cancelled=True))
     parts.append(_END_CALENDAR)
     return b"".join(parts)
+
+
+def sequence_of(session: Session) -> int:
+    """The session's SEQUENCE: 1, raised by each revision that changed or cancelled it."""
+    return 1 + session.sequence
 
 
 def event_uid(plan_id: str, session_id: str) -> str:
@@ -122,7 +135,7 @@ def session_description(session: Session, phase: Phase | None, plan_url: str, di
 
 
 def _event(plan: PlanRecord, session: Session, phase: Phase | None, zone: ZoneInfo, fixed: bytes,
-           plan_url: str) -> bytes:
+           plan_url: str, *, cancelled: bool = False) -> bytes:
     """One VEVENT. Written line by line with icalendar's own value types for the text, because
     icalendar's component serialiser folds lines a character at a time: 30 ms for a full
     programme against the 10 ms the feed is allowed (design.md §5)."""
@@ -133,13 +146,20 @@ def _event(plan: PlanRecord, session: Session, phase: Phase | None, zone: ZoneIn
     ends = _existing(starts + dt.timedelta(minutes=session.duration_minutes))
     summary = _text(f"Hamstring rehab · {session.title}")
     description = session_description(session, phase, plan_url, plan.programme.disclaimer)
-    return b"".join((
+    head = b"".join((
         b"BEGIN:VEVENT\r\n",
         _line("UID", _text(event_uid(plan.plan_id, session.id))),
         _line("SUMMARY", summary),
         _line(*_local("DTSTART", starts)),
         _line(*_local("DTEND", ends)),
         fixed,
+        _line("SEQUENCE", str(sequence_of(session))),
+    ))
+    if cancelled:
+        # No alarm for a session that is off; the description says where the current plan is.
+        return head + _line("STATUS", "CANCELLED") + _line("DESCRIPTION", _text(
+            f"Cancelled by a change to your plan. The current plan: {plan_url}")) + b"END:VEVENT\r\n"
+    return head + b"".join((
         _line("DESCRIPTION", _text(description)),
         b"BEGIN:VALARM\r\nACTION:DISPLAY\r\n",
         _line("DESCRIPTION", summary),

@@ -17,18 +17,24 @@ from collections.abc import Callable
 from urllib.parse import quote
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
+from markupsafe import Markup
+from pydantic import ValidationError
 from werkzeug.http import http_date
 
 from exporter import ics, pdf, qr, wording
+from exporter.charts import progress_chart, progress_svg
 from exporter.context import coach_config, plan_store, utc_now
 from exporter.csrf import same_origin_only
 from exporter.errors import error_response
 from plans import links as plan_links_of
+from plans import service
 from plans.codes import CODE_LIFETIME, last_day, normalize_code
 from plans.keys import plausible_token
 from plans.records import PlanRecord
 from plans.store import ATTEMPT_MEMORY, WRONG_CODE_WINDOW
 from rehab.clock import as_utc, today_in
+from rehab.programme import next_session
+from rehab.progress import GateDate, progress
 
 bp = Blueprint("pages", __name__, template_folder="templates")
 
@@ -36,6 +42,8 @@ WRONG_CODES_PER_MINUTE = 10
 RETRY_AFTER_SECONDS = 60
 MAX_CODE_LENGTH = 32
 NEXT_SESSIONS_SHOWN = 4
+# How far back the page's check-in form offers a day: a session a week ago is still worth logging.
+CHECK_IN_DAYS_BACK = 6
 RENDER_CACHE_SIZE = {"ics": 128, "pdf": 16}
 GOOGLE_CALENDAR_ADD_BY_URL = "https://calendar.google.com/calendar/r?cid="
 # The plan's pages hold health information behind a secret URL: no shared cache keeps them, no
@@ -113,9 +121,19 @@ def plan_page(token: str) -> Response:
     today = today_in(programme.timezone, utc_now())
     upcoming = [session for session in programme.sessions if session.date >= today][:NEXT_SESSIONS_SHOWN]
     links = plan_links(token)
+    summary = plan_progress(plan, today)
+    start = programme.start_date or plan.created_at.date()
     return _page(
         "plan.html",
         plan=plan,
+        latest_change=next((c for c in reversed(plan.check_ins) if c.changes and c.revision == plan.revision),
+                           None),
+        gate=programme.pending_gate,
+        checkin_days=[today - dt.timedelta(days=n) for n in range(CHECK_IN_DAYS_BACK + 1)
+                      if today - dt.timedelta(days=n) >= start],
+        calendar_delay_note=wording.CALENDAR_DELAY_NOTE,
+        progress_sentence=summary.sentence(),
+        progress_svg=Markup(progress_svg(progress_chart(summary), id_prefix="plan-progress")),
         programme=programme,
         assessment=plan.assessment,
         wording=wording,
@@ -128,6 +146,52 @@ def plan_page(token: str) -> Response:
         week_of_phase=_first_weeks(programme),
         token=token,
     )
+
+
+@bp.post("/plans/<token>/checkins")
+@same_origin_only
+def check_in(token: str) -> Response:
+    """The plan page's check-in form (no script needed): the same service call as the API's.
+    Only from our own pages (exporter.csrf): another site must not log sessions for a visitor."""
+    form = request.form
+    report: dict[str, object] = {
+        "date": form.get("date") or None,
+        "session": form.get("session") or None,
+        "pain_during": _form_number(form.get("pain_during")),
+        "pain_next_morning": _form_number(form.get("pain_next_morning")),
+        "limp": True if form.get("limp") == "yes" else None,
+        "swelling": True if form.get("swelling") == "yes" else None,
+        "criteria": {key.removeprefix("criterion-"): value == "yes" for key, value in form.items()
+                     if key.startswith("criterion-") and value in ("yes", "no")},
+    }
+    try:
+        done = service.check_in(plan_store(), token, report, now=utc_now())
+    except ValidationError as error:
+        fields = sorted({str(item["loc"][0]) for item in error.errors(include_input=False) if item["loc"]})
+        named = ", ".join(FORM_FIELD_NAMES.get(field, field) for field in fields)
+        return _error(400, f"That check-in could not be saved: please check {named}.", "checkin_refused.html",
+                      token=token)
+    except service.CheckInRefused as refused:
+        return _error(400, f"That check-in could not be saved: {refused.message}.",
+                      "checkin_refused.html", token=token)
+    if done is None:
+        return _unknown_plan()
+    programme = done.plan.programme
+    return _page(
+        "checkin_done.html", check_in=done.check_in, changed=done.changed, revision=done.plan.revision,
+        next_session=next_session(programme, service.today_in(programme.timezone, utc_now())),
+        wording=wording, token=token, calendar_delay_note=wording.CALENDAR_DELAY_NOTE,
+    )
+
+
+FORM_FIELD_NAMES = {"date": "the day", "session": "whether you did the session",
+                    "pain_during": "the pain during", "pain_next_morning": "the pain the next morning"}
+
+
+def _form_number(value: str | None) -> int | str | None:
+    if value is None or not value.strip():
+        return None
+    return int(value) if value.strip().isdigit() else value
 
 
 @bp.get("/plans/<token>/delete")
@@ -330,6 +394,18 @@ def _page(template: str, *, status: int = 200, **context) -> Response:
     response = Response(body, status=status, mimetype="text/html")
     response.headers.update(PAGE_HEADERS)
     return response
+
+
+def plan_progress(plan: PlanRecord, today: dt.date):
+    """The progress summary the page, the PDF and the voice show: check-ins against the sessions
+    planned, with the gates answered and the one pending."""
+    gates = [GateDate(c.date, "Move-on check") for c in plan.check_ins if c.criteria]
+    pending = plan.programme.pending_gate
+    if pending is not None:
+        gates.append(GateDate(pending.date, "Move-on check"))
+    planned = [s.date for s in plan.programme.sessions if s.kind == "session"]
+    return progress(plan.check_ins, planned=planned, today=today, gates=gates,
+                    start=plan.programme.start_date)
 
 
 def _first_weeks(programme) -> dict[str, int]:

@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from rehab.models import Answers, Assessment, Preferences, Programme
+from rehab.models import Answers, Assessment, CheckIn, Gate, Preferences, Programme, Session, Verdict
 
 
 class _ApiModel(BaseModel):
@@ -43,6 +43,26 @@ class PlanCreated(_ApiModel):
     links: PlanLinks
 
 
+class CheckInView(_ApiModel):
+    """A check-in as the plan keeps it: the report and what the coach decided."""
+
+    number: int = Field(description="1, 2, ... in the order they were recorded")
+    date: dt.date
+    session: Literal["done", "partial", "missed", "gate", "clearance"]
+    pain_during: int | None = None
+    pain_next_morning: int | None = None
+    criteria: dict[str, bool] = Field(default_factory=dict)
+    limp: bool | None = None
+    swelling: bool | None = None
+    pop: bool | None = None
+    nerve_symptoms: bool | None = None
+    verdict: Verdict
+    light: Literal["green", "amber", "red"] | None = None
+    says: str = Field(description="what happens next, in one or two sentences")
+    revision: int = Field(description="the plan's revision after this check-in")
+    changes: str = Field(description="what that revision changed; empty when nothing did")
+
+
 class PlanView(_ApiModel):
     revision: int
     created_at: dt.datetime
@@ -51,6 +71,41 @@ class PlanView(_ApiModel):
     preferences: Preferences
     assessment: Assessment
     programme: Programme
+    current_phase: str | None = Field(description="the id of the phase the runner is in")
+    pending_gate: Gate | None = Field(description="the next move-on check, when one is scheduled")
+    check_ins: list[CheckInView]
+    links: PlanLinks
+
+
+class CheckInRequest(CheckIn):
+    """How a session went, or a gate's answers (then `session` is left out). `date` defaults to
+    today in the plan's zone; it may be neither in the future nor before the plan started."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    date: dt.date | None = None
+
+
+class CheckInCreated(_ApiModel):
+    check_in: CheckInView
+    revision: int
+    changed: bool = Field(description="whether this check-in changed what is scheduled (a new revision)")
+    next_session: Session | None
+    pending_gate: Gate | None
+    links: PlanLinks
+
+
+class ClearanceRequest(_ApiModel):
+    """A clinician has seen the runner and cleared them to start rehab for this category."""
+
+    category: Literal["tightness", "tendinopathy", "strain_low_grade", "strain"]
+
+
+class ClearanceCreated(_ApiModel):
+    revision: int
+    category: str
+    says: str
+    next_session: Session | None
     links: PlanLinks
 
 

@@ -21,7 +21,7 @@ class LoggedCheckIn:
 
     number: int  # 1, 2, ... in the order they were recorded
     date: dt.date  # the day the check-in is about, in the plan's zone
-    session: str  # "done" | "partial" | "missed" (or "gate" for a gate-only check-in)
+    session: str  # "done" | "partial" | "missed"; "gate" for a gate's answers alone; "clearance"
     pain_during: int | None
     pain_next_morning: int | None
     criteria: dict[str, bool]
@@ -34,6 +34,8 @@ class LoggedCheckIn:
     revision: int
     changes: str
     recorded_at: dt.datetime
+    pop: bool | None = None  # a new snap or pop (a red-flag answer)
+    nerve_symptoms: bool | None = None  # new numbness or tingling down the leg (a red-flag answer)
 
 
 @dataclass(frozen=True)

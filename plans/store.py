@@ -28,23 +28,33 @@ start at once (a file lock on SQLite, an advisory lock on PostgreSQL keeps them 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
+import json
 import secrets
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from plans import keys
 from plans.codes import CODE_LIFETIME, new_code, normalize_code
-from plans.records import FiledPlan, OwnerDataDeleted, PlanRecord, PreparedPlan, ShortCode
+from plans.records import (
+    FiledPlan,
+    LoggedCheckIn,
+    OwnerDataDeleted,
+    PlanChange,
+    PlanRecord,
+    PreparedPlan,
+    ShortCode,
+)
 from rehab.clock import as_utc
 
 # The newest Alembic revision in plans/migrations/versions. A test keeps them equal; knowing it
 # here lets a started store skip importing Alembic when the schema is already current.
-SCHEMA_REVISION = "0003"
+SCHEMA_REVISION = "0004"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 WRONG_CODE_WINDOW = dt.timedelta(seconds=60)
@@ -138,6 +148,52 @@ class PlanStore:
             assessment=prepared.assessment, programme=prepared.programme,
         )
         return FiledPlan(token=token, code=code, code_expires_at=expires_at, plan=plan)
+
+    def change_plan(self, decide: Callable[[PlanRecord], PlanChange], *, now: dt.datetime,
+                    token: str | None = None, owner_key: str | None = None,
+                    ) -> tuple[PlanRecord, PlanChange] | None:
+        """Change one plan in one transaction: read it (locked against other writers), let
+        `decide` (plans.service, from the clinical core) say what changes, keep that. The plan is
+        the one with this token, or else the newest filed under this owner key. None when there
+        is none. Whatever `decide` raises leaves the plan as it was."""
+        now = _utc(now)
+        sa, _ = _sqlalchemy()
+        t = self._schema()
+        if token is not None:
+            if not keys.plausible_token(token):
+                return None
+            where = t.plans.c.token_hash == self._token_hash(token)
+        elif owner_key is not None:
+            newest = (sa.select(t.plans.c.plan_id).where(t.plans.c.owner_key == owner_key)
+                      .order_by(t.plans.c.created_at.desc(), t.plans.c.plan_id).limit(1).scalar_subquery())
+            where = t.plans.c.plan_id == newest
+        else:
+            raise ValueError("change_plan needs a token or an owner key")
+        with self._writing() as conn:
+            query = sa.select(t.plans).where(where)
+            if conn.dialect.name == "postgresql":
+                query = query.with_for_update()
+            row = conn.execute(query).first()
+            if row is None:
+                return None
+            check_in_rows = conn.execute(t.check_ins_of_plan, {"plan_id": row.plan_id}).all()
+            current = self._plan_from_row(row, check_in_rows)
+            change = decide(current)
+            programme = change.programme or current.programme
+            check_ins = current.check_ins
+            if change.check_in is not None:
+                logged = change.check_in
+                conn.execute(t.check_ins.insert().values(
+                    plan_id=row.plan_id, number=logged.number, recorded_at=now, body=_check_in_body(logged)))
+                check_ins = (*check_ins, logged)
+            values: dict[str, Any] = {"updated_at": now}
+            if change.programme is not None:
+                values.update(revision=programme.revision, programme=programme.model_dump_json())
+            conn.execute(t.plans.update().where(t.plans.c.plan_id == row.plan_id).values(**values))
+        self._forget(row.token_hash)
+        updated = dataclasses.replace(current, revision=programme.revision, updated_at=now,
+                                      programme=programme, check_ins=check_ins)
+        return updated, change
 
     def get_plan(self, token: str) -> PlanRecord | None:
         if not keys.plausible_token(token):
@@ -422,9 +478,10 @@ class PlanStore:
         t = self._schema()
         with self._reading() as conn:
             row = conn.execute(t.plan_by_id, {"plan_id": plan_id}).first()
+            check_in_rows = conn.execute(t.check_ins_of_plan, {"plan_id": plan_id}).all() if row else ()
         if row is None:
             return None  # deleted between the two reads
-        plan = self._plan_from_row(row)
+        plan = self._plan_from_row(row, check_in_rows)
         with self._cache_lock:
             self._cache[token_hash] = (revision, stamp, plan)
             while len(self._cache) > _CACHE_SIZE:
@@ -457,7 +514,7 @@ class PlanStore:
         finally:
             raw.close()
 
-    def _plan_from_row(self, row) -> PlanRecord:
+    def _plan_from_row(self, row, check_in_rows=()) -> PlanRecord:
         from rehab.models import Answers, Assessment, Preferences, Programme
 
         return PlanRecord(
@@ -471,6 +528,7 @@ class PlanStore:
             preferences=Preferences.model_validate_json(row.preferences, context={"stored": True}),
             assessment=Assessment.model_validate_json(row.assessment),
             programme=Programme.model_validate_json(row.programme),
+            check_ins=tuple(_check_in_from_row(r) for r in check_in_rows),
         )
 
     def _forget(self, token_hash: str) -> None:
@@ -534,6 +592,19 @@ class PlanStore:
 
 
 # ---- module helpers (SQLAlchemy imported here only, and only when first needed) ------------
+
+
+def _check_in_body(logged: LoggedCheckIn) -> str:
+    body = {field.name: getattr(logged, field.name) for field in dataclasses.fields(logged)
+            if field.name not in ("number", "recorded_at")}
+    body["date"] = logged.date.isoformat()
+    return json.dumps(body, sort_keys=True, separators=(",", ":"))
+
+
+def _check_in_from_row(row) -> LoggedCheckIn:
+    body = json.loads(row.body)
+    body["date"] = dt.date.fromisoformat(body["date"])
+    return LoggedCheckIn(number=row.number, recorded_at=row.recorded_at, **body)
 
 
 def _sqlalchemy():
@@ -671,8 +742,22 @@ class _Tables:
             sa.Column("probe_id", sa.Integer(), primary_key=True, autoincrement=False),
             sa.Column("checked_at", UTCDateTime(), nullable=False),
         )
+        self.check_ins = sa.Table(
+            "check_ins", metadata,
+            sa.Column("plan_id", sa.String(32),
+                      sa.ForeignKey("plans.plan_id", ondelete="CASCADE", name="fk_check_ins_plan_id"),
+                      primary_key=True),
+            sa.Column("number", sa.Integer(), primary_key=True, autoincrement=False),
+            sa.Column("recorded_at", UTCDateTime(), nullable=False),
+            sa.Column("body", sa.Text(), nullable=False),
+        )
 
         self.plan_by_id = sa.select(self.plans).where(self.plans.c.plan_id == sa.bindparam("plan_id"))
+        self.check_ins_of_plan = (
+            sa.select(self.check_ins.c.number, self.check_ins.c.recorded_at, self.check_ins.c.body)
+            .where(self.check_ins.c.plan_id == sa.bindparam("plan_id"))
+            .order_by(self.check_ins.c.number)
+        )
 
 
 _TABLES: _Tables | None = None

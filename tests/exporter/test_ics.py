@@ -47,7 +47,7 @@ def feed(plan) -> bytes:
 
 def test_there_is_one_event_per_session_and_no_recurrence_rule(feed, plan):
     events = parse(feed).vevent_list
-    assert len(events) == len(plan.programme.sessions) == 48
+    assert len(events) == len(plan.programme.sessions) > 0
     assert all("rrule" not in event.contents for event in events)
 
 
@@ -135,10 +135,56 @@ def test_another_plan_gets_other_uids(feed):
     assert ours.isdisjoint(theirs)
 
 
-def test_sequence_is_the_plan_revision(feed):
+def test_sequence_starts_at_1_as_revision_1_plans_always_wrote(feed):
     assert {event.sequence.value for event in parse(feed).vevent_list} == {"1"}
-    revised = parse(render_ics(full_plan(revision=3), plan_url=PLAN_URL))
-    assert {event.sequence.value for event in revised.vevent_list} == {"3"}
+
+
+def stepped_back(plan):
+    """The plan after a red session on its first day: the next revision, as the service keeps it."""
+    from rehab.adaptation import advance
+    from rehab.models import CheckIn
+
+    first = plan.programme.sessions[0]
+    red = CheckIn(date=first.date, session="done", pain_during=7, pain_next_morning=7)
+    outcome = advance(plan.programme, (), red, answers=plan.answers, assessment=plan.assessment,
+                      preferences=plan.preferences)
+    assert outcome.changed
+    return dataclasses.replace(plan, revision=outcome.programme.revision, programme=outcome.programme,
+                               updated_at=plan.updated_at + dt.timedelta(days=1))
+
+
+def test_a_revision_keeps_uids_raises_sequence_only_on_changed_events_and_cancels_removed_ones(plan):
+    before = {str(e["UID"]): e for e in icalendar.Calendar.from_ical(
+        render_ics(plan, plan_url=PLAN_URL)).walk("VEVENT")}
+    revised_plan = stepped_back(plan)
+    after = {str(e["UID"]): e for e in icalendar.Calendar.from_ical(
+        render_ics(revised_plan, plan_url=PLAN_URL)).walk("VEVENT")}
+    assert set(before) <= set(after), "a session the revision removed must stay, cancelled"
+    changed = cancelled = 0
+    for uid, event in after.items():
+        sequence = int(event["SEQUENCE"])
+        if uid not in before:
+            assert sequence == 1  # a new session: a new UID, a first SEQUENCE
+            continue
+        old = before[uid]
+        same = all(old.get(name) == event.get(name) for name in ("SUMMARY", "DESCRIPTION")) and \
+            old.decoded("DTSTART") == event.decoded("DTSTART") and "STATUS" not in event
+        if same:
+            assert sequence == int(old["SEQUENCE"])
+        else:
+            assert sequence > int(old["SEQUENCE"])
+            changed += 1
+        if str(event.get("STATUS")) == "CANCELLED":
+            cancelled += 1
+            assert "VALARM" not in event.to_ical().decode()
+    assert changed > 0
+    by_id = {s.id: s for s in revised_plan.programme.cancelled}
+    assert cancelled == len(by_id)
+    first_day = plan.programme.sessions[0].date
+    for uid, event in before.items():  # nothing on or before the check-in's day changes
+        if event.decoded("DTSTART").date() <= first_day:
+            assert after[uid]["SEQUENCE"] == event["SEQUENCE"]
+            assert after[uid]["SUMMARY"] == event["SUMMARY"]
 
 
 def test_dtstamp_is_the_plans_update_time_not_the_time_of_rendering(feed):

@@ -214,7 +214,7 @@ def test_the_plan_page_shows_the_summary_sessions_and_programme(client, filed, c
                  "Red flags: when to see a clinician", "Put it in your calendar"):
         assert text in page.text
     assert plan.programme.care_advice[0].text in page.text
-    upcoming = page.text.split("Next sessions")[-1].split("Open this page on your phone")[0]
+    upcoming = page.text.split("Next sessions")[-1].split("How did it go?")[0]
     assert upcoming.startswith(" Today, Wednesday 4 March 2026, 07:00")
     assert "Monday 2 March 2026" not in upcoming  # past sessions are not "next"
     for phase in plan.programme.phases:
