@@ -15,7 +15,17 @@ from typing import Any
 
 from pydantic.json_schema import models_json_schema
 
-from exporter.schemas import ErrorBody, Health, PlanCreated, PlanRequest, PlanView
+from exporter.schemas import (
+    CheckInCreated,
+    CheckInRequest,
+    ClearanceCreated,
+    ClearanceRequest,
+    ErrorBody,
+    Health,
+    PlanCreated,
+    PlanRequest,
+    PlanView,
+)
 from plans.keys import MAX_TOKEN_LENGTH
 
 OPENAPI_VERSION = "3.1.0"
@@ -38,6 +48,10 @@ def openapi_spec(base_url: str) -> dict[str, Any]:
             (PlanRequest, "validation"),
             (PlanCreated, "serialization"),
             (PlanView, "serialization"),
+            (CheckInRequest, "validation"),
+            (CheckInCreated, "serialization"),
+            (ClearanceRequest, "validation"),
+            (ClearanceCreated, "serialization"),
             (ErrorBody, "serialization"),
             (Health, "serialization"),
         ],
@@ -108,6 +122,42 @@ def openapi_spec(base_url: str) -> dict[str, Any]:
                 "responses": {
                     "204": {"description": "deleted"},
                     "404": error("no plan has this token"),
+                    **common_errors,
+                },
+            },
+        },
+        "/api/plans/{token}/checkins": {
+            "parameters": [token],
+            "post": {
+                "operationId": "checkIn",
+                "summary": "Record how a session went, or a gate's answers; the plan holds, steps back "
+                           "or moves on, as a new revision when the schedule changes",
+                "requestBody": {"required": True, "content": json_content("CheckInRequest")},
+                "responses": {
+                    "201": {"description": "recorded, with the verdict and what happens next",
+                            "headers": no_store, "content": json_content("CheckInCreated")},
+                    "400": error("not JSON, an invalid field (details per field), a date in the future "
+                                 "or before the plan, or a criterion the current gate does not have"),
+                    "404": error("no plan has this token"),
+                    "413": error("request body over 64 KiB"),
+                    **common_errors,
+                },
+            },
+        },
+        "/api/plans/{token}/clearance": {
+            "parameters": [token],
+            "post": {
+                "operationId": "clearForRehab",
+                "summary": "A clinician cleared a referred runner to start rehab for a category: the "
+                           "plan gets that programme as its next revision",
+                "requestBody": {"required": True, "content": json_content("ClearanceRequest")},
+                "responses": {
+                    "201": {"description": "the new revision", "headers": no_store,
+                            "content": json_content("ClearanceCreated")},
+                    "400": error("not JSON or not a programme's category"),
+                    "404": error("no plan has this token"),
+                    "409": error("the plan is not a referral"),
+                    "413": error("request body over 64 KiB"),
                     **common_errors,
                 },
             },

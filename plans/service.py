@@ -79,6 +79,14 @@ class CheckInRefused(ValueError):
         self.message = message
 
 
+def refused(error: ValueError, *, default_field: str) -> CheckInRefused:
+    """The core says which field is at fault as "field: message"."""
+    field, sep, message = str(error).partition(": ")
+    if sep and field.isidentifier():
+        return CheckInRefused(field, message)
+    return CheckInRefused(default_field, str(error))
+
+
 @dataclass(frozen=True)
 class CheckedIn:
     plan: PlanRecord  # the plan after the check-in (its new revision when it changed)
@@ -110,7 +118,7 @@ def check_in(store: PlanStore, token: str, report: Mapping[str, Any], *, now: dt
             outcome = advance(plan.programme, history_of(plan), reported, answers=plan.answers,
                               assessment=plan.assessment, preferences=plan.preferences)
         except ValueError as error:
-            raise CheckInRefused(getattr(error, "field", "criteria"), str(error)) from None
+            raise refused(error, default_field="criteria") from None
         logged = LoggedCheckIn(
             number=len(plan.check_ins) + 1, date=reported.date, session=reported.session or GATE_ONLY,
             pain_during=reported.pain_during, pain_next_morning=reported.pain_next_morning,
@@ -146,7 +154,10 @@ def clear(store: PlanStore, token: str, category: str, *, now: dt.datetime) -> C
             programme = clear_for_rehab(plan.programme, category, answers=plan.answers,
                                         assessment=plan.assessment, preferences=plan.preferences, today=today)
         except ValueError as error:
-            raise CheckInRefused("category", str(error)) from None
+            refusal = refused(error, default_field="category")
+            if "not a referral" in refusal.message:
+                refusal = CheckInRefused("plan", refusal.message)
+            raise refusal from None
         logged = LoggedCheckIn(
             number=len(plan.check_ins) + 1, date=today, session=CLEARANCE, pain_during=None,
             pain_next_morning=None, criteria={}, limp=None, swelling=None, verdict="progress", light=None,

@@ -44,7 +44,8 @@ def test_the_description_is_openapi_3_1_listing_every_api_route(spec):
     assert spec["openapi"] == "3.1.0"
     assert spec["info"]["title"] and spec["info"]["version"]
     assert spec["servers"] == [{"url": "https://coach.example"}]
-    assert set(spec["paths"]) == {"/api/plans", "/api/plans/{token}", "/openapi.json", "/healthz"}
+    assert set(spec["paths"]) == {"/api/plans", "/api/plans/{token}", "/api/plans/{token}/checkins",
+                                  "/api/plans/{token}/clearance", "/openapi.json", "/healthz"}
     assert set(spec["paths"]["/api/plans"]) == {"post"}
     assert {"get", "delete"} <= set(spec["paths"]["/api/plans/{token}"])
 
@@ -89,6 +90,7 @@ def test_schemathesis_can_load_the_description_and_finds_every_operation(spec):
     operations = {(result.ok().method.upper(), result.ok().path) for result in schema.get_all_operations()}
     assert operations == {
         ("POST", "/api/plans"), ("GET", "/api/plans/{token}"), ("DELETE", "/api/plans/{token}"),
+        ("POST", "/api/plans/{token}/checkins"), ("POST", "/api/plans/{token}/clearance"),
         ("GET", "/openapi.json"), ("GET", "/healthz"),
     }
 
@@ -109,6 +111,19 @@ def test_real_answers_match_what_the_description_promises(client, spec):
 
     health = client.get("/healthz")
     response_validator(spec, "/healthz", "get", 200).validate(health.get_json())
+
+    starting_today = client.post("/api/plans", json={"answers": TIGHTNESS,
+                                                     "preferences": {"start_date": "2026-03-01"}})
+    token = starting_today.get_json()["token"]
+    checked_in = client.post(f"/api/plans/{token}/checkins", json={"session": "done", "pain_during": 2})
+    assert checked_in.status_code == 201, checked_in.get_json()
+    response_validator(spec, "/api/plans/{token}/checkins", "post", 201).validate(checked_in.get_json())
+    bad = client.post(f"/api/plans/{token}/checkins", json={"session": "done", "pain_during": 11})
+    response_validator(spec, "/api/plans/{token}/checkins", "post", 400).validate(bad.get_json())
+    read_again = client.get(f"/api/plans/{token}")
+    response_validator(spec, "/api/plans/{token}", "get", 200).validate(read_again.get_json())
+    not_a_referral = client.post(f"/api/plans/{token}/clearance", json={"category": "strain"})
+    response_validator(spec, "/api/plans/{token}/clearance", "post", 409).validate(not_a_referral.get_json())
 
 
 def test_a_request_the_description_allows_is_accepted(client, spec):
