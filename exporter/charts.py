@@ -513,6 +513,9 @@ def progress_drawing(chart: Chart, *, width: float | None = None, font: str = "H
     PDF passes its own. Each layer is a Group named after it (`drawing.chart.pain_during`)."""
     scale = (width or chart.width) / chart.width
     drawing = Drawing(chart.width * scale, chart.height * scale)
+    # The renderer starts every drawing in this font: left at its default (Helvetica), a PDF that
+    # embeds all its own fonts would name one it does not embed.
+    drawing.initialFontName = font
     root = Group()
     root.scale(scale, scale)
     for layer in chart.layers:

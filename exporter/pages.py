@@ -30,11 +30,11 @@ from plans import links as plan_links_of
 from plans import service
 from plans.codes import CODE_LIFETIME, last_day, normalize_code
 from plans.keys import plausible_token
+from plans.progress import plan_progress
 from plans.records import PlanRecord
 from plans.store import ATTEMPT_MEMORY, WRONG_CODE_WINDOW
 from rehab.clock import as_utc, today_in
 from rehab.programme import next_session
-from rehab.progress import GateDate, progress
 
 bp = Blueprint("pages", __name__, template_folder="templates")
 
@@ -394,18 +394,6 @@ def _page(template: str, *, status: int = 200, **context) -> Response:
     response = Response(body, status=status, mimetype="text/html")
     response.headers.update(PAGE_HEADERS)
     return response
-
-
-def plan_progress(plan: PlanRecord, today: dt.date):
-    """The progress summary the page, the PDF and the voice show: check-ins against the sessions
-    planned, with the gates answered and the one pending."""
-    gates = [GateDate(c.date, "Move-on check") for c in plan.check_ins if c.criteria]
-    pending = plan.programme.pending_gate
-    if pending is not None:
-        gates.append(GateDate(pending.date, "Move-on check"))
-    planned = [s.date for s in plan.programme.sessions if s.kind == "session"]
-    return progress(plan.check_ins, planned=planned, today=today, gates=gates,
-                    start=plan.programme.start_date)
 
 
 def _first_weeks(programme) -> dict[str, int]:

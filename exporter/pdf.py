@@ -25,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from weakref import WeakKeyDictionary
+from zoneinfo import ZoneInfo
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, LETTER
@@ -32,17 +33,21 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as pdf_canvas
-from reportlab.platypus import CondPageBreak, Flowable, PageBreak, SimpleDocTemplate
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, SimpleDocTemplate
 
 from exporter import qr, wording
+from exporter.charts import progress_chart, progress_drawing
+from plans.progress import plan_progress
 from plans.records import PlanRecord
 from rehab.clock import as_utc
-from rehab.models import Phase, Prescription, Session, zone_links
+from rehab.models import Gate, Phase, Prescription, Session, zone_links
 
+PROGRESS_CHART_WIDTH = 110 * mm
 # Part of the ETag of served PDFs: bump it whenever a change here changes the output.
 # pdf-4: run kinds print the core's one label per kind (rehab.programme.RUNNING_LABELS), so a
-# later phase reads "speed session", no longer "speed work".
-RENDERER_VERSION = "pdf-4"
+# later phase reads "speed session", no longer "speed work". pdf-5: revisions, the pending
+# move-on check and the progress chart.
+RENDERER_VERSION = "pdf-5"
 # The document's metadata names no assessment, category or injury (issue 14).
 DOCUMENT_TITLE = "Hamstring Coach plan"
 AUTHOR = wording.PRODUCT_NAME
@@ -188,14 +193,35 @@ def _at_a_glance(
     assessment, programme = plan.assessment, plan.programme
     return [
         _heading("Your hamstring plan", TITLE, level=0, space_after=1),
-        _Block([_Text(programme.title, SUBTITLE, space_after=1), _Text(wording.schedule(programme), SMALL)],
-               space_after=4),
+        _Block([_Text(programme.title, SUBTITLE, space_after=1), _Text(wording.schedule(programme), SMALL),
+                *_revision_note(plan)], space_after=4),
         _heading("What it most likely is", H2),
         _Block([_Text(wording.most_likely(assessment), LEAD)]),
         _heading("Running: " + wording.RUNNING_HEADLINES[assessment.running], H2),
         _Block([_Text(wording.RUNNING_ADVICE[assessment.running], LEAD)], space_after=6),
         _QRPanel(plan_url=plan_url, short_url=short_url, code_valid_until=code_valid_until),
     ]
+
+
+def _revision_note(plan: PlanRecord) -> list[_Text]:
+    """What the newest revision changed, and why, when a check-in changed the plan."""
+    latest = next((c for c in reversed(plan.check_ins) if c.changes and c.revision == plan.revision), None)
+    if latest is None:
+        return []
+    return [_Text(f"Revision {plan.revision}, after your check-in on {wording.day_and_date(latest.date)}: "
+                  f"{latest.says} {latest.changes}", SMALL)]
+
+
+def _progress(plan: PlanRecord, width: float) -> list[Flowable]:
+    """Pain during and next morning, sessions done against planned and the gates, drawn once
+    (exporter.charts) for the clinician, with the one sentence the page and the voice say."""
+    today = _utc(plan.updated_at).astimezone(ZoneInfo(plan.programme.timezone)).date()
+    summary = plan_progress(plan, today)
+    drawing = progress_drawing(progress_chart(summary), width=min(width, PROGRESS_CHART_WIDTH), font=FONT,
+                               bold_font=FONT_BOLD)
+    # Kept together: the heading never stands alone at the foot of the summary page.
+    return [KeepTogether([_heading("Progress", H3), _Block([_Text(summary.sentence(), CELL)], space_after=2),
+                          drawing])]
 
 
 def _care(plan: PlanRecord) -> list[Flowable]:
@@ -275,6 +301,7 @@ def _for_your_clinician(plan: PlanRecord, width: float) -> list[Flowable]:
     ]
     phases.append(_Text("Doses, cues and the criteria to move on are on the following pages.", SOURCE))
     story.append(_Block(phases))
+    story.extend(_progress(plan, width))
     return story
 
 
@@ -295,17 +322,23 @@ def _phases(plan: PlanRecord, width: float) -> list[Flowable]:
         weeks = f"week {week}" if phase.weeks == 1 else f"weeks {week}–{last_week}"
         week = last_week + 1
         story.append(CondPageBreak(60 * mm))  # never a phase heading alone at the foot of a page
-        story.extend(_phase(number, phase, weeks, width))
+        pending = plan.programme.pending_gate
+        gate = pending if pending is not None and pending.phase_id == phase.id else None
+        story.extend(_phase(number, phase, weeks, width, gate))
     return story
 
 
-def _phase(number: int, phase: Phase, weeks: str, width: float) -> list[Flowable]:
+def _phase(number: int, phase: Phase, weeks: str, width: float, gate: Gate | None = None) -> list[Flowable]:
     running = wording.running_text(phase.running, phase.running_note)
     rows = [[[_Text("Exercise and how to do it", CELL_BOLD)], [_Text("Dose", CELL_BOLD)]]]
     rows.extend([_exercise(p), [_Text(p.dosage.text, CELL_BOLD)]] for p in phase.prescriptions)
-    criteria = [_Text("Move on when:", H3)]
+    criteria = [_Text("Move on when:", H3)] if phase.move_on_criteria else []
     sources = "; ".join(dict.fromkeys(criterion.source for criterion in phase.move_on_criteria))
     criteria += [_Text(c.text, marker="☐") for c in phase.move_on_criteria]
+    if gate is not None:
+        criteria.append(_Text(f"Your move-on check is on {wording.day_and_date(gate.date)}: tell "
+                              "Hamstring Coach your answers (on the plan page or by voice); the next phase "
+                              "is dated then.", SMALL))
     return [
         _heading(f"Phase {number}: {phase.name} ({weeks})", H2),
         _Block([_Text(phase.goal, label="Goal: "), _Text(running, label="Running: ")], space_after=4),
