@@ -278,8 +278,10 @@ def plan_links(token: str) -> dict[str, str]:
 
 def etag_for(plan: PlanRecord, *, renderer_version: str, plan_url: str, variant: str = "") -> str:
     """Strong, because the bytes are identical for the same inputs; everything that changes the
-    bytes is in it, and nothing else (no clock)."""
-    key = f"{plan.plan_id}:{plan.revision}:{renderer_version}:{variant}:{plan_url}"
+    bytes is in it, and nothing else (no clock). The update time is in it as well as the revision:
+    a check-in that changes nothing scheduled still moves the progress chart and the stamps."""
+    stamp = _aware(plan.updated_at).isoformat()
+    key = f"{plan.plan_id}:{plan.revision}:{stamp}:{renderer_version}:{variant}:{plan_url}"
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 

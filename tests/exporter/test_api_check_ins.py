@@ -201,3 +201,15 @@ def test_the_plan_view_shows_revision_current_phase_pending_gate_and_check_ins(c
     assert "pending_gate" in plan
     assert plan["check_ins"] == []
 
+
+
+def test_a_check_in_that_changes_nothing_scheduled_still_gives_the_files_new_etags(client, clock, token):
+    etags = {kind: client.get(f"/plans/{token}.{kind}").headers["ETag"] for kind in ("pdf", "ics")}
+    clock.advance(days=2)
+    body = check_in(client, token, date="2026-03-02", session="done", pain_during=1,
+                    pain_next_morning=1).get_json()
+    assert body["changed"] is False  # one green session: the same load again
+    for kind, etag in etags.items():
+        response = client.get(f"/plans/{token}.{kind}", headers={"If-None-Match": etag})
+        assert response.status_code == 200, kind
+        assert response.headers["ETag"] != etag
