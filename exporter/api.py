@@ -34,6 +34,7 @@ from plans import service
 from plans.links import plan_addresses
 from plans.records import LoggedCheckIn
 from plans.service import file_plan
+from rehab.clock import today_in
 from rehab.models import Answers
 from rehab.programme import next_session
 from rehab.questions import next_question
@@ -99,7 +100,7 @@ def record_check_in(token: str) -> Response:
     programme = done.plan.programme
     created = CheckInCreated(
         check_in=check_in_view(done.check_in), revision=done.plan.revision, changed=done.changed,
-        next_session=next_session(programme, service.today_in(programme.timezone, now)),
+        next_session=next_session(programme, today_in(programme.timezone, now)),
         pending_gate=programme.pending_gate, links=plan_links(token),
     )
     return _json(created, 201)
@@ -124,7 +125,7 @@ def record_clearance(token: str) -> Response:
     programme = done.plan.programme
     created = ClearanceCreated(
         revision=done.plan.revision, category=programme.category, says=done.check_in.says,
-        next_session=next_session(programme, service.today_in(programme.timezone, now)),
+        next_session=next_session(programme, today_in(programme.timezone, now)),
         links=plan_links(token),
     )
     return _json(created, 201)

@@ -179,7 +179,7 @@ def check_in(token: str) -> Response:
     programme = done.plan.programme
     return _page(
         "checkin_done.html", check_in=done.check_in, changed=done.changed, revision=done.plan.revision,
-        next_session=next_session(programme, service.today_in(programme.timezone, utc_now())),
+        next_session=next_session(programme, today_in(programme.timezone, utc_now())),
         wording=wording, token=token, calendar_delay_note=wording.CALENDAR_DELAY_NOTE,
     )
 
@@ -280,7 +280,7 @@ def etag_for(plan: PlanRecord, *, renderer_version: str, plan_url: str, variant:
     """Strong, because the bytes are identical for the same inputs; everything that changes the
     bytes is in it, and nothing else (no clock). The update time is in it as well as the revision:
     a check-in that changes nothing scheduled still moves the progress chart and the stamps."""
-    stamp = _aware(plan.updated_at).isoformat()
+    stamp = as_utc(plan.updated_at).isoformat()
     key = f"{plan.plan_id}:{plan.revision}:{stamp}:{renderer_version}:{variant}:{plan_url}"
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 

@@ -25,7 +25,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from weakref import WeakKeyDictionary
-from zoneinfo import ZoneInfo
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, LETTER
@@ -39,7 +38,7 @@ from exporter import qr, wording
 from exporter.charts import progress_chart, progress_drawing
 from plans.progress import plan_progress
 from plans.records import PlanRecord
-from rehab.clock import as_utc
+from rehab.clock import as_utc, today_in
 from rehab.models import Gate, Phase, Prescription, Session, zone_links
 
 PROGRESS_CHART_WIDTH = 110 * mm
@@ -215,7 +214,7 @@ def _revision_note(plan: PlanRecord) -> list[_Text]:
 def _progress(plan: PlanRecord, width: float) -> list[Flowable]:
     """Pain during and next morning, sessions done against planned and the gates, drawn once
     (exporter.charts) for the clinician, with the one sentence the page and the voice say."""
-    today = _utc(plan.updated_at).astimezone(ZoneInfo(plan.programme.timezone)).date()
+    today = today_in(plan.programme.timezone, plan.updated_at)
     summary = plan_progress(plan, today)
     drawing = progress_drawing(progress_chart(summary), width=min(width, PROGRESS_CHART_WIDTH), font=FONT,
                                bold_font=FONT_BOLD)

@@ -10,10 +10,10 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from plans.records import LoggedCheckIn, PlanChange, PlanRecord, PreparedPlan
 from rehab.changes import CLEARANCE_SAYS, describe_changes
+from rehab.clock import today_in
 from rehab.models import Answers, Preferences
 from rehab.programme import build_programme
 from rehab.triage import assess
@@ -184,8 +184,3 @@ def history_of(plan: PlanRecord) -> tuple[CheckIn, ...]:
                 pop=logged.pop, nerve_symptoms=logged.nerve_symptoms)
         for logged in plan.check_ins if logged.session != CLEARANCE
     )
-
-
-def today_in(timezone: str, now: dt.datetime) -> dt.date:
-    """Today's date where the runner lives."""
-    return now.astimezone(ZoneInfo(timezone)).date()
