@@ -5,6 +5,7 @@ on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 import datetime as dt
+import http.client
 import sqlite3
 import threading
 import time
@@ -51,8 +52,9 @@ class PlanStream:
         while not self._stopping.is_set():
             try:
                 answer = client.request("POST", "/api/plans", PLAN_REQUEST)
-            except OSError:
-                # The server died under this request (reset, refused, or no reply at all).
+            except (OSError, http.client.HTTPException):
+                # The server died under this request (reset, refused, no reply at all, or a reply
+                # cut short: http.client's IncompleteRead is not an OSError).
                 with self._lock:
                     self.broken_off += 1
                 return
