@@ -142,10 +142,13 @@ GATE_ONLY = "gate"  # the session kind of a check-in that only answers a gate's 
 CLEARANCE = "clearance"  # the session kind a clinician's clearance is logged under
 
 
-def clear(store: PlanStore, token: str, category: str, *, now: dt.datetime) -> CheckedIn | None:
+def clear(store: PlanStore, token: str | None, category: str, *, now: dt.datetime,
+          owner_key: str | None = None) -> CheckedIn | None:
     """A clinician has seen a referred runner and cleared them to start rehab for `category`: the
-    same plan gets that programme as its next revision. None when no plan has this token;
-    CheckInRefused when the plan is not a referral or the category is not a programme."""
+    same plan gets that programme as its next revision. The plan is found by its token, or with
+    `owner_key` (token None) as the runner's newest plan, as the skill knows it (as `check_in`).
+    None when there is no such plan; CheckInRefused when the plan is not a referral or the
+    category is not a programme."""
     from rehab.adaptation import clear_for_rehab
 
     def decide(plan: PlanRecord) -> PlanChange:
@@ -166,7 +169,7 @@ def clear(store: PlanStore, token: str, category: str, *, now: dt.datetime) -> C
         )
         return PlanChange(programme=programme, check_in=logged)
 
-    done = store.change_plan(decide, now=now, token=token)
+    done = store.change_plan(decide, now=now, token=token, owner_key=owner_key)
     if done is None:
         return None
     plan, change = done
