@@ -10,6 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from plans.codes import CODE_ALPHABET, CODE_LENGTH
 from rehab.models import Answers, Assessment, CheckIn, Gate, Preferences, Programme, Session, Verdict
 
 
@@ -36,7 +37,7 @@ class PlanLinks(_ApiModel):
 class PlanCreated(_ApiModel):
     token: str = Field(description="the plan's secret token: whoever holds it can read and delete the plan")
     code: str = Field(description="6-character code to type at the home page",
-                      pattern="^[ACDEFHJKMNPRTUVWXY3479]{6}$")
+                      pattern=f"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$")
     code_expires_at: dt.datetime
     revision: int
     assessment: Assessment
