@@ -36,7 +36,7 @@ class PlanLinks(_ApiModel):
 
 class PlanCreated(_ApiModel):
     token: str = Field(description="the plan's secret token: whoever holds it can read and delete the plan")
-    code: str = Field(description="6-character code to type at the home page",
+    code: str = Field(description="the short code to type at the home page (plans.codes: alphabet, length)",
                       pattern=f"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$")
     code_expires_at: dt.datetime
     revision: int
