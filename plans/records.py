@@ -11,6 +11,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from rehab.models import Answers, Assessment, Preferences, Programme
 
 
+# The `session` of a logged entry that is not a session report: a gate's answers alone, and a
+# clinician's clearance of a referral.
+GATE_ONLY = "gate"
+CLEARANCE = "clearance"
+
+
 @dataclass(frozen=True)
 class LoggedCheckIn:
     """One check-in as the plan keeps it: what the runner reported and what the coach decided.

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from plans.records import LoggedCheckIn, PlanChange, PlanRecord, PreparedPlan
+from plans.records import CLEARANCE, GATE_ONLY, LoggedCheckIn, PlanChange, PlanRecord, PreparedPlan
 from rehab.changes import CLEARANCE_SAYS, describe_changes
 from rehab.clock import today_in
 from rehab.models import Answers, Preferences
@@ -138,8 +138,6 @@ def check_in(store: PlanStore, token: str, report: Mapping[str, Any], *, now: dt
     return CheckedIn(plan=plan, check_in=change.check_in, changed=change.programme is not None)
 
 
-GATE_ONLY = "gate"  # the session kind of a check-in that only answers a gate's criteria
-CLEARANCE = "clearance"  # the session kind a clinician's clearance is logged under
 
 
 def clear(store: PlanStore, token: str | None, category: str, *, now: dt.datetime,
