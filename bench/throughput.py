@@ -16,18 +16,21 @@ from pathlib import Path
 
 from bench.common import ROOT, free_port, report, stop_process
 from bench.fixtures import file_sample_plan
+from exporter.serve import DEFAULT_THREADS, DEFAULT_WORKERS
 
 WRK_SECONDS = 3
 ROUNDS = 3
 WRK_CONNECTIONS = 16
-BAR_RATIO = 0.40
+BAR_RATIO = 0.60  # design.md §5
 
 
 @contextmanager
 def gunicorn(app_spec: str, env: dict[str, str]):
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
+        # Both apps as `make run` serves ours: the same workers, worker class and threads.
+        [sys.executable, "-m", "gunicorn", "--workers", str(DEFAULT_WORKERS), "--worker-class", "gthread",
+         "--threads", str(DEFAULT_THREADS), "--bind", f"127.0.0.1:{port}",
          "--log-level", "warning", "--no-control-socket", app_spec],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
