@@ -56,7 +56,8 @@ class RunnerCheckingIn(RuleBasedStateMachine):
     def file_a_plan(self, runner):
         preferences = {"timezone": "Europe/London", "weekdays": ["MO", "WE", "FR"], "time": "07:00",
                        "start_date": "2026-03-02"}
-        response = self.client.post("/api/plans", json={"answers": RUNNERS[runner], "preferences": preferences})
+        body = {"answers": RUNNERS[runner], "preferences": preferences}
+        response = self.client.post("/api/plans", json=body)
         assert response.status_code == 201, response.get_json()
         self.token = response.get_json()["token"]
 
