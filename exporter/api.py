@@ -40,6 +40,7 @@ from rehab.programme import next_session
 from rehab.questions import next_question
 
 bp = Blueprint("api", __name__)
+NO_PLAN = "no plan has this token (it may have been deleted or expired)"
 logger = logging.getLogger("exporter")
 
 
@@ -83,12 +84,7 @@ def read_plan(token: str) -> Response:
 
 @bp.post("/api/plans/<token>/checkins")
 def record_check_in(token: str) -> Response:
-    body = _json_body()
-    try:
-        report = CheckInRequest.model_validate(body)
-    except ValidationError as error:
-        raise ApiError(400, "the check-in is not valid; see details", code="validation_error",
-                       details=validation_details(error)) from None
+    report = _parsed(CheckInRequest, "the check-in")
     now = utc_now()
     try:
         done = service.check_in(plan_store(), token, report.model_dump(exclude_none=True, mode="json"),
@@ -96,7 +92,7 @@ def record_check_in(token: str) -> Response:
     except service.CheckInRefused as refused:
         raise ApiError(400, refused.message, code="check_in_refused", details=_refusal(refused)) from None
     if done is None:
-        raise ApiError(404, "no plan has this token (it may have been deleted or expired)")
+        raise ApiError(404, NO_PLAN)
     programme = done.plan.programme
     created = CheckInCreated(
         check_in=check_in_view(done.check_in), revision=done.plan.revision, changed=done.changed,
@@ -108,12 +104,7 @@ def record_check_in(token: str) -> Response:
 
 @bp.post("/api/plans/<token>/clearance")
 def record_clearance(token: str) -> Response:
-    body = _json_body()
-    try:
-        clearance = ClearanceRequest.model_validate(body)
-    except ValidationError as error:
-        raise ApiError(400, "the clearance is not valid; see details", code="validation_error",
-                       details=validation_details(error)) from None
+    clearance = _parsed(ClearanceRequest, "the clearance")
     now = utc_now()
     try:
         done = service.clear(plan_store(), token, clearance.category, now=now)
@@ -121,7 +112,7 @@ def record_clearance(token: str) -> Response:
         raise ApiError(409 if refused.field == "plan" else 400, refused.message, code="clearance_refused",
                        details=_refusal(refused)) from None
     if done is None:
-        raise ApiError(404, "no plan has this token (it may have been deleted or expired)")
+        raise ApiError(404, NO_PLAN)
     programme = done.plan.programme
     created = ClearanceCreated(
         revision=done.plan.revision, category=programme.category, says=done.check_in.says,
@@ -167,6 +158,16 @@ def healthz() -> Response:
 def plan_links(token: str) -> PlanLinks:
     addresses = plan_addresses(coach_config().base_url, token)
     return PlanLinks(page=addresses.page, pdf=addresses.pdf, ics=addresses.ics, webcal=addresses.webcal)
+
+
+def _parsed(model: type[BaseModel], what: str) -> Any:
+    """The JSON body as `model`, or a 400 with one detail per field."""
+    body = _json_body()
+    try:
+        return model.model_validate(body)
+    except ValidationError as error:
+        raise ApiError(400, f"{what} is not valid; see details", code="validation_error",
+                       details=validation_details(error)) from None
 
 
 def _refusal(refused: service.CheckInRefused) -> list[dict[str, Any]]:
