@@ -32,21 +32,23 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as pdf_canvas
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, SimpleDocTemplate
+from reportlab.platypus import CondPageBreak, Flowable, PageBreak, SimpleDocTemplate
 
-from exporter import qr, wording
+from exporter import figures, qr, wording
 from exporter.charts import progress_chart, progress_drawing
 from plans.progress import plan_progress
 from plans.records import PlanRecord
 from rehab.clock import as_utc, today_in
 from rehab.models import Gate, Phase, Prescription, Session, zone_links
+from rehab.references import Citations
 
 PROGRESS_CHART_WIDTH = 110 * mm
 # Part of the ETag of served PDFs: bump it whenever a change here changes the output.
 # pdf-4: run kinds print the core's one label per kind (rehab.programme.RUNNING_LABELS), so a
 # later phase reads "speed session", no longer "speed work". pdf-5: revisions, the pending
-# move-on check and the progress chart.
-RENDERER_VERSION = "pdf-5"
+# move-on check and the progress chart. pdf-6: references as numbered markers, a drawing of every
+# exercise, a pain-log row per session, no page left nearly empty.
+RENDERER_VERSION = "pdf-6"
 # The document's metadata names no assessment, category or injury (issue 14).
 DOCUMENT_TITLE = "Hamstring Coach plan"
 AUTHOR = wording.PRODUCT_NAME
@@ -59,8 +61,11 @@ FONT_BOLD = "CoachSans-Bold"
 MARGIN = 16 * mm
 FOOTER_HEIGHT = 12 * mm
 CELL_PADDING = 2 * mm
-PAIN_LOG_ROWS = 22
 PAIN_LOG_ROW_HEIGHT = 8 * mm
+FRAME_PADDING = 6  # platypus' default frame padding, on each side
+PICTURE_COLUMN = 0.2  # of the table's width: the exercise's drawing
+PICTURE_PANEL_HEIGHT = 24 * mm  # the tallest panel of any drawing
+SMALLEST_CHART_WIDTH = 60 * mm
 QR_SIZE = 34 * mm
 
 INK = colors.HexColor("#1d2327")
@@ -118,19 +123,28 @@ def render_pdf(
         initialFontName=FONT,
     )
     width = size[0] - 2 * MARGIN
-    story = [
+    frame = (width - 2 * FRAME_PADDING, size[1] - 2 * MARGIN - FOOTER_HEIGHT - 2 * FRAME_PADDING)
+    cite = Citations()
+    fridge = [
         *_at_a_glance(plan, plan_url=plan_url, short_url=short_url or plan_url,
                       code_valid_until=code_valid_until if short_url else None),
-        *_when_to_see_a_clinician(plan),
-        *_care(plan),
+        *_when_to_see_a_clinician(plan, cite),
+    ]
+    care = _care(plan, cite)
+    # The first page is the fridge page. When the care list does not fit under it, it opens the
+    # programme pages instead, so no page holds a few stray lines of it.
+    care_on_first_page = _height(fridge + care, frame) <= frame[1]
+    story = [
+        *fridge,
+        *(care if care_on_first_page else []),
         PageBreak(),
-        *_for_your_clinician(plan, width),
+        *_for_your_clinician(plan, width, frame, cite),
         PageBreak(),
-        *_phases(plan, width),
-        PageBreak(),
+        *([] if care_on_first_page else care),
+        *_phases(plan, width, cite),
         *_week_by_week(plan, width),
-        PageBreak(),
-        *_pain_log(width),
+        *_pain_log(plan, width, cite),
+        *_references(cite),
     ]
     # Bookmark names end up in the file: number them in reading order, never by object identity.
     for number, block in enumerate(f for f in story if isinstance(f, _Block) and f.outline_level is not None):
@@ -161,7 +175,11 @@ H3 = _Style(FONT_BOLD, 10.5, 13.5)
 CELL = _Style(FONT, 8.5, 11)
 CELL_BOLD = _Style(FONT_BOLD, 8.5, 11)
 CAUTION = _Style(FONT, 8.5, 11, WARNING_INK)
-SOURCE = _Style(FONT, 7, 9, MUTED)
+# Exercise text is read at arm's length while doing it: 9.5 pt at least.
+EXERCISE = _Style(FONT, 9.5, 12)
+EXERCISE_BOLD = _Style(FONT_BOLD, 9.5, 12)
+EXERCISE_CAUTION = _Style(FONT, 9.5, 12, WARNING_INK)
+SOURCE = _Style(FONT, 7.5, 9.5, MUTED)
 SMALL = _Style(FONT, 8, 10.5, MUTED)
 WARNING = _Style(FONT, 9.5, 12.5, WARNING_INK)
 WARNING_BOLD = _Style(FONT_BOLD, 9.5, 12.5, WARNING_INK)
@@ -211,27 +229,58 @@ def _revision_note(plan: PlanRecord) -> list[_Text]:
                   f"{latest.says} {latest.changes}", SMALL)]
 
 
-def _progress(plan: PlanRecord, width: float) -> list[Flowable]:
+def _progress(plan: PlanRecord, width: float, room: float) -> list[Flowable]:
     """Pain during and next morning, sessions done against planned and the gates, drawn once
-    (exporter.charts) for the clinician, with the one sentence the page and the voice say."""
+    (exporter.charts) for the clinician, with the one sentence the page and the voice say; as wide
+    as fits in `room` points of height (the summary is one page)."""
     today = today_in(plan.programme.timezone, plan.updated_at)
     summary = plan_progress(plan, today)
-    drawing = progress_drawing(progress_chart(summary), width=min(width, PROGRESS_CHART_WIDTH), font=FONT,
-                               bold_font=FONT_BOLD)
-    # Kept together: the heading never stands alone at the foot of the summary page.
-    return [KeepTogether([_heading("Progress", H3), _Block([_Text(summary.sentence(), CELL)], space_after=2),
-                          drawing])]
+    chart = progress_chart(summary)
+    fits = room * chart.width / chart.height
+    chart_width = max(SMALLEST_CHART_WIDTH, min(width, PROGRESS_CHART_WIDTH, fits))
+    drawing = progress_drawing(chart, width=chart_width, font=FONT, bold_font=FONT_BOLD)
+    return [_Block([_Text("Progress", H3, space_after=3), _Text(summary.sentence(), CELL)], space_after=2),
+            drawing]
 
 
-def _care(plan: PlanRecord) -> list[Flowable]:
+class _SideBySide(Flowable):
+    """Two columns of flowables that stay together (the summary's programme and its progress)."""
+
+    def __init__(self, left: list[Flowable], right: list[Flowable], right_share: float):
+        super().__init__()
+        self.columns = (left, right)
+        self.right_share = right_share
+        self.spaceBefore = 6
+
+    def wrap(self, availWidth, availHeight):
+        right = (availWidth - SIDE_GAP) * self.right_share
+        self.widths = (availWidth - SIDE_GAP - right, right)
+        self.heights = [sum(f.wrap(w, availHeight)[1] + f.getSpaceAfter() for f in column)
+                        for column, w in zip(self.columns, self.widths, strict=True)]
+        self.width, self.height = availWidth, max(self.heights)
+        return self.width, self.height
+
+    def draw(self):
+        x = 0.0
+        for column, width in zip(self.columns, self.widths, strict=True):
+            top = self.height
+            for flowable in column:
+                _, height = flowable.wrap(width, self.height)
+                top -= height
+                flowable.drawOn(self.canv, x, top)
+                top -= flowable.getSpaceAfter()
+            x += width + SIDE_GAP
+
+
+def _care(plan: PlanRecord, cite: Citations) -> list[Flowable]:
     if not plan.programme.care_advice:
         return []
     return [
-        _section("Care", _bullets((item.text, item.source) for item in plan.programme.care_advice)),
+        _section("Care", _bullets(((item.text, item.source) for item in plan.programme.care_advice), cite)),
     ]
 
 
-def _when_to_see_a_clinician(plan: PlanRecord) -> list[Flowable]:
+def _when_to_see_a_clinician(plan: PlanRecord, cite: Citations) -> list[Flowable]:
     assessment = plan.assessment
     title = "Red flags: when to see a clinician"
     story: list[Flowable] = []
@@ -247,14 +296,15 @@ def _when_to_see_a_clinician(plan: PlanRecord) -> list[Flowable]:
             WARNING_BOLD)])]
     texts = [
         _Text("See a clinician, whatever this plan says, if you notice any of these:", space_after=2),
-        *_bullets((item.text, item.source) for item in wording.WHEN_TO_SEE_A_CLINICIAN),
+        *_bullets(((item.text, item.source) for item in wording.WHEN_TO_SEE_A_CLINICIAN), cite),
         _Text(f"{plan.programme.disclaimer} If you are worried, see a physiotherapist or doctor.", SMALL),
     ]
     story.append(_Block(texts) if story else _section(title, texts))
     return story
 
 
-def _for_your_clinician(plan: PlanRecord, width: float) -> list[Flowable]:
+def _for_your_clinician(plan: PlanRecord, width: float, frame: tuple[float, float],
+                        cite: Citations) -> list[Flowable]:
     """One page a physiotherapist can read in a minute: what was asked, what was concluded, why."""
     assessment, programme = plan.assessment, plan.programme
     story: list[Flowable] = [
@@ -286,22 +336,40 @@ def _for_your_clinician(plan: PlanRecord, width: float) -> list[Flowable]:
         ("Acute care (first 72 h)", "yes" if assessment.acute_care else "no"),
         ("Professional review suggested", "yes" if review else "no"),
     ], (0.3, 0.7), width, styles=(CELL, CELL_BOLD)))
-    reasons = _bullets(((reason.text, reason.source) for reason in assessment.reasons), style=CELL)
+    reasons = _bullets(((reason.text, reason.source) for reason in assessment.reasons), cite, style=CELL)
     story.append(_Block(reasons, space_before=5))
-    if programme.tell_the_clinician:
-        story.append(_heading("Worth knowing", H3))
-        story.append(_Block(_bullets(((item, "") for item in programme.tell_the_clinician), style=CELL)))
-    story.append(_heading("The programme", H3))
-    phases = [
-        _Text(f"{phase.name}: {phase.weeks} weeks, {wording.RUN_KIND_NAMES[phase.running].lower()}. "
+    # The core's "worth knowing" lines (programme.tell_the_clinician) repeat the answers and the red
+    # flags above, line for line: on a page that must stay one page, they would only repeat them.
+    phases = [_Text("The programme", H3, space_after=3)]
+    phases += [
+        _Text(f"{phase.name}: {wording.weeks(phase.weeks)}, {wording.RUN_KIND_NAMES[phase.running].lower()}. "
               + ", ".join(p.name for p in phase.prescriptions) + ".",
               CELL, label=f"{number}. ", space_after=2)
         for number, phase in enumerate(programme.phases, start=1)
     ]
     phases.append(_Text("Doses, cues and the criteria to move on are on the following pages.", SOURCE))
-    story.append(_Block(phases))
-    story.extend(_progress(plan, width))
+    # One page: the programme and the progress chart side by side, the chart as wide as its column
+    # and as the room left allows, down to a readable width.
+    room = frame[1] - _height(story, frame) - _PROGRESS_TEXT
+    column = (frame[0] - SIDE_GAP) * PROGRESS_COLUMN
+    story.append(_SideBySide([_Block(phases)], _progress(plan, column, room), PROGRESS_COLUMN))
     return story
+
+
+_PROGRESS_TEXT = 40  # the progress heading, its sentence and their spacing, in points
+PROGRESS_COLUMN = 0.45  # of the summary page's width, beside the programme
+SIDE_GAP = 6 * mm
+
+
+def _height(story: Sequence[Flowable], frame: tuple[float, float]) -> float:
+    """How tall these flowables stand in the frame, with their spacing (an estimate platypus agrees
+    with for the plain blocks used here: none of them splits when it fits)."""
+    total = 0.0
+    for flowable in story:
+        if isinstance(flowable, PageBreak):
+            continue
+        total += flowable.wrap(*frame)[1] + flowable.getSpaceBefore() + flowable.getSpaceAfter()
+    return total
 
 
 def _warning_panel(texts: list[_Text]) -> _Block:
@@ -309,11 +377,10 @@ def _warning_panel(texts: list[_Text]) -> _Block:
 
 
 def _category_for_clinician(category: str) -> str:
-    words = wording.CATEGORY_NAMES[category]
-    return words if category in words.lower() else f"{words} ({category})"
+    return wording.CATEGORY_NAMES[category]
 
 
-def _phases(plan: PlanRecord, width: float) -> list[Flowable]:
+def _phases(plan: PlanRecord, width: float, cite: Citations) -> list[Flowable]:
     story: list[Flowable] = [_heading("Your programme, phase by phase", H1)]
     week = 1
     for number, phase in enumerate(plan.programme.phases, start=1):
@@ -323,41 +390,51 @@ def _phases(plan: PlanRecord, width: float) -> list[Flowable]:
         story.append(CondPageBreak(60 * mm))  # never a phase heading alone at the foot of a page
         pending = plan.programme.pending_gate
         gate = pending if pending is not None and pending.phase_id == phase.id else None
-        story.extend(_phase(number, phase, weeks, width, gate))
+        story.extend(_phase(number, phase, weeks, width, cite, gate))
     return story
 
 
-def _phase(number: int, phase: Phase, weeks: str, width: float, gate: Gate | None = None) -> list[Flowable]:
+def _phase(number: int, phase: Phase, weeks: str, width: float, cite: Citations,
+           gate: Gate | None = None) -> list[Flowable]:
     running = wording.running_text(phase.running, phase.running_note)
-    rows = [[[_Text("Exercise and how to do it", CELL_BOLD)], [_Text("Dose", CELL_BOLD)]]]
-    rows.extend([_exercise(p), [_Text(p.dosage.text, CELL_BOLD)]] for p in phase.prescriptions)
-    criteria = [_Text("Move on when:", H3)] if phase.move_on_criteria else []
-    sources = "; ".join(dict.fromkeys(criterion.source for criterion in phase.move_on_criteria))
-    criteria += [_Text(c.text, marker="☐") for c in phase.move_on_criteria]
-    if gate is not None:
-        criteria.append(_Text(f"Your move-on check is on {wording.day_and_date(gate.date)}: tell "
-                              "Hamstring Coach your answers (on the plan page or by voice); the next phase "
-                              "is dated then.", SMALL))
-    return [
-        _heading(f"Phase {number}: {phase.name} ({weeks})", H2),
+    title = f"Phase {number}: {phase.name} ({weeks})"
+    rows = [[[_Text("Picture", CELL_BOLD)], [_Text("Exercise and how to do it", CELL_BOLD)],
+             [_Text("Dose", CELL_BOLD)]]]
+    rows.extend([_Picture(p.exercise_id), _exercise(p, cite), [_Text(p.dosage.text, EXERCISE_BOLD)]]
+                for p in phase.prescriptions)
+    story: list[Flowable] = [
+        _heading(title, H2),
         _Block([_Text(phase.goal, label="Goal: "), _Text(running, label="Running: ")], space_after=4),
-        _Grid(rows, (0.76, 0.24), width, header=True),
-        _Block(criteria, space_before=4, space_after=2),
-        _Block([_Text("Sources: " + sources, SOURCE)], space_after=8),
+        _Grid(rows, (PICTURE_COLUMN, 0.78 - PICTURE_COLUMN, 0.22), width, header=True,
+              continued=f"{title}, continued"),
+        _Block([_Text(figures.CREDIT, SOURCE)], space_after=4),
     ]
+    # A phase without a gate (the last) has no move-on checks, so no heading for them.
+    if phase.move_on_criteria:
+        marker = cite.markers(criterion.source for criterion in phase.move_on_criteria)
+        criteria = [_Text("Move on when:", H3)]
+        criteria += [_Text(c.text, marker="☐") for c in phase.move_on_criteria]
+        if gate is not None:
+            criteria.append(_Text(f"Your move-on check is on {wording.day_and_date(gate.date)}: tell "
+                                  "Hamstring Coach your answers (on the plan page or by voice); the next "
+                                  "phase is dated then.", SMALL))
+        criteria.append(_Text(f"Sources {marker}", SOURCE))
+        story.append(_Block(criteria, space_before=2, space_after=8, keep_whole=True))
+    return story
 
 
-def _exercise(prescription: Prescription) -> list[_Text]:
-    cell = [_Text(prescription.name, CELL_BOLD)]
-    cell += [_Text(cue, CELL, marker="•") for cue in prescription.cues]
-    cell += [_Text(caution, CAUTION, marker="⚠") for caution in prescription.cautions]
-    cell.append(_Text("Source: " + prescription.source, SOURCE))
+def _exercise(prescription: Prescription, cite: Citations) -> list[_Text]:
+    cell = [_Text(prescription.name, EXERCISE_BOLD)]
+    cell += [_Text(cue, EXERCISE, marker="•") for cue in prescription.cues]
+    cell += [_Text(caution, EXERCISE_CAUTION, marker="⚠") for caution in prescription.cautions]
+    cell.append(_Text("Sources " + cite.marker(prescription.source), SOURCE))
     return cell
 
 
 def _week_by_week(plan: PlanRecord, width: float) -> list[Flowable]:
     programme = plan.programme
     story: list[Flowable] = [
+        CondPageBreak(80 * mm),
         _heading("Week by week", H1),
         _Block([_Text(f"Tick each session when it is done. Times are local time ({programme.timezone}). "
                       "What to do in each session is in the phase of the same name.")], space_after=4),
@@ -384,19 +461,41 @@ def _week_by_week(plan: PlanRecord, width: float) -> list[Flowable]:
     return story
 
 
-def _pain_log(width: float) -> list[Flowable]:
-    header = ["Date", "Session", "Pain during (0–10)", "Next morning (0–10)", "Notes"]
+def _pain_log(plan: PlanRecord, width: float, cite: Citations) -> list[Flowable]:
+    """A row for every scheduled session, its date and title filled in. A referral plan has no
+    training to rate: its log asks for the day's pain only, under the advice to rest until seen."""
+    sessions = [s for s in plan.programme.sessions if s.kind == "session"]
+    refer = plan.assessment.category == "refer"
+    header = ["Date", "Day" if refer else "Session", "Pain today (0–10)" if refer else "Pain during (0–10)",
+              "Next morning (0–10)", "Notes"]
     rows = [[[_Text(text, CELL_BOLD)] for text in header]]
-    rows += [[[] for _ in header] for _ in range(PAIN_LOG_ROWS)]
+    rows += [[[_Text(wording.short_date(s.date), CELL)], [_Text(wording.log_label(s), CELL)], [], [], []]
+             for s in sessions]
+    if refer:
+        guide = [_Text(item.text, marker="•") for item in wording.until_seen(plan.programme)]
+        intro = ("Until a clinician has seen your leg, write down how much it hurts each day and the next "
+                 "morning, from 0 (none) to 10 (the worst imaginable). Bring this page to the appointment.")
+    else:
+        guide = _bullets(((item.text, item.source) for item in wording.PAIN_GUIDE), cite)
+        intro = ("Write down your pain during each session and the next morning, from 0 (none) to 10 (the "
+                 "worst imaginable). Bring this page to your physiotherapist.")
+    log = _Grid(rows, (0.14, 0.30, 0.16, 0.16, 0.24), width, header=True, min_row_height=PAIN_LOG_ROW_HEIGHT,
+                continued=f"Pain log, continued: a row for each of the {len(sessions)} sessions")
     return [
+        CondPageBreak(90 * mm),
         _heading("Pain log", H1),
-        _Block([
-            _Text("Write down your pain during each session and the next morning, from 0 (none) to 10 (the "
-                  "worst imaginable). Bring this page to your physiotherapist.", space_after=3),
-            *_bullets((item.text, item.source) for item in wording.PAIN_GUIDE),
-        ], space_after=4),
-        _Grid(rows, (0.12, 0.13, 0.18, 0.19, 0.38), width, header=True, min_row_height=PAIN_LOG_ROW_HEIGHT),
+        _Block([_Text(intro, space_after=3), *guide], space_after=4),
+        log,
     ]
+
+
+def _references(cite: Citations) -> list[Flowable]:
+    """The numbered list the markers point to, and the drawings' licence."""
+    texts = [_Text(reference.text(), CELL, label=f"[{number}] ", space_after=2)
+             for number, reference in cite.listed()]
+    texts.append(_Text(f"{figures.CREDIT} ({figures.CREDIT_URL}): the exercise drawings are the project's "
+                       "own.", CELL))
+    return [CondPageBreak(40 * mm), _heading("References", H2), _Block(texts)]
 
 
 def _weeks(sessions: Iterable[Session]) -> list[tuple[int, list[Session]]]:
@@ -410,13 +509,12 @@ def _weeks(sessions: Iterable[Session]) -> list[tuple[int, list[Session]]]:
 _CONTINUATION = " "  # the marker of a line that belongs to the item above it
 
 
-def _bullets(items: Iterable[tuple[str, str]], *, style: _Style = BODY) -> list[_Text]:
-    """Each item with its source in small print underneath."""
+def _bullets(items: Iterable[tuple[str, str]], cite: Citations, *, style: _Style = BODY) -> list[_Text]:
+    """Each item with its reference numbers after it ("... [2, 5]")."""
     texts = []
     for text, source in items:
-        texts.append(_Text(text, style, marker="•", space_after=0 if source else 2))
-        if source:
-            texts.append(_Text(f"({source})", SOURCE, marker=_CONTINUATION, space_after=2))
+        marker = cite.marker(source) if source else ""
+        texts.append(_Text(f"{text} {marker}" if marker else text, style, marker="•", space_after=2))
     return texts
 
 
@@ -486,6 +584,18 @@ class _Laid:
 
     lines: list[tuple[float, float, _Style, str]] = field(default_factory=list)
     height: float = 0.0
+    picture: tuple[str, float] | None = None  # an exercise's drawing: (exercise id, scale)
+
+
+class _Picture:
+    """A table cell holding an exercise's drawing (exporter.figures)."""
+
+    def __init__(self, exercise_id: str):
+        self.exercise_id = exercise_id
+
+    def lay_out(self, width: float) -> _Laid:
+        scale, height = figures.size_in_box(self.exercise_id, width, PICTURE_PANEL_HEIGHT)
+        return _Laid(height=height, picture=(self.exercise_id, scale))
 
 
 def _lay_out(texts: Sequence[_Text], width: float) -> _Laid:
@@ -538,9 +648,10 @@ class _Block(Flowable):
 
     def __init__(self, texts: Sequence[_Text], *, space_before: float = 0, space_after: float = 3,
                  background=None, padding: float = 0, keep_with_next: bool = False,
-                 outline_level: int | None = None):
+                 outline_level: int | None = None, keep_whole: bool = False):
         super().__init__()
         self.texts = list(texts)
+        self.keep_whole = keep_whole
         self.spaceBefore = space_before
         self.spaceAfter = space_after
         self.background = background
@@ -559,7 +670,7 @@ class _Block(Flowable):
 
     def split(self, availWidth, availHeight):
         """Cut between lines, so a long list may run onto the next page."""
-        if self.background is not None or len(self.texts) < 2:
+        if self.background is not None or self.keep_whole or len(self.texts) < 2:
             return []
         # Layout is additive, so each run is measured once; a source line stays with its item.
         used, cut = 0.0, 0
@@ -594,16 +705,20 @@ class _Block(Flowable):
 
 class _Grid(Flowable):
     """A table of plain-text cells, as wide as the frame; it splits between rows and repeats its
-    header row on the next page. `lines` is "grid" (ruled cells) or "rows" (a rule under each)."""
+    header row on the next page, under `continued` (what the table is, so a reader of that page
+    knows) when given. `lines` is "grid" (ruled cells) or "rows" (a rule under each)."""
 
-    def __init__(self, rows: Sequence[Sequence[Sequence[_Text]]], fractions: Sequence[float], width: float, *,
-                 header: bool = False, lines: str = "grid", min_row_height: float = 0.0):
+    def __init__(self, rows: Sequence[Sequence[Sequence[_Text] | _Picture]], fractions: Sequence[float],
+                 width: float, *, header: bool = False, lines: str = "grid", min_row_height: float = 0.0,
+                 continued: str = "", caption: str = ""):
         super().__init__()
         self.rows = [list(row) for row in rows]
         self.fractions = tuple(fractions)
         self.header = header
         self.lines = lines
         self.min_row_height = min_row_height
+        self.continued = continued
+        self.caption = caption
         self.spaceAfter = 2
         self._layout(width)
 
@@ -619,13 +734,15 @@ class _Grid(Flowable):
     def _layout(self, width: float) -> None:
         self.width = width
         self.columns = [width * fraction for fraction in self.fractions]
-        self.laid = [[_lay_out(cell, column - 2 * CELL_PADDING) for cell, column in zip(row, self.columns,
-                                                                                        strict=True)]
+        self.laid = [[cell.lay_out(column - 2 * CELL_PADDING) if isinstance(cell, _Picture)
+                      else _lay_out(cell, column - 2 * CELL_PADDING)
+                      for cell, column in zip(row, self.columns, strict=True)]
                      for row in self.rows]
         self.heights = [max(self.min_row_height, max(c.height for c in row) + 2.4 * mm) for row in self.laid]
         if self.header and self.min_row_height:
             self.heights[0] = max(cell.height for cell in self.laid[0]) + 2.4 * mm
-        self.height = sum(self.heights)
+        self.caption_height = H3.leading + 3 if self.caption else 0.0
+        self.height = sum(self.heights) + self.caption_height
 
     def wrap(self, availWidth, availHeight):
         if abs(availWidth - self.width) > 0.01:
@@ -634,7 +751,7 @@ class _Grid(Flowable):
 
     def split(self, availWidth, availHeight):
         self.wrap(availWidth, availHeight)
-        used, count = 0.0, 0
+        used, count = self.caption_height, 0
         for height in self.heights:
             if used + height > availHeight:
                 break
@@ -643,24 +760,26 @@ class _Grid(Flowable):
         body_start = 1 if self.header else 0
         if count <= body_start or count == len(self.rows):
             return []
-        first = self._part(self.rows[:count])
-        rest = self._part(([self.rows[0]] if self.header else []) + self.rows[count:])
+        first = self._part(self.rows[:count], self.caption)
+        rest = self._part(([self.rows[0]] if self.header else []) + self.rows[count:], self.continued)
         return [first, rest]
 
-    def _part(self, rows) -> _Grid:
-        part = _Grid(rows, self.fractions, self.width, header=self.header, lines=self.lines,
-                     min_row_height=self.min_row_height)
-        return part
+    def _part(self, rows, caption: str) -> _Grid:
+        return _Grid(rows, self.fractions, self.width, header=self.header, lines=self.lines,
+                     min_row_height=self.min_row_height, continued=self.continued, caption=caption)
 
     def draw(self):
         canvas = self.canv
+        table_height = self.height - self.caption_height
+        if self.caption:
+            _draw_text(canvas, [(_lay_out([_Text(self.caption, H3)], self.width), 0, self.height)])
         canvas.saveState()
         if self.header:
             canvas.setFillColor(PANEL_BG)
-            canvas.rect(0, self.height - self.heights[0], self.width, self.heights[0], stroke=0, fill=1)
+            canvas.rect(0, table_height - self.heights[0], self.width, self.heights[0], stroke=0, fill=1)
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.5)
-        top = self.height
+        top = table_height
         rules = []
         for height in self.heights:
             if self.lines == "grid":
@@ -671,11 +790,11 @@ class _Grid(Flowable):
             x = 0.0
             for column in [0.0, *self.columns]:
                 x += column
-                rules.append((x, 0, x, self.height))
+                rules.append((x, 0, x, table_height))
         canvas.lines(rules)
         canvas.restoreState()
-        top = self.height
-        placed = []
+        top = table_height
+        placed, pictures = [], []
         for row, height in zip(self.laid, self.heights, strict=True):
             x = 0.0
             for cell, column in zip(row, self.columns, strict=True):
@@ -683,9 +802,13 @@ class _Grid(Flowable):
                 offset = (height - cell.height) / 2 if self.lines == "rows" else 1.2 * mm
                 if cell.lines:
                     placed.append((cell, x + CELL_PADDING, top - offset))
+                if cell.picture is not None:
+                    pictures.append((cell.picture, x + CELL_PADDING, top - offset, column - 2 * CELL_PADDING))
                 x += column
             top -= height
         _draw_text(canvas, placed)
+        for (exercise_id, scale), x, top, width in pictures:
+            figures.draw_on_canvas(canvas, exercise_id, x, top, width, scale, FONT)
 
 
 class _QRPanel(Flowable):

@@ -13,8 +13,9 @@ import datetime as dt
 
 from rehab import advice
 from rehab.clock import WEEKDAY_NAMES, WEEKDAYS, month_name, weekday_name
-from rehab.models import Answers, Assessment, Programme
-from rehab.programme import CATEGORY_WORDS, RUNNING_LABELS, RUNNING_WORDS, SITE_WORDS
+from rehab.exercises import exercise
+from rehab.models import Answers, Assessment, Programme, Reason, Session
+from rehab.programme import CATEGORY_WORDS, MAX_SESSIONS_PER_WEEK, RUNNING_LABELS, RUNNING_WORDS, SITE_WORDS
 
 PRODUCT_NAME = "Hamstring Coach"
 # The short form for footers; the programme carries the full sentence (`Programme.disclaimer`).
@@ -86,7 +87,65 @@ def answer_text(value: object) -> str:
 
 
 def most_likely(assessment: Assessment) -> str:
+    """'A hamstring strain, in the middle of the hamstring.' Tightness has no site of injury: "Tight
+    hamstrings, in the middle of the hamstring" reads as a slip, so it is said alone."""
+    if assessment.category == "tightness":
+        return f"{CATEGORY_NAMES[assessment.category]}."
     return f"{CATEGORY_NAMES[assessment.category]}, {SITE_NAMES[assessment.site]}."
+
+
+def weeks(count: int) -> str:
+    """'1 week', '3 weeks'."""
+    return f"{count} week" if count == 1 else f"{count} weeks"
+
+
+# What a session asks, in a word or two, for a calendar title a lock screen shows whole.
+_SHORT_RUNS = {"none": "", "walk_jog": "Walk-run", "easy": "Easy run", "steady": "Steady run",
+               "strides": "Strides", "speed": "Speed session", "hills": "Hill session"}
+TITLE_LIMIT = 39  # characters: lock screens and watch faces cut longer titles
+
+
+def short_title(session: Session) -> str:
+    """What to do, then the week: 'Easy run + strength, week 2'; under 40 characters."""
+    if session.kind == "gate":
+        what = "Move-on check"
+    else:
+        care_only = bool(session.prescriptions) and all(
+            exercise(p.exercise_id).kind == "self_care" for p in session.prescriptions)
+        run = _SHORT_RUNS[session.running]
+        work = "rest and self-care" if care_only else "strength" if session.prescriptions else ""
+        what = " + ".join(part for part in (run, work) if part) or "Rest day"
+        what = what[:1].upper() + what[1:]
+        if session.step_back:
+            what = f"Step back: {what[:1].lower() + what[1:]}"
+    title = f"{what}, week {session.week}"
+    return title if len(title) <= TITLE_LIMIT else what[:TITLE_LIMIT]
+
+
+def log_label(session: Session) -> str:
+    """The pain log's words for a session: its short title without the week (the date says it)."""
+    return short_title(session).rsplit(", week ", 1)[0]
+
+
+def until_seen(programme: Programme) -> tuple[Reason, ...]:
+    """A referral plan's care until a clinician has seen the leg (the core's own care rows)."""
+    wanted = ("care-until-seen", "care-safety-net")
+    return tuple(item for item in programme.care_advice if item.rule_id in wanted)
+
+
+def days_not_used(requested: tuple[str, ...] | list[str], programme: Programme) -> str:
+    """Why a weekday the runner offered has no session, or "" when every one is used."""
+    used = {WEEKDAYS[s.date.weekday()] for s in programme.sessions if s.kind == "session"}
+    if not used:
+        return ""
+    left = [WEEKDAY_NAMES[day] for day in requested if day not in used]
+    if not left or len(requested) <= MAX_SESSIONS_PER_WEEK:
+        return ""
+    names = left[0] if len(left) == 1 else ", ".join(left[:-1]) + " and " + left[-1]
+    verb = "is a rest day" if len(left) == 1 else "are rest days"
+    return (f"You offered {len(requested)} days; the plan uses at most {MAX_SESSIONS_PER_WEEK} a week, with "
+            f"rest days between where it can, so {names} {verb}. "
+            "Muscles and tendons get stronger between sessions, not during them.")
 
 
 def day_and_date(day: dt.date) -> str:
@@ -113,11 +172,12 @@ def schedule(programme: Programme) -> str:
     (Europe/London)', from the dated sessions themselves."""
     sessions = programme.sessions
     if not sessions:
-        return f"{programme.weeks} weeks · no dated sessions"
+        return f"{weeks(programme.weeks)} · no dated sessions"
     first = min(session.date for session in sessions)
     days = sorted({session.date.weekday() for session in sessions})
     names = [WEEKDAY_NAMES[WEEKDAYS[day]] for day in days]
     day_list = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     times = sorted({session.start_time for session in sessions})
-    return (f"{programme.weeks} weeks from {day_and_date(first)} · {len(sessions)} sessions on {day_list} "
+    count = sum(1 for session in sessions if session.kind == "session")
+    return (f"{weeks(programme.weeks)} from {day_and_date(first)} · {count} sessions on {day_list} "
             f"at {' or '.join(times)} ({programme.timezone})")

@@ -133,12 +133,15 @@ def test_the_clinician_summary_fits_on_one_page_with_the_answers_and_the_reasons
         assert flat(reason.text)[:50] in summary
 
 
-def test_the_pain_log_is_a_page_of_empty_rows_to_fill_in(pdf):
-    last_page = flat(poppler_text(pdf)[-1])
-    assert "Pain log" in last_page
-    assert "Pain during (0–10)" in last_page and "Next morning (0–10)" in last_page
-    after_the_header = last_page.split("Notes", 1)[1].strip()
-    assert after_the_header.startswith("Hamstring Coach · plan revision 1")  # nothing but the footer
+def test_the_pain_log_has_a_dated_row_for_every_scheduled_session_and_room_to_write(pdf, plan):
+    text = flat(" ".join(poppler_text(pdf)))
+    log = text.split("Pain log", 1)[1].split("References", 1)[0]
+    assert "Pain during (0–10)" in log and "Next morning (0–10)" in log
+    sessions = [s for s in plan.programme.sessions if s.kind == "session"]
+    rows = re.findall(r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d+ [A-Z][a-z]{2} (?!\d\d:)", log)
+    assert len(rows) == len(sessions)
+    for session in sessions:
+        assert wording.short_date(session.date) in log
 
 
 def test_the_short_url_is_printed_beside_the_qr_code(pdf):
