@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from plans.codes import CODE_ALPHABET
+from plans.codes import CODE_ALPHABET, CODE_LENGTH
 from plans.store import PlanStore
 from tests.samples import LONDON_MWF, PLAN_REQUEST, TIGHTNESS
 
@@ -54,7 +54,7 @@ def test_creating_a_plan_answers_201_with_token_code_assessment_and_links(client
     body = response.get_json()
     assert set(body) == {"token", "code", "code_expires_at", "revision", "assessment", "links"}
     token = body["token"]
-    assert len(body["code"]) == 6 and set(body["code"]) <= set(CODE_ALPHABET)
+    assert len(body["code"]) == CODE_LENGTH and set(body["code"]) <= set(CODE_ALPHABET)
     assert dt.datetime.fromisoformat(body["code_expires_at"]) == clock.now + dt.timedelta(days=30)
     assert body["revision"] == 1
     categories = {"tightness", "tendinopathy", "strain_low_grade", "strain", "refer"}
