@@ -2,7 +2,11 @@
 
 Why each choice:
 - One VEVENT per session, no RRULE: sessions differ in what they ask, and a later revision may
-  move or change any one of them.
+  move or change any one of them. A referral plan has no training: its first event is "Book a
+  clinician" (on its first day, under that session's UID), then its check-in, not days of rest.
+- Titles lead with what to do and stay under 40 characters ("Easy run + strength, week 2"), so a
+  lock screen shows them whole; every event is CLASS:PRIVATE (a shared calendar shows it busy).
+  Each exercise in the description links to its drawing and how-to on the plan page.
 - UID = session id + plan id: stable across renders and revisions, so a calendar that fetches
   revision 2 updates the events it already has instead of adding copies. SEQUENCE is 1 + the
   number of revisions that changed that session (plans of revision 1 wrote 1, so a first change
@@ -33,15 +37,16 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Timezone, vDuration, vText, vUri
 
-from exporter import wording
+from exporter import figures, wording
 from plans.records import PlanRecord
 from rehab.clock import as_utc
 from rehab.models import Phase, Session
 
 # Part of the feed's ETag: bump it whenever a change here, or in how rehab dates a stored session
 # (ics-3: a skipped time at midnight stays on its day; ics-4: SEQUENCE per session, cancelled
-# sessions), changes the output.
-RENDERER_VERSION = "ics-4"
+# sessions; ics-5: what-to-do titles, CLASS:PRIVATE, exercise links, "Book a clinician"),
+# changes the output.
+RENDERER_VERSION = "ics-5"
 PRODID = "-//Hamstring Coach//Plan service//EN"
 UID_DOMAIN = "hamstring-coach"
 REFRESH_INTERVAL = dt.timedelta(hours=12)
@@ -89,13 +94,34 @@ def render_ics(plan: PlanRecord, *, plan_url: str) -> bytes:
         _line("DTSTAMP", stamp) + _line("LAST-MODIFIED", stamp) + _line("CREATED", created)
         + _line("URL", _uri(plan_url)) + _line("TRANSP", "OPAQUE")
     )
-    for session in sessions:
+    for session in _shown(plan):
         parts.append(_event(plan, session, phases.get(session.phase_id), zone, fixed, plan_url))
     for session in programme.cancelled:
         parts.append(_event(plan, session, phases.get(session.phase_id), zone, fixed, plan_url,
                             cancelled=True))
     parts.append(_END_CALENDAR)
     return b"".join(parts)
+
+
+BOOK_A_CLINICIAN = "Book a clinician"
+SEEN_A_CLINICIAN = "Check in: seen a clinician yet?"
+
+
+def _shown(plan: PlanRecord) -> list[Session]:
+    """The events a calendar gets: every session, but for a referral plan only its first day (as
+    "Book a clinician") and its check-in."""
+    sessions = list(plan.programme.sessions)
+    if plan.assessment.category != "refer":
+        return sessions
+    days = [s for s in sessions if s.kind == "session"]
+    return [s for s in sessions if s.kind == "gate" or (days and s is days[0])]
+
+
+def event_title(plan: PlanRecord, session: Session) -> str:
+    """What to do, in under 40 characters (wording.short_title), or the referral's two events."""
+    if plan.assessment.category == "refer":
+        return SEEN_A_CLINICIAN if session.kind == "gate" else BOOK_A_CLINICIAN
+    return wording.short_title(session)
 
 
 def sequence_of(session: Session) -> int:
@@ -125,12 +151,22 @@ def session_description(session: Session, phase: Phase | None, plan_url: str, di
     page it links to: fifty events each carrying every cue would make a heavy feed to poll."""
     lines = [f"Running: {wording.running_text(session.running, session.running_note)}"]
     if session.prescriptions:
-        lines.append("Exercises:")
-        lines.extend(f"- {p.name}: {p.dosage.text}" for p in session.prescriptions)
+        lines.append("Exercises (each link shows a drawing and how to do it):")
+        for p in session.prescriptions:
+            lines.append(f"- {p.name}: {p.dosage.text}")
+            lines.append(f"  {plan_url}#{figures.anchor(p.name)}")
     if phase is not None:
         lines.append(f"Phase goal: {phase.goal}")
     lines.append(f"How to do each exercise: {plan_url}")
     lines.append(disclaimer)
+    return "\n".join(lines)
+
+
+def referral_description(plan: PlanRecord, plan_url: str) -> str:
+    """The "Book a clinician" event: why, what is safe until then, and the plan."""
+    lines = ["Please book a physiotherapist or doctor now, ideally within a few days."]
+    lines += [item.text for item in wording.until_seen(plan.programme)]
+    lines += [f"Your plan: {plan_url}", plan.programme.disclaimer]
     return "\n".join(lines)
 
 
@@ -144,8 +180,11 @@ def _event(plan: PlanRecord, session: Session, phase: Phase | None, zone: ZoneIn
     # the runner's watch, the way they planned it; an end the clocks skip (00:45 + 30 minutes on
     # the night they spring forward) is written as the time it is (02:15), as the start is.
     ends = _existing(starts + dt.timedelta(minutes=session.duration_minutes))
-    summary = _text(f"Hamstring rehab · {session.title}")
-    description = session_description(session, phase, plan_url, plan.programme.disclaimer)
+    summary = _text(event_title(plan, session))
+    if plan.assessment.category == "refer" and session.kind == "session":
+        description = referral_description(plan, plan_url)
+    else:
+        description = session_description(session, phase, plan_url, plan.programme.disclaimer)
     head = b"".join((
         b"BEGIN:VEVENT\r\n",
         _line("UID", _text(event_uid(plan.plan_id, session.id))),
@@ -153,6 +192,7 @@ def _event(plan: PlanRecord, session: Session, phase: Phase | None, zone: ZoneIn
         _line(*_local("DTSTART", starts)),
         _line(*_local("DTEND", ends)),
         fixed,
+        _line("CLASS", "PRIVATE"),
         _line("SEQUENCE", str(sequence_of(session))),
     ))
     if cancelled:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -15,8 +16,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from plan_samples import FILED_AT, full_plan, plan_for
 
-from exporter.ics import render_ics, vtimezone_ical
-from tests.samples import STRAIN, TIGHTNESS
+from exporter import figures, wording
+from exporter.ics import BOOK_A_CLINICIAN, render_ics, vtimezone_ical
+from tests.samples import SEVERE_TEAR, STRAIN, TENDINOPATHY, TIGHTNESS
 
 PLAN_URL = "https://coach.example/plans/Zx9fK2LmQp4RtV7wYb1cN3dE5gH8jA0s"
 
@@ -205,11 +207,12 @@ def test_the_description_says_what_to_do_with_doses_and_links_the_plan(feed, pla
         description = event.description.value
         for prescription in session.prescriptions:
             assert f"{prescription.name}: {prescription.dosage.text}" in description
+            assert f"{PLAN_URL}#{figures.anchor(prescription.name)}" in description
         assert session.running_note in description
         assert PLAN_URL in description
         assert "not a substitute for professional medical advice" in description
         assert event.url.value == PLAN_URL
-        assert session.title in event.summary.value
+        assert event.summary.value == wording.short_title(session)
 
 
 def test_the_calendar_names_itself_and_asks_to_be_refreshed_twice_a_day(feed):
@@ -297,13 +300,47 @@ TEXT = st.text(
 
 @settings(max_examples=60, deadline=None)
 @given(title=TEXT)
-def test_any_session_title_survives_escaping_and_folding(title):
+def test_any_running_note_survives_escaping_and_folding(title):
     plan = plan_for(TIGHTNESS)
-    sessions = (plan.programme.sessions[0].model_copy(update={"title": title}),)
+    sessions = (plan.programme.sessions[0].model_copy(update={"running_note": title}),)
     odd = dataclasses.replace(plan, programme=plan.programme.model_copy(update={"sessions": sessions}))
     feed = render_ics(odd, plan_url=PLAN_URL)
     for line in raw_lines(feed):
         assert len(line) <= 75
         line.decode("utf-8")
     event = parse(feed).vevent
-    assert event.summary.value == f"Hamstring rehab · {title}"
+    assert f"Running: {title}" in event.description.value
+
+
+# ---- the calendar on a lock screen (issue 12) -----------------------------------------------------
+
+
+@pytest.mark.parametrize("answers", [TIGHTNESS, TENDINOPATHY, STRAIN],
+                         ids=["tightness", "tendinopathy", "strain"])
+def test_event_titles_lead_with_what_to_do_and_fit_a_lock_screen(answers):
+    plan = plan_for(answers)
+    events = parse(render_ics(plan, plan_url=PLAN_URL)).vevent_list
+    assert events
+    for event in events:
+        title = event.summary.value
+        assert len(title) < 40, title
+        assert re.fullmatch(r"(Step back: )?[A-Z][a-z -]+( \+ [a-z -]+)?, week \d+", title), title
+        assert "Hamstring" not in title and "Week" not in title
+
+
+def test_every_event_is_private():
+    feed = render_ics(full_plan(), plan_url=PLAN_URL)
+    events = parse(feed).vevent_list
+    assert [event.contents["class"][0].value for event in events] == ["PRIVATE"] * len(events)
+
+
+def test_a_referral_calendar_opens_with_book_a_clinician_not_rest_reminders():
+    plan = plan_for(SEVERE_TEAR)
+    assert plan.assessment.category == "refer"
+    events = sorted(parse(render_ics(plan, plan_url=PLAN_URL)).vevent_list, key=lambda e: e.dtstart.value)
+    assert events[0].summary.value == BOOK_A_CLINICIAN
+    assert "book a physiotherapist or doctor" in events[0].description.value
+    first_day = min(s.date for s in plan.programme.sessions if s.kind == "session")
+    assert events[0].dtstart.value.date() == first_day
+    # Then only the check-in that asks whether a clinician has seen it: no days of rest.
+    assert [e.summary.value for e in events[1:]] == ["Check in: seen a clinician yet?"]
