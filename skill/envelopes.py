@@ -29,6 +29,9 @@ CUSTOM_SLOT_TYPES: dict[str, str] = {
     "onset": "ONSET_TYPE",
     "relativeDay": "RELATIVE_DAY_TYPE",
     "partOfDay": "PART_OF_DAY_TYPE",
+    "sessionOutcome": "SESSION_OUTCOME_TYPE",
+    "sessionDay": "RELATIVE_DAY_TYPE",
+    "category": "CLEARED_FOR_TYPE",
 }
 
 SESSION_END_REASONS = ("USER_INITIATED", "ERROR", "EXCEEDED_MAX_REPROMPTS")

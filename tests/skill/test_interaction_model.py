@@ -31,7 +31,13 @@ CONTRACT_INTENTS: dict[str, dict[str, str]] = {
     "TodaysSessionIntent": {},
     "CheckHamstringIntent": {},
     "DeleteMyDataIntent": {},
+    "CheckInIntent": {"sessionOutcome": "SESSION_OUTCOME_TYPE", "painScore": "AMAZON.NUMBER",
+                      "sessionDay": "RELATIVE_DAY_TYPE"},
+    "ProgressIntent": {},
+    "ClearanceIntent": {"category": "CLEARED_FOR_TYPE"},
 }
+# The coaching loop's intents (issue 10): a runner says these in many ways, so more samples.
+COACHING_INTENTS = ("CheckInIntent", "ProgressIntent", "ClearanceIntent")
 REQUIRED_BUILT_INS = {
     "AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.FallbackIntent",
     "AMAZON.NavigateHomeIntent", "AMAZON.RepeatIntent", "AMAZON.StartOverIntent", "AMAZON.PreviousIntent",
@@ -43,7 +49,13 @@ CUSTOM_VALUE_IDS = {
     "RELATIVE_DAY_TYPE": {"today", "yesterday", "day_before_yesterday"},  # skill.conversation.RELATIVE_DAYS
     "PART_OF_DAY_TYPE": {"this_morning", "this_afternoon", "this_evening", "tonight", "last_night",
                          "yesterday_morning", "yesterday_afternoon", "yesterday_evening"},  # PARTS_OF_DAY_AGO
+    "SESSION_OUTCOME_TYPE": {"done", "partial", "missed"},  # rehab.models.SessionReport
+    "CLEARED_FOR_TYPE": {"tightness", "tendinopathy", "strain_low_grade", "strain"},  # Category but refer
 }
+# Built-in slot types that match almost anything: a sample of one of these alone would take words
+# meant for other intents (AnswerNumberIntent's bare "{number}" predates this rule and is the
+# answer to a number question).
+BROAD_BUILT_INS = {"AMAZON.NUMBER", "AMAZON.DATE", "AMAZON.TIME", "AMAZON.DURATION", "AMAZON.DayOfWeek"}
 # Amazon's invocation-name rules: no wake words, launch phrases or connecting words that Alexa
 # itself consumes ("ask ... to", "open ..."), which would make the name unreachable.
 FORBIDDEN_INVOCATION_WORDS = {
@@ -128,6 +140,17 @@ def test_every_custom_intent_has_at_least_eight_samples(locale):
             if len(intent["samples"]) < 8}
 
     assert not thin
+
+
+@every_locale
+def test_the_coaching_intents_have_at_least_fifteen_samples_and_none_is_a_broad_slot_alone(locale):
+    for name in COACHING_INTENTS:
+        intent = intents(locale)[name]
+        types = {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
+        assert len(intent["samples"]) >= 15, name
+        alone = [sample for sample in intent["samples"]
+                 if re.fullmatch(r"\{(\w+)\}", sample) and types[slot_names(sample)[0]] in BROAD_BUILT_INS]
+        assert not alone, (name, alone)
 
 
 @every_locale
@@ -251,6 +274,43 @@ def test_the_days_ago_the_day_types_name_are_the_ones_the_skill_counts():
 
 
 @every_locale
+def test_the_session_outcome_type_understands_done_partly_and_missed_in_everyday_words(locale):
+    outcome = spoken_values(locale, "SESSION_OUTCOME_TYPE")
+
+    assert {"did", "all of it", "finished"} <= outcome["done"]
+    assert {"partly", "part of it", "half of it"} <= outcome["partial"]
+    assert {"skipped", "missed it", "didn't do"} <= outcome["missed"]
+
+
+@every_locale
+def test_the_cleared_for_type_names_each_programme_as_a_clinician_would_say_it(locale):
+    cleared = spoken_values(locale, "CLEARED_FOR_TYPE")
+
+    assert {"tight hamstrings"} <= cleared["tightness"]
+    assert {"a tendon problem", "tendinitis"} <= cleared["tendinopathy"]
+    assert {"a mild strain", "a grade one strain"} <= cleared["strain_low_grade"]
+    assert {"a strain", "a pulled hamstring"} <= cleared["strain"]
+
+
+def test_the_programmes_a_clearance_names_are_the_ones_the_core_clears_for():
+    from typing import get_args
+
+    from rehab.models import Category, SessionReport
+    from skill.conversation import CLEARED_CATEGORIES, SESSION_OUTCOMES
+
+    assert set(CLEARED_CATEGORIES) == set(get_args(Category)) - {"refer"} \
+        == CUSTOM_VALUE_IDS["CLEARED_FOR_TYPE"]
+    assert set(SESSION_OUTCOMES) == set(get_args(SessionReport)) == CUSTOM_VALUE_IDS["SESSION_OUTCOME_TYPE"]
+
+
+@every_locale
+def test_the_session_day_is_heard_in_a_possessive_too(locale):
+    day = spoken_values(locale, "RELATIVE_DAY_TYPE")
+
+    assert "yesterday's" in day["yesterday"] and "today's" in day["today"]
+
+
+@every_locale
 def test_the_onset_type_understands_sudden_and_gradual_in_everyday_words(locale):
     onset = spoken_values(locale, "ONSET_TYPE")
 
@@ -277,6 +337,16 @@ def test_the_onset_type_understands_sudden_and_gradual_in_everyday_words(locale)
     ("UnsureIntent", "i didn't try it"),
     ("ChooseDaysIntent", "{firstDay} {secondDay} and {thirdDay}"),
     ("ChooseStartDateIntent", "start {startDate}"),
+    ("CheckInIntent", "i {sessionOutcome} my session"),
+    ("CheckInIntent", "i {sessionOutcome} my session and it hurt a {painScore}"),
+    ("CheckInIntent", "how my hamstring feels"),
+    ("CheckInIntent", "log my session"),
+    ("CheckInIntent", "log {sessionDay} session"),
+    ("ProgressIntent", "how am i doing"),
+    ("ProgressIntent", "how's my progress"),
+    ("ClearanceIntent", "my physio cleared me"),
+    ("ClearanceIntent", "the doctor said i can start rehab"),
+    ("AnswerNumberIntent", "it hurt a {number}"),
 ])
 def test_the_phrases_the_issue_names_are_samples(locale, intent, sample):
     assert sample in intents(locale)[intent]["samples"]
