@@ -23,6 +23,7 @@ from ask_sdk_model.services import ApiClient
 
 from plans.keys import owner_key
 from plans.state import state_store_for
+from skill.handlers import coaching, sessions
 from skill.handlers.answers import (
     LocationAnswerHandler,
     NoHandler,
@@ -32,6 +33,7 @@ from skill.handlers.answers import (
     YesHandler,
 )
 from skill.handlers.base import FALLBACK_ZONE, Services
+from skill.handlers.coaching import CheckInHandler, ClearanceHandler, ProgressHandler
 from skill.handlers.data import DeleteMyDataHandler
 from skill.handlers.errors import CatchAllExceptionHandler
 from skill.handlers.interceptors import LoadConversation, SaveConversation, user_id_of
@@ -49,6 +51,9 @@ from skill.handlers.sessions import TodaysSessionHandler
 from skill.persistence import StatePersistenceAdapter
 
 logger = logging.getLogger("skill")
+
+# The actions a turn may ask for beyond filing and deleting (skill.handlers.base.Services.actions).
+ACTIONS = {**sessions.ACTIONS, **coaching.ACTIONS}
 
 # In the order they are tried; the fallback takes whatever is left, so it comes last.
 HANDLERS = (
@@ -69,6 +74,9 @@ HANDLERS = (
     HelpHandler,
     ExplainTestHandler,
     TodaysSessionHandler,
+    CheckInHandler,
+    ProgressHandler,
+    ClearanceHandler,
     DeleteMyDataHandler,
     StopHandler,
     SessionEndedHandler,
@@ -115,6 +123,7 @@ def build_skill(
         timezone_lookup=timezone_lookup or alexa_time_zone,
         clock=clock,
         base_url=lambda: base_url.rstrip("/"),
+        actions=ACTIONS,
     )
     adapter = StatePersistenceAdapter(
         state_store, lambda envelope: owner_key_for(user_id_of(envelope)), clock,

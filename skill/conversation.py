@@ -7,6 +7,12 @@ module only remembers the answers, in the order given, so "go back" can undo the
 After the last question come two preference questions (which days, what time), each with a
 default the runner can keep by saying yes; then the handler files the plan (`Turn.action`).
 
+A runner with a plan checks in by voice ("I did my session"): how it went, the pain during it, the
+next morning's pain when that morning has come, and, when the plan's move-on check is due, its
+yes/no criteria. What they have said so far is a `check_in` draft that lives in the session (not
+between visits) until `plans.service` has logged it; a failed save keeps it, so "try again" works.
+A referred runner's clearance ("my physio cleared me") is asked through the same draft.
+
 The state travels in Alexa's session attributes during a visit and is kept between visits by the
 persistence adapter, so everything here must round-trip through JSON: `State.to_attributes()` and
 `State.from_attributes()`, which never trusts what it reads (a tampered or stale record loses the
@@ -40,16 +46,40 @@ START_DATE = "start_date"
 FILE = "file"
 PREFERENCE_STEPS = (WEEKDAYS, TIME)
 
-# Modes: a yes/no question that stands in front of the triage.
+# Modes: a question that stands in front of the triage.
 RESUME = "resume"  # "Welcome back. Shall we carry on where we left off?"
 HOME = "home"  # a runner with a plan and nothing in progress
 CONFIRM_DELETE = "confirm_delete"
-MODES = (RESUME, HOME, CONFIRM_DELETE)
+CHECK_IN = "check_in"  # asking how a session went (and the move-on check's criteria)
+CHECK_IN_OFFER = "check_in_offer"  # "Your session on Friday isn't logged yet. Shall we log it now?"
+RETRY_SAVE = "retry_save"  # the plan store was away: "Shall I try again?"
+CLEARANCE = "clearance"  # which programme the clinician cleared a referred runner for
+START_OFFER = "start_offer"  # no plan yet: "Shall we check your hamstring now?"
+MODES = (RESUME, HOME, CONFIRM_DELETE, CHECK_IN, CHECK_IN_OFFER, RETRY_SAVE, CLEARANCE, START_OFFER)
+# The modes that carry a check-in (or clearance) draft.
+DRAFT_MODES = (CHECK_IN, CHECK_IN_OFFER, RETRY_SAVE, CLEARANCE)
 
 # Actions the handler performs (they need I/O) before asking the conversation what to say.
 ACTION_FILE = "file_plan"
 ACTION_DELETE = "delete_data"
 ACTION_READ_SESSION = "read_session"
+ACTION_OPEN_CHECK_IN = "open_check_in"  # read the plan: which day, whether the move-on check is due
+ACTION_LOG_CHECK_IN = "log_check_in"
+ACTION_OPEN_CLEARANCE = "open_clearance"  # read the plan: is it a referral?
+ACTION_LOG_CLEARANCE = "log_clearance"
+ACTION_READ_PROGRESS = "read_progress"
+
+# Check-in steps.
+SESSION_OUTCOME = "session_outcome"  # done, partly, missed
+PAIN_DURING = "pain_during"
+PAIN_NEXT_MORNING = "pain_next_morning"
+CRITERION = "criterion"  # one of the move-on check's yes/no questions
+LOG_CHECK_IN = "log_check_in"  # everything asked: log it
+GATE_OFFER = "gate_offer"  # CHECK_IN_OFFER for a move-on check on its own
+SESSION_OUTCOMES = ("done", "partial", "missed")
+# The programmes a clinician may clear a referred runner for (rehab.models.Category but "refer").
+CLEARED_CATEGORIES = ("tightness", "tendinopathy", "strain_low_grade", "strain")
+PAIN_MIN, PAIN_MAX = 0, 10
 
 # The at-home tests: "explain the test" walks through these.
 TEST_QUESTIONS = frozenset({"shoe_test", "hinge_test", "heel_press_test"})
@@ -92,8 +122,10 @@ class Turn:
 class Step:
     """What the runner is being asked: a triage question, a preference, or a mode's yes/no."""
 
-    kind: str  # "question" | WEEKDAYS | TIME | FILE | one of MODES
-    question_id: str | None = None
+    kind: str  # "question" | WEEKDAYS | TIME | FILE | one of MODES | a check-in step
+    question_id: str | None = None  # a triage question's id, or a move-on criterion's
+    text: str | None = None  # a move-on criterion's spoken question (it lives in the plan)
+    date: str | None = None  # the session day a check-in step is about (ISO)
 
     @property
     def question(self) -> Question | None:
@@ -110,6 +142,9 @@ class State:
     # The mode to return to when the runner decides not to delete after all.
     mode_before: str | None = None
     plan_on_file: bool = False
+    # What the runner has said in a check-in or a clearance not yet logged (see `Draft`); kept in
+    # the session only, while a draft mode is current (or waits behind "delete my data").
+    check_in: Mapping[str, Any] | None = None
 
     # ---- reading ---------------------------------------------------------------------------
 
@@ -119,6 +154,8 @@ class State:
 
     def step(self) -> Step:
         if self.mode is not None:
+            if self.mode in DRAFT_MODES:
+                return draft_step(self)
             return Step(self.mode)
         return self.triage_step()
 
@@ -160,6 +197,8 @@ class State:
         if with_mode:
             data["mode"] = self.mode
             data["mode_before"] = self.mode_before
+            if self.check_in is not None and (self.mode in DRAFT_MODES or self.mode_before in DRAFT_MODES):
+                data["check_in"] = dict(self.check_in)
         return data
 
     @classmethod
@@ -201,8 +240,14 @@ class State:
         history = [k for k in (*answers, *preferences) if k not in history] + history
         mode = data.get("mode") if data.get("mode") in MODES else None
         mode_before = data.get("mode_before") if data.get("mode_before") in MODES else None
+        draft = None
+        if mode in DRAFT_MODES or mode_before in DRAFT_MODES:
+            draft = draft_from(data.get("check_in"))
+            if draft is None:  # a draft mode without a usable draft: as if it had never started
+                mode = None if mode in DRAFT_MODES else mode
+                mode_before = None if mode_before in DRAFT_MODES else mode_before
         return cls(answers=answers, history=tuple(history), preferences=preferences, mode=mode,
-                   mode_before=mode_before, plan_on_file=data.get("plan_on_file") is True)
+                   mode_before=mode_before, plan_on_file=data.get("plan_on_file") is True, check_in=draft)
 
 
 # ---- transitions --------------------------------------------------------------------------
@@ -225,8 +270,8 @@ def new_visit(state: State) -> State:
     """The state as a new session finds it: an unfinished check is offered to resume before
     anything else, whatever the first request is."""
     if state.in_progress:
-        return replace(state, mode=RESUME, mode_before=None)
-    return replace(state, mode=None, mode_before=None)
+        return replace(state, mode=RESUME, mode_before=None, check_in=None)
+    return replace(state, mode=None, mode_before=None, check_in=None)
 
 
 def launch(state: State) -> tuple[State, Turn]:
@@ -248,7 +293,8 @@ def check_hamstring(state: State) -> tuple[State, Turn]:
         return cancel_delete(state)
     if state.mode == RESUME:
         return state, Turn(ask=Step(RESUME))
-    if state.mode == HOME or not state.in_progress:
+    state = leave_draft(state)
+    if state.mode in (HOME, START_OFFER) or not state.in_progress:
         begun = replace(state, mode=None, mode_before=None)
         return begun, ask_current(begun, say("lets_check"), say("disclaimer"))
     return state, ask_current(state, say("carry_on"))
@@ -258,6 +304,8 @@ def answer(state: State, kind: str, value: object) -> tuple[State, Turn]:
     """An answer to the current question. `kind` says what the runner gave: "location",
     "onset", "number", "days" (a duration or a named day, already counted in days), "yes", "no",
     or "unsure"; `value` is the slot's value (None when the slot was empty or not understood)."""
+    if state.mode in DRAFT_MODES or state.mode == START_OFFER:
+        return draft_answer(state, kind, value)
     if state.mode == RESUME:
         if kind in ("yes", "no"):
             return resume(state, kind == "yes")
@@ -308,6 +356,10 @@ def resume(state: State, carry_on: bool) -> tuple[State, Turn]:
 
 
 def start_over(state: State) -> tuple[State, Turn]:
+    if state.mode == CHECK_IN and state.check_in is not None:
+        draft = Draft(state.check_in)
+        again = replace(state, check_in=draft.with_(said={}, order=[]).data)
+        return again, draft_turn(again, say("check_in_from_the_start"))
     fresh = State(plan_on_file=state.plan_on_file)
     return fresh, ask_current(fresh, say("starting_over"))
 
@@ -316,8 +368,20 @@ def go_back(state: State) -> tuple[State, Turn]:
     """'Go back': undo the last answer and ask its question again."""
     if state.mode == CONFIRM_DELETE:
         return cancel_delete(state)
+    if state.mode == CHECK_IN and state.check_in is not None and Draft(state.check_in).order:
+        draft = Draft(state.check_in)
+        last = draft.order[-1]
+        said = dict(draft.said)
+        criteria = dict(said.get("criteria") or {})
+        if last.startswith("criteria."):
+            criteria.pop(last.removeprefix("criteria."), None)
+            said["criteria"] = criteria
+        else:
+            said.pop(last, None)
+        undone = replace(state, check_in=draft.with_(said=said, order=draft.order[:-1]).data)
+        return undone, draft_turn(undone, say("going_back"))
     if state.mode is not None:
-        return state, Turn(say=(say("nothing_to_undo_here"),), ask=state.step())
+        return state, draft_turn(state, say("nothing_to_undo_here"))
     if not state.history:
         return state, ask_current(state, say("nothing_to_undo"), fresh=False)
     last = state.history[-1]
@@ -331,12 +395,14 @@ def go_back(state: State) -> tuple[State, Turn]:
 
 def repeat(state: State) -> tuple[State, Turn]:
     if state.mode is not None:
-        return state, Turn(ask=state.step())
+        return state, draft_turn(state)
     return state, ask_current(state, fresh=True)
 
 
 def help_(state: State) -> tuple[State, Turn]:
     step = state.step()
+    if step.kind == LOG_CHECK_IN:
+        return state, draft_turn(state)
     if step.kind == "question":
         return state, Turn(say=(say("question_help", question_id=step.question_id), say("help_commands")),
                            ask=step)
@@ -356,6 +422,8 @@ def explain_test(state: State) -> tuple[State, Turn]:
                            ask=step)
     if step.kind == FILE:
         return state, Turn(say=(say("no_test_now"),), action=ACTION_FILE)
+    if step.kind == LOG_CHECK_IN:
+        return state, draft_turn(state)
     return state, Turn(say=(say("no_test_now"),), ask=step)
 
 
@@ -364,6 +432,8 @@ def fallback(state: State) -> tuple[State, Turn]:
     step = state.step()
     if step.kind == FILE:
         return state, Turn(action=ACTION_FILE)
+    if step.kind == LOG_CHECK_IN:
+        return state, draft_turn(state)
     if step.kind == "question":
         guide = say("guide", question_id=step.question_id, heard="other")
         return state, Turn(say=(say("not_understood"), guide), ask=step, brief=True)
@@ -371,9 +441,12 @@ def fallback(state: State) -> tuple[State, Turn]:
 
 
 def stop(state: State) -> tuple[State, Turn]:
-    """Stop or Cancel: end politely; progress is kept by the caller saving the state."""
-    kept = replace(state, mode=None, mode_before=None)
-    key = "goodbye_progress_kept" if kept.in_progress else "goodbye"
+    """Stop or Cancel: end politely; progress is kept by the caller saving the state. A check-in
+    not yet logged is not kept, and the runner is told so."""
+    unlogged = state.mode in (CHECK_IN, RETRY_SAVE) and state.check_in is not None \
+        and Draft(state.check_in).kind == "check_in"
+    kept = replace(state, mode=None, mode_before=None, check_in=None)
+    key = "goodbye_progress_kept" if kept.in_progress else "goodbye_nothing_logged" if unlogged else "goodbye"
     return kept, Turn(say=(say(key),), end=True)
 
 
@@ -387,7 +460,7 @@ def ask_delete(state: State) -> tuple[State, Turn]:
 def cancel_delete(state: State) -> tuple[State, Turn]:
     back = replace(state, mode=state.mode_before, mode_before=None)
     if back.mode is not None:
-        return back, Turn(say=(say("nothing_deleted"),), ask=back.step())
+        return back, draft_turn(back, say("nothing_deleted"))
     return back, ask_current(back, say("nothing_deleted"), fresh=False)
 
 
@@ -398,7 +471,7 @@ def data_deleted(plans: int) -> tuple[State, Turn]:
 def delete_failed(state: State) -> tuple[State, Turn]:
     back = replace(state, mode=state.mode_before, mode_before=None)
     if back.mode is not None:
-        return back, Turn(say=(say("delete_failed"),), ask=back.step())
+        return back, draft_turn(back, say("delete_failed"))
     goodbye = say("goodbye_progress_kept" if back.in_progress else "goodbye")
     return back, Turn(say=(say("delete_failed"), goodbye), end=True)
 
@@ -709,3 +782,435 @@ def plan_not_saved(state: State) -> tuple[State, Turn]:
     """The database is away: the advice still stands, the answers are kept for next time."""
     kept = replace(state, mode=None, mode_before=None)
     return kept, Turn(say=(*summary_lines(state.answers), say("plan_not_saved")), end=True)
+
+
+# ---- check-ins, the move-on check and clearance ---------------------------------------------
+
+
+class Draft:
+    """A check-in (or a clearance) not yet logged, over its JSON-ready data:
+
+    - `kind`: "check_in" or "clearance".
+    - `ready`: the plan has been read, so `date`, `ask_morning`, `gate_only` and `criteria` are
+      known (before that, only what the runner said in one go is).
+    - `date`: the session day it is about (ISO); `days_ago`: the day the runner named, if any.
+    - `ask_morning`: whether that session's next morning has come (it was before today).
+    - `gate_only`: a move-on check on its own, with no session to report.
+    - `criteria`: the move-on check's [id, spoken question] pairs when it is due on `date`.
+    - `said`: the answers: `session`, `pain_during`, `pain_next_morning` (None: doesn't know
+      yet), `criteria` {id: yes}; `order`: the same in the order given, for "go back".
+    - `carry_on`: a triage was under way in this session: go back to it afterwards.
+    - `category`: the programme a clinician cleared a referred runner for.
+    - `misheard_pain`: a pain score said in one go that was not 0-10: ask it with guidance.
+    """
+
+    def __init__(self, data: Mapping[str, Any]):
+        self.data = dict(data)
+
+    def with_(self, **changes: Any) -> Draft:
+        return Draft({**self.data, **changes})
+
+    kind = property(lambda self: self.data.get("kind", "check_in"))
+    ready = property(lambda self: self.data.get("ready") is True)
+    date = property(lambda self: self.data.get("date"))
+    days_ago = property(lambda self: self.data.get("days_ago"))
+    ask_morning = property(lambda self: self.data.get("ask_morning") is True)
+    gate_only = property(lambda self: self.data.get("gate_only") is True)
+    carry_on = property(lambda self: self.data.get("carry_on") is True)
+    category = property(lambda self: self.data.get("category"))
+    misheard_pain = property(lambda self: self.data.get("misheard_pain") is True)
+
+    @property
+    def criteria(self) -> list[tuple[str, str]]:
+        return [(c[0], c[1]) for c in self.data.get("criteria") or ()]
+
+    @property
+    def said(self) -> dict[str, Any]:
+        return dict(self.data.get("said") or {})
+
+    @property
+    def order(self) -> list[str]:
+        return list(self.data.get("order") or ())
+
+    def report(self) -> dict[str, Any]:
+        """The public check-in fields (design.md §3) for plans.service.check_in."""
+        said = self.said
+        report: dict[str, Any] = {"date": self.date}
+        if not self.gate_only:
+            report["session"] = said.get("session")
+            for key in (PAIN_DURING, PAIN_NEXT_MORNING):
+                if said.get(key) is not None:
+                    report[key] = said[key]
+        answered = said.get("criteria") or {}
+        if answered:
+            report["criteria"] = {cid: answered[cid] for cid, _ in self.criteria if cid in answered}
+        return report
+
+
+def draft_from(data: object) -> dict[str, Any] | None:
+    """A draft read back from session attributes, keeping only what is legal; None when it is not
+    a draft at all. Like `State.from_attributes`, it never trusts what it reads."""
+    if not isinstance(data, Mapping) or data.get("kind") not in ("check_in", "clearance"):
+        return None
+    draft: dict[str, Any] = {"kind": data["kind"]}
+    for key in ("ready", "ask_morning", "gate_only", "carry_on", "misheard_pain"):
+        draft[key] = data.get(key) is True
+    day = data.get("date")
+    draft["date"] = day if isinstance(day, str) and _iso_date(day) is not None else None
+    if draft["ready"] and draft["kind"] == "check_in" and draft["date"] is None:
+        draft["ready"] = False
+    days_ago = data.get("days_ago")
+    draft["days_ago"] = days_ago if days_ago in RELATIVE_DAYS.values() and not isinstance(days_ago, bool) \
+        else None
+    draft["category"] = data.get("category") if data.get("category") in CLEARED_CATEGORIES else None
+    criteria = []
+    raw_criteria = data.get("criteria")
+    if isinstance(raw_criteria, list):
+        for item in raw_criteria[:20]:
+            if (isinstance(item, list | tuple) and len(item) == 2 and all(isinstance(x, str) for x in item)
+                    and item[0] and item[1] and len(item[1]) <= 300):
+                criteria.append([item[0], item[1]])
+    draft["criteria"] = criteria
+    ids = {c[0] for c in criteria}
+    said: dict[str, Any] = {}
+    raw_said = data.get("said")
+    if isinstance(raw_said, Mapping):
+        if raw_said.get("session") in SESSION_OUTCOMES:
+            said["session"] = raw_said["session"]
+        if _pain(raw_said.get(PAIN_DURING)) is not None:
+            said[PAIN_DURING] = raw_said[PAIN_DURING]
+        # The next morning may be None: the runner doesn't know yet.
+        if PAIN_NEXT_MORNING in raw_said and (raw_said[PAIN_NEXT_MORNING] is None
+                                              or _pain(raw_said[PAIN_NEXT_MORNING]) is not None):
+            said[PAIN_NEXT_MORNING] = raw_said[PAIN_NEXT_MORNING]
+        answered = raw_said.get("criteria")
+        if isinstance(answered, Mapping):
+            kept = {k: v for k, v in answered.items() if k in ids and isinstance(v, bool)}
+            if kept:
+                said["criteria"] = kept
+    draft["said"] = said
+    order = []
+    raw_order = data.get("order")
+    if isinstance(raw_order, list):
+        for key in raw_order:
+            known = key in said if key in ("session", PAIN_DURING, PAIN_NEXT_MORNING) else (
+                isinstance(key, str) and key.removeprefix("criteria.") in (said.get("criteria") or {}))
+            if isinstance(key, str) and known and key not in order:
+                order.append(key)
+    draft["order"] = order
+    return draft
+
+
+def _pain(value: object) -> int | None:
+    """A pain score from what was heard: a whole number from 0 to 10, else None ("?", 11, "")."""
+    number = _whole_number(value)
+    return number if number is not None and PAIN_MIN <= number <= PAIN_MAX else None
+
+
+def draft_step(state: State) -> Step:
+    """What a draft mode asks next. LOG_CHECK_IN stands for "nothing to ask: act" (read the plan,
+    or log what was said); `pending_action` says which."""
+    draft = Draft(state.check_in or {})
+    if state.mode == RETRY_SAVE:
+        return Step(RETRY_SAVE)
+    if pending_action(state) is not None:
+        return Step(LOG_CHECK_IN)
+    if state.mode == CLEARANCE:
+        return Step(CLEARANCE)
+    if state.mode == CHECK_IN_OFFER:
+        return Step(GATE_OFFER if draft.gate_only else CHECK_IN_OFFER, date=draft.date)
+    return _check_in_question(draft) or Step(LOG_CHECK_IN)
+
+
+def _check_in_question(draft: Draft) -> Step | None:
+    said = draft.said
+    if not draft.gate_only:
+        if "session" not in said:
+            return Step(SESSION_OUTCOME, date=draft.date)
+        if said["session"] != "missed":
+            if PAIN_DURING not in said:
+                return Step(PAIN_DURING)
+            if draft.ask_morning and PAIN_NEXT_MORNING not in said:
+                return Step(PAIN_NEXT_MORNING)
+    answered = said.get("criteria") or {}
+    for cid, spoken in draft.criteria:
+        if cid not in answered:
+            return Step(CRITERION, question_id=cid, text=spoken)
+    return None
+
+
+def pending_action(state: State) -> str | None:
+    """The action a draft mode needs before it can ask anything, if any."""
+    if state.mode not in (CHECK_IN, CLEARANCE) or state.check_in is None:
+        return None
+    draft = Draft(state.check_in)
+    if state.mode == CLEARANCE:
+        if not draft.ready:
+            return ACTION_OPEN_CLEARANCE
+        return ACTION_LOG_CLEARANCE if draft.category else None
+    if not draft.ready:
+        return ACTION_OPEN_CHECK_IN
+    return ACTION_LOG_CHECK_IN if _check_in_question(draft) is None else None
+
+
+def draft_turn(state: State, *lead: Line, brief: bool = False) -> Turn:
+    """Say `lead`, then ask what is current (or act, when a draft has nothing left to ask). The
+    move-on check is introduced before its first question."""
+    if state.mode is None:
+        return ask_current(state, *lead, fresh=False)
+    action = pending_action(state)
+    if action is not None:
+        return Turn(say=tuple(lead), action=action)
+    step = state.step()
+    lines = list(lead)
+    if step.kind == CRITERION and not (Draft(state.check_in or {}).said.get("criteria")):
+        lines.append(say("gate_intro"))
+    return Turn(say=tuple(lines), ask=step, brief=brief)
+
+
+def leave_draft(state: State) -> State:
+    """The state without its draft (and out of a draft mode)."""
+    if state.mode in DRAFT_MODES or state.mode == START_OFFER:
+        state = replace(state, mode=None, mode_before=None)
+    return replace(state, check_in=None)
+
+
+def finish_draft(state: State, *lines: Line) -> tuple[State, Turn]:
+    """Close a check-in or clearance: back to the triage when one was under way, else goodbye."""
+    carry_on = Draft(state.check_in).carry_on if state.check_in is not None else False
+    done = leave_draft(state)
+    if carry_on and done.in_progress:
+        return done, ask_current(done, *lines, say("then_carry_on"), fresh=False)
+    return done, Turn(say=tuple(lines), end=True)
+
+
+def check_in_said(state: State, *, outcome: str | None = None, pain: object = None,
+                  days_ago: int | None = None) -> tuple[State, Turn]:
+    """'I did my session', 'log yesterday's session', 'how my hamstring feels', with whatever the
+    runner said in one go ("I did my session and it hurt a 4"). Mid check-in, the words answer
+    what is being asked."""
+    outcome = outcome if outcome in SESSION_OUTCOMES else None
+    if state.mode == CONFIRM_DELETE:
+        return state, Turn(ask=Step(CONFIRM_DELETE), brief=True)
+    if state.mode == RETRY_SAVE:
+        return draft_answer(state, "yes", None)
+    if state.mode == CHECK_IN_OFFER and state.check_in is not None and Draft(state.check_in).ready:
+        if Draft(state.check_in).gate_only and days_ago is None:
+            return draft_answer(state, "yes", None)
+        if days_ago is None:
+            state = replace(state, mode=CHECK_IN)
+            return _apply_said(state, outcome, pain)
+    in_check_in = state.mode == CHECK_IN and state.check_in is not None and Draft(state.check_in).ready
+    if in_check_in and days_ago is None:
+        return _apply_said(state, outcome, pain)
+    carry_on = state.mode is None and state.in_progress
+    said: dict[str, Any] = {}
+    order: list[str] = []
+    if outcome is not None:
+        said["session"] = outcome
+        order.append("session")
+    heard_pain = _pain(pain)
+    if heard_pain is not None and outcome != "missed":
+        said[PAIN_DURING] = heard_pain
+        order.append(PAIN_DURING)
+    misheard = pain is not None and heard_pain is None and outcome != "missed"
+    draft = {"kind": "check_in", "ready": False, "days_ago": days_ago, "said": said, "order": order,
+             "carry_on": carry_on, "misheard_pain": misheard}
+    opening = replace(state, mode=CHECK_IN, mode_before=None, check_in=draft_from(draft))
+    return opening, Turn(action=ACTION_OPEN_CHECK_IN)
+
+
+def _apply_said(state: State, outcome: str | None, pain: object) -> tuple[State, Turn]:
+    """A one-go sentence inside a check-in: the outcome answers the outcome question, a pain score
+    the pain question; anything else asks the current question again."""
+    step = state.step()
+    if step.kind == SESSION_OUTCOME and outcome is not None:
+        state, turn = draft_answer(state, "outcome", outcome)
+        if pain is not None and state.mode == CHECK_IN and state.step().kind == PAIN_DURING:
+            return draft_answer(state, "number", pain)
+        return state, turn
+    if step.kind in (PAIN_DURING, PAIN_NEXT_MORNING) and pain is not None:
+        return draft_answer(state, "number", pain)
+    return state, draft_turn(state, brief=True)
+
+
+def check_in_opened(state: State, *, day: dt.date, today: dt.date, criteria: Sequence[tuple[str, str]],
+                    gate_only: bool = False) -> tuple[State, Turn]:
+    """The plan is read: the check-in is about `day` (on or before `today`), with the move-on
+    check's `criteria` when it is due by then."""
+    draft = Draft(state.check_in or {"kind": "check_in"})
+    ready = draft.with_(ready=True, date=day.isoformat(), ask_morning=day < today, gate_only=gate_only,
+                        criteria=[[cid, spoken] for cid, spoken in criteria], misheard_pain=False)
+    opened = replace(state, mode=CHECK_IN, check_in=draft_from(ready.data))
+    lead: list[Line] = []
+    if day != today:
+        lead.append(say("check_in_for_day", date=day.isoformat()))
+    misheard = draft.misheard_pain and opened.step().kind == PAIN_DURING
+    if misheard:
+        lead.append(say("guide_pain"))
+    return opened, draft_turn(opened, *lead, brief=misheard)
+
+
+def offer_check_in(state: State, lines: Sequence[Line], *, day: dt.date, today: dt.date,
+                   criteria: Sequence[tuple[str, str]], gate_only: bool) -> tuple[State, Turn]:
+    """After reading today's session: offer to log the last session (or the due move-on check)."""
+    draft = {"kind": "check_in", "ready": True, "date": day.isoformat(), "ask_morning": day < today,
+             "gate_only": gate_only, "criteria": [[cid, spoken] for cid, spoken in criteria]}
+    offering = replace(state, mode=CHECK_IN_OFFER, mode_before=None, check_in=draft_from(draft))
+    return offering, Turn(say=tuple(lines), ask=offering.step())
+
+
+def check_in_logged(state: State, *, says: str, gate_due: Sequence[tuple[str, str]] = (),
+                    today: dt.date | None = None) -> tuple[State, Turn]:
+    """Logged: say what happens next (the core's words). When the move-on check is still due and
+    was not part of this check-in, offer it."""
+    lines = (say("check_in_logged"), say("text", text=says))
+    if gate_due and today is not None:
+        carry_on = Draft(state.check_in or {}).carry_on
+        gate = {"kind": "check_in", "ready": True, "date": today.isoformat(), "gate_only": True,
+                "criteria": [[cid, spoken] for cid, spoken in gate_due], "carry_on": carry_on}
+        offering = replace(state, mode=CHECK_IN_OFFER, mode_before=None, check_in=draft_from(gate))
+        # Brief: the verdict came first, and the whole reply stays within about 40 words.
+        return offering, Turn(say=(*lines, say("gate_due_too")), ask=offering.step(), brief=True)
+    return finish_draft(state, *lines)
+
+
+def draft_not_saved(state: State) -> tuple[State, Turn]:
+    """The plan store is away: nothing is logged, what was said is kept for "try again"."""
+    key = "clearance_not_saved" if Draft(state.check_in or {}).kind == "clearance" else "check_in_not_saved"
+    waiting = replace(state, mode=RETRY_SAVE, mode_before=None)
+    return waiting, Turn(say=(say(key),), ask=Step(RETRY_SAVE))
+
+
+def check_in_refused(state: State, reason: str) -> tuple[State, Turn]:
+    """The plan cannot take it (plans.service.CheckInRefused): say why; nothing was logged."""
+    return finish_draft(state, say("check_in_refused", reason=reason))
+
+
+def no_plan_for_draft(state: State) -> tuple[State, Turn]:
+    """A check-in, clearance or progress question from a runner without a plan: offer the check
+    that makes one (or, mid-check, carry on with it)."""
+    carry_on = (Draft(state.check_in).carry_on if state.check_in is not None
+                else state.mode is None and state.in_progress)
+    if carry_on:
+        done = leave_draft(state)
+        return done, ask_current(done, say("no_plan_finish_check"), fresh=False)
+    offering = replace(leave_draft(state), mode=START_OFFER)
+    return offering, Turn(ask=Step(START_OFFER))
+
+
+def plan_not_started(state: State, start: dt.date) -> tuple[State, Turn]:
+    return finish_draft(state, say("plan_not_started", date=start.isoformat()))
+
+
+def clearance_said(state: State, category: str | None) -> tuple[State, Turn]:
+    """'My physio cleared me' (maybe with what for); at the clearance question, the answer."""
+    category = category if category in CLEARED_CATEGORIES else None
+    if state.mode == CLEARANCE and state.check_in is not None and Draft(state.check_in).ready:
+        return draft_answer(state, "category", category)
+    if state.mode == CONFIRM_DELETE:
+        return state, Turn(ask=Step(CONFIRM_DELETE), brief=True)
+    carry_on = state.mode is None and state.in_progress
+    draft = {"kind": "clearance", "ready": False, "category": category, "carry_on": carry_on}
+    opening = replace(state, mode=CLEARANCE, mode_before=None, check_in=draft_from(draft))
+    return opening, Turn(action=ACTION_OPEN_CLEARANCE)
+
+
+def clearance_opened(state: State) -> tuple[State, Turn]:
+    """The plan is a referral: ask what the clinician cleared (unless the runner said)."""
+    opened = replace(state, check_in=Draft(state.check_in or {"kind": "clearance"}).with_(ready=True).data)
+    return opened, draft_turn(opened)
+
+
+def not_a_referral(state: State) -> tuple[State, Turn]:
+    return finish_draft(state, say("not_a_referral"))
+
+
+def clearance_logged(state: State, *, says: str) -> tuple[State, Turn]:
+    return finish_draft(state, say("text", text=says))
+
+
+def after_reading(state: State, lines: Sequence[Line]) -> tuple[State, Turn]:
+    """Something read out (progress): then carry on with whatever was being asked, or close."""
+    if state.mode not in (None, HOME) or (state.mode is None and state.in_progress):
+        if state.mode is None:
+            return state, ask_current(state, *lines, say("then_carry_on"), fresh=False)
+        return state, draft_turn(state, *lines)
+    return replace(state, mode=None), Turn(say=tuple(lines), end=True)
+
+
+def draft_answer(state: State, kind: str, value: object) -> tuple[State, Turn]:
+    """An answer while a draft mode (or the offer to start a check) is current. `kind` as for
+    `answer`, plus "outcome" (done / partial / missed) and "category" (a cleared programme)."""
+    mode = state.mode
+    if mode == START_OFFER:
+        if kind == "yes":
+            return check_hamstring(replace(state, mode=None))
+        if kind == "no":
+            return replace(state, mode=None), Turn(say=(say("home_no"),), end=True)
+        return state, Turn(ask=Step(START_OFFER), brief=True)
+    draft = Draft(state.check_in or {})
+    if mode == CHECK_IN_OFFER:
+        if kind == "yes":
+            opened = replace(state, mode=CHECK_IN)
+            return opened, draft_turn(opened)
+        if kind == "no":
+            return finish_draft(state, say("check_in_later"))
+        return state, Turn(ask=state.step(), brief=True)
+    if mode == RETRY_SAVE:
+        if kind == "yes":
+            again = replace(state, mode=CLEARANCE if draft.kind == "clearance" else CHECK_IN)
+            return again, draft_turn(again)
+        if kind == "no":
+            return finish_draft(state, say("nothing_logged" if draft.kind == "check_in"
+                                           else "nothing_changed"))
+        return state, Turn(ask=Step(RETRY_SAVE), brief=True)
+    if mode == CLEARANCE:
+        if not draft.ready:
+            return state, draft_turn(state)
+        if kind == "category" and value in CLEARED_CATEGORIES:
+            chosen = replace(state, check_in=draft.with_(category=value).data)
+            return chosen, draft_turn(chosen)
+        if kind in ("unsure", "no"):
+            return finish_draft(state, say("clearance_ask_them"))
+        return state, Turn(say=(say("guide_clearance"),), ask=Step(CLEARANCE), brief=True)
+
+    step = state.step()
+    if step.kind == SESSION_OUTCOME:
+        if kind == "outcome" and value in SESSION_OUTCOMES:
+            return _said(state, "session", value)
+        return state, Turn(say=(say("guide_session_outcome"),), ask=step, brief=True)
+    if step.kind in (PAIN_DURING, PAIN_NEXT_MORNING):
+        score = _pain(value) if kind == "number" else None
+        if score is not None:
+            return _said(state, step.kind, score)
+        if step.kind == PAIN_NEXT_MORNING and kind in ("unsure", "no"):
+            return _said(state, step.kind, None, lead=say("morning_skipped"))
+        lead = [say("rough_answer_will_do")] if kind == "unsure" else []
+        return state, Turn(say=(*lead, say("guide_pain")), ask=step, brief=True)
+    if step.kind == CRITERION:
+        if kind in ("yes", "no", "unsure"):
+            # Not sure is the cautious answer: not yet (the check is asked again in a week).
+            lead = say("unsure_is_not_yet") if kind == "unsure" else None
+            return _said(state, "criteria." + (step.question_id or ""), kind == "yes", lead=lead)
+        return state, Turn(say=(say("guide_criterion"),), ask=step, brief=True)
+    return state, draft_turn(state)
+
+
+def _said(state: State, key: str, value: Any, *, lead: Line | None = None) -> tuple[State, Turn]:
+    draft = Draft(state.check_in or {})
+    said = draft.said
+    if key.startswith("criteria."):
+        said["criteria"] = {**(said.get("criteria") or {}), key.removeprefix("criteria."): value}
+    else:
+        said[key] = value
+        if key == "session" and value == "missed":
+            for dropped in (PAIN_DURING, PAIN_NEXT_MORNING):
+                said.pop(dropped, None)
+    order = [k for k in draft.order if k != key and (k in said or k.startswith("criteria."))] + [key]
+    updated = replace(state, check_in=draft.with_(said=said, order=order).data)
+    if lead is not None:
+        lines = [lead]
+    else:  # no "got it" in front of the verdict: "That's logged" says it
+        lines = [] if pending_action(updated) is not None else [say("ack", count=len(order))]
+    return updated, draft_turn(updated, *lines)

@@ -1,6 +1,7 @@
 """What every handler shares: the services the skill was built with, the visit (this request's
 conversation state and prompts), and `respond`, which carries out a turn's action (file the
-plan, delete the data, read a session), renders its lines and builds the Alexa response.
+plan and delete the data here; read a session, check in and the rest through the actions the
+skill was built with, `Services.actions`), renders its lines and builds the Alexa response.
 
 Handlers stay thin: read the request, call one transition of `skill.conversation`, respond.
 """
@@ -9,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -20,7 +21,7 @@ from ask_sdk_model.ui import SimpleCard
 
 from plans.codes import last_day
 from plans.links import plan_url
-from rehab.clock import WEEKDAYS, today_in, weekday_code
+from rehab.clock import WEEKDAYS, weekday_code
 from skill import conversation as talk
 from skill.conversation import Line, State, Step, Turn
 from skill.prompts import Prompts, for_locale, render_ask, render_line
@@ -45,6 +46,9 @@ class Services:
     - `timezone_lookup(handler_input)`: the device's IANA zone.
     - `clock()`: now, aware, UTC.
     - `base_url`: the public base of plan links.
+    - `actions`: the other actions a turn may ask for (skill.conversation.ACTION_*), by name:
+      `action(services, visit)` returns the conversation's next state and turn. Registered in
+      skill.build with the handlers, so this module needs none of their modules.
     """
 
     store: Callable[[], Any]
@@ -53,6 +57,7 @@ class Services:
     timezone_lookup: Callable[[Any], str]
     clock: Callable[[], dt.datetime]
     base_url: Callable[[], str]
+    actions: Mapping[str, Callable[[Services, Visit], tuple[State, Turn]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -168,12 +173,12 @@ def _perform(handler_input, services: Services, visit: Visit, action: str) -> tu
         return file_plan(handler_input, services, visit)
     if action == talk.ACTION_DELETE:
         return delete_data(services, visit)
-    if action == talk.ACTION_READ_SESSION:
-        return read_session(services, visit)
+    if action in services.actions:
+        return services.actions[action](services, visit)
     raise ValueError(f"unknown action {action!r}")
 
 
-# ---- the three actions -------------------------------------------------------------------
+# ---- filing and deleting ---------------------------------------------------------------------
 
 
 def device_zone(handler_input, services: Services) -> str:
@@ -247,60 +252,6 @@ def delete_data(services: Services, visit: Visit) -> tuple[State, Turn]:
         return talk.delete_failed(visit.state)
     visit.forget = True
     return talk.data_deleted(plans)
-
-
-def read_session(services: Services, visit: Visit) -> tuple[State, Turn]:
-    """Today's session of the runner's latest plan, or the next one."""
-    from rehab.programme import next_session
-
-    prompts = visit.prompts
-    state = visit.state
-    lines: list[Line] = []
-    plan = None
-    try:
-        if visit.owner_key is not None:
-            plan = services.store().latest_plan_for_owner(visit.owner_key)
-    except Exception as error:
-        logger.warning("plan not read (%s)", type(error).__name__)
-        lines.append(talk.say("plan_unreachable"))
-    else:
-        if plan is None:
-            lines.append(talk.say("no_plan_yet"))
-        else:
-            if not state.plan_on_file:
-                state = replace(state, plan_on_file=True)
-            programme = plan.programme
-            today = today_in(programme.timezone, services.clock())
-            session = next_session(programme, today)
-            lines.extend(_session_lines(prompts, session, today))
-
-    if state.mode not in (None, talk.HOME) or (state.mode is None and state.in_progress):
-        # In the middle of a check: read it, then carry on where we were.
-        if state.mode is None:
-            lines.append(talk.say("then_carry_on"))
-        return state, Turn(say=tuple(lines), ask=state.step())
-    if state.mode == talk.HOME:
-        state = replace(state, mode=None)
-    return state, Turn(say=tuple(lines), end=True)
-
-
-def _session_lines(prompts: Prompts, session, today: dt.date) -> list[Line]:
-    if session is None:
-        return [talk.say("session_plan_over")]
-    lines = []
-    if session.date == today:
-        lines.append(talk.say("session_today", time=session.start_time, title=session.title))
-    else:
-        lines.append(talk.say("session_next", date=session.date.isoformat(), time=session.start_time,
-                              title=session.title))
-    if session.running_note:
-        lines.append(talk.say("text", text=session.running_note))
-    exercises = [prompts.say("session_exercise", name=p.name, dosage=prompts.dosage(p.dosage))
-                 for p in session.prescriptions]
-    if exercises:
-        lines.append(talk.say("text", text=prompts.say("session_exercises", exercises="; ".join(exercises))))
-    lines.append(talk.say("session_length", minutes=session.duration_minutes))
-    return lines
 
 
 def locale_prompts(handler_input) -> Prompts:

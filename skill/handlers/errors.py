@@ -50,7 +50,7 @@ class CatchAllExceptionHandler(AbstractExceptionHandler):
             return handler_input.response_builder.response
         # The state as it was before the failing turn: the handler never stored a half-made one.
         step = visit.state.step()
-        if step.kind == talk.FILE:
+        if step.kind in (talk.FILE, talk.LOG_CHECK_IN):  # nothing to ask: the failing turn was acting
             response = speak(handler_input, visit.prompts, [talk.say("error_sorry")], None, end=True)
         else:
             response = speak(handler_input, visit.prompts, [talk.say("error_sorry")], step, end=False)

@@ -163,9 +163,12 @@ def _spelled(ch: str) -> str:
 
 
 def spell_code(code: str) -> str:
-    """SSML that reads a code one character at a time with a pause after each."""
+    """SSML that reads a code one character at a time with a pause after each, and a longer one
+    between its groups of four (an eight-character code is said as two groups: "ACDF, 3479")."""
     pause = f'<break time="{CODE_PAUSE}"/>'
-    return pause.join(_spelled(ch) for ch in code) + pause
+    group_pause = '<break time="700ms"/>'
+    return "".join(_spelled(ch) + (group_pause if i % 4 == 3 and i < len(code) - 1 else pause)
+                   for i, ch in enumerate(code))
 
 
 def phonetic_code(prompts: Prompts, code: str) -> str:
@@ -226,8 +229,13 @@ def render_ask(prompts: Prompts, step, *, brief: bool = False) -> tuple[str, str
     if step.kind == "question":
         spoken = prompts.question_words(step.question_id, "reprompt" if brief else "spoken")
         return escape(spoken), escape(prompts.question_words(step.question_id, "reprompt"))
+    if step.kind == "criterion":  # a move-on check's question, in the plan's own words
+        spoken = step.text or ""
+        return escape(spoken), escape(prompts.say("reprompt_criterion", question=spoken))
+    params = {"date": prompts.date(step.date)} if getattr(step, "date", None) else {}
     asked = prompts.text.get(f"ask_brief_{step.kind}") if brief else None
-    return escape(asked or prompts.say(f"ask_{step.kind}")), escape(prompts.say(f"reprompt_{step.kind}"))
+    asked = asked.format(**params) if asked else prompts.say(f"ask_{step.kind}", **params)
+    return escape(asked), escape(prompts.say(f"reprompt_{step.kind}", **params))
 
 
 def _guide(prompts: Prompts, question_id: str, heard: str | None) -> str:

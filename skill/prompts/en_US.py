@@ -130,6 +130,84 @@ TEXT: dict[str, str] = {
     "dose_seconds": "{count} times {seconds} seconds",
     "dose_times": "{count} times {what}",
 
+    "session_gate_due": "There's no session today: your move-on check is due.",
+    "session_gate_next": "Next comes your move-on check, on {date}.",
+
+    # ---- check-ins -----------------------------------------------------------------------------
+    "ask_session_outcome": "How did your session go: did you do all of it, part of it, or miss it?",
+    "reprompt_session_outcome": "Did you do all of your session, part of it, or miss it?",
+    "ask_brief_session_outcome": "Did you do all of it, part of it, or miss it?",
+    "help_session_outcome": "I'm logging how your session went, so I can adjust your plan. You can also "
+                            "say go back, or stop.",
+    "guide_session_outcome": "Please say all of it, part of it, or I missed it.",
+    "ask_pain_during": "What was the worst pain during the session, from zero to ten? Zero is no pain.",
+    "reprompt_pain_during": "From zero to ten, what was the worst pain during the session?",
+    "ask_brief_pain_during": "From zero to ten, what was the worst pain during the session?",
+    "help_pain_during": "Zero is no pain at all, and ten is the worst you can imagine. A rough number is "
+                        "fine.",
+    "guide_pain": "I need a whole number from zero to ten.",
+    "ask_pain_next_morning": "And the morning after, how was it, from zero to ten? If you can't say, say: "
+                             "I don't know.",
+    "reprompt_pain_next_morning": "From zero to ten, how was it the morning after? Or say: I don't know.",
+    "ask_brief_pain_next_morning": "From zero to ten, how was it the morning after? Or say: I don't know.",
+    "help_pain_next_morning": "How it feels the next morning tells me whether the load was right. If you "
+                              "didn't notice, say: I don't know.",
+    "morning_skipped": "That's fine: I'll leave the morning out.",
+    "gate_intro": "Now, your move-on check: a few yes or no questions.",
+    "reprompt_criterion": "{question} Please say yes or no.",
+    "help_criterion": "These checks decide when you move on to the next phase, never the date alone. If "
+                      "you're not sure, that counts as not yet.",
+    "guide_criterion": "Please answer yes or no.",
+    "unsure_is_not_yet": "Then let's call that a not yet.",
+    "check_in_for_day": "This is about your session on {date}.",
+    "check_in_from_the_start": "Okay, from the start.",
+    "check_in_logged": "That's logged.",
+    "ask_check_in_offer": "Your session on {date} isn't logged yet. Shall we log it now?",
+    "reprompt_check_in_offer": "Shall we log your session from {date}? Say yes or no.",
+    "help_check_in_offer": "Telling me how each session went lets me adjust your plan. It takes a few "
+                           "quick questions.",
+    "ask_gate_offer": "Shall we do your move-on check now? It's a few yes or no questions to see if "
+                      "you're ready to move on.",
+    "ask_brief_gate_offer": "Shall we do your move-on check now?",
+    "reprompt_gate_offer": "Shall we do your move-on check now? Say yes or no.",
+    "gate_due_too": "Your move-on check is due, too.",
+    "help_gate_offer": "Your plan moves on when these checks are all yes, never by the date alone.",
+    "check_in_later": "Okay. Whenever you're ready, say: tell Hamstring Coach I did my session.",
+    "ask_retry_save": "Shall I try again?",
+    "reprompt_retry_save": "Say yes to try again, or no to leave it for now.",
+    "help_retry_save": "I couldn't reach your plan, so nothing has been saved yet. I still have what you "
+                       "told me.",
+    "check_in_not_saved": "Sorry, I can't reach your plan just now, so nothing is logged yet. I've kept "
+                          "what you told me.",
+    "clearance_not_saved": "Sorry, I can't reach your plan just now, so nothing has changed yet.",
+    "nothing_logged": "Okay. Nothing is logged, so please tell me again later.",
+    "nothing_changed": "Okay. Your plan hasn't changed, so please tell me again later.",
+    "check_in_refused": "I couldn't log that: {reason}.",
+    "goodbye_nothing_logged": "Okay, I haven't logged anything. Goodbye.",
+    "ask_start_offer": "You don't have a plan yet. Shall we check your hamstring now? Then I'll make you "
+                       "one.",
+    "reprompt_start_offer": "Say yes to check your hamstring, or no to leave it.",
+    "help_start_offer": "I ask a few questions about the pain, tell you what it most likely is, and make "
+                        "you a plan.",
+    "no_plan_finish_check": "You don't have a plan yet: let's finish this check first.",
+    "plan_not_started": "Your plan starts on {date}. Tell me how it went after your first session.",
+    "before_plan_started": "Your plan started on {date}, so there's no session to log before then.",
+    "check_in_invalid": "Sorry, I couldn't log that, so nothing has changed.",
+
+    # ---- clinician clearance -------------------------------------------------------------------
+    "ask_clearance": "Good. Which did your clinician say it is: tight hamstrings, a tendon problem, a mild "
+                     "strain, or a strain?",
+    "reprompt_clearance": "Did they say tight hamstrings, a tendon problem, a mild strain, or a strain?",
+    "ask_brief_clearance": "Did they say tight hamstrings, a tendon problem, a mild strain, or a strain?",
+    "help_clearance": "I'll build the programme for what your clinician found. If you're not sure which "
+                      "it is, ask them first.",
+    "guide_clearance": "I need one of these.",
+    "clearance_ask_them": "Okay. Ask your clinician which it is, then tell me: my physio cleared me. Until "
+                          "then, keep to your current plan.",
+    "clearance_first_session": "Your first session is on {date} at {time}.",
+    "not_a_referral": "Your plan isn't waiting for a clinician, so there's nothing to clear. Keep going "
+                      "with your sessions.",
+
     # ---- your data -----------------------------------------------------------------------------
     "ask_confirm_delete": "Shall I delete everything I keep about you: your plans, their codes and your "
                           "answers? Say yes to delete, or no to keep it.",
