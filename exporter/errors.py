@@ -1,4 +1,6 @@
-"""Every error the service answers is JSON: `{"error": {"code", "message", "details"?}}`.
+"""Every error the service answers to a program is JSON: `{"error": {"code", "message", "details"?}}`.
+A browser (a request that prefers text/html to JSON, outside /api/) gets the same error as a page
+with a way back (`error.html`): a mistyped address must not show raw JSON to a runner.
 
 No handler ever puts a stack trace, a query or a request's content in a response, and the log line
 for an unexpected error names only the exception's type and where it was raised: its message may
@@ -12,7 +14,7 @@ import logging
 import traceback
 from typing import Any
 
-from flask import Flask, Response, request
+from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from plans.store import StoreUnavailable
@@ -40,6 +42,18 @@ PLAIN_MESSAGES = {
     500: "something went wrong on our side; please try again",
     503: "the service is temporarily unavailable; please try again shortly",
 }
+# A browser's page for each status: a heading and what to do next.
+PAGE_WORDS = {
+    400: ("That address is not quite right", "Check the link, or start again from the start page."),
+    403: ("This request is not allowed", "Open your plan from its link or its code instead."),
+    404: ("Page not found", "The address may be mistyped or incomplete, or the plan may have been deleted."),
+    405: ("This page cannot do that", "Go back and try again from the page itself."),
+    410: ("This is gone", "The plan was deleted, so its pages and files are gone too."),
+    413: ("That was too much to send", "Try again with less."),
+    429: ("Too many attempts", "Wait a minute, then try again. Your plan is safe."),
+    500: ("Something went wrong on our side", "Please try again in a moment."),
+    503: ("Hamstring Coach is unavailable for a moment", "Please try again shortly."),
+}
 # How long a client should wait before retrying when the database is away.
 RETRY_AFTER_SECONDS = 5
 
@@ -56,9 +70,36 @@ class ApiError(Exception):
         self.details = details
 
 
+def wants_a_page() -> bool:
+    """A browser asking for a page: it prefers text/html to JSON (curl's */* does not), and the
+    address is not the API's."""
+    if request.path.startswith("/api/"):
+        return False
+    accepted = request.accept_mimetypes
+    return accepted["text/html"] > accepted["application/json"]
+
+
+def error_page(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    """The error as a page with a way back, under the plan pages' headers (CSP, no-store)."""
+    from exporter.pages import PAGE_HEADERS
+    from exporter.wording import DISCLAIMER, PRODUCT_NAME
+
+    heading, advice = PAGE_WORDS.get(status, ("Something went wrong", "Go back and try again."))
+    body = render_template("error.html", status=status, heading=heading, advice=advice,
+                           message=message[:1].upper() + message[1:] + ("" if message.endswith(".") else "."),
+                           disclaimer=DISCLAIMER, product=PRODUCT_NAME)
+    response = Response(body, status=status, mimetype="text/html")
+    response.headers.update(PAGE_HEADERS)
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
 def error_response(status: int, message: str | None = None, *, code: str | None = None,
                    details: list[dict[str, Any]] | None = None,
                    headers: dict[str, str] | None = None) -> Response:
+    if wants_a_page():
+        return error_page(status, message or PLAIN_MESSAGES.get(status, "the request failed"), headers)
     error: dict[str, Any] = {
         "code": code or ERROR_CODES.get(status, "error"),
         "message": message or PLAIN_MESSAGES.get(status, "the request failed"),

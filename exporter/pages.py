@@ -21,7 +21,7 @@ from markupsafe import Markup
 from pydantic import ValidationError
 from werkzeug.http import http_date
 
-from exporter import ics, pdf, qr, wording
+from exporter import figures, ics, pdf, qr, wording
 from exporter.charts import progress_chart, progress_svg
 from exporter.context import coach_config, plan_store, utc_now
 from exporter.csrf import same_origin_only
@@ -34,7 +34,9 @@ from plans.progress import plan_progress
 from plans.records import PlanRecord
 from plans.store import ATTEMPT_MEMORY, WRONG_CODE_WINDOW
 from rehab.clock import as_utc, today_in
+from rehab.models import Prescription, Programme, Session
 from rehab.programme import next_session
+from rehab.references import Citations
 
 bp = Blueprint("pages", __name__, template_folder="templates")
 
@@ -123,9 +125,21 @@ def plan_page(token: str) -> Response:
     links = plan_links(token)
     summary = plan_progress(plan, today)
     start = programme.start_date or plan.created_at.date()
+    coming = next_session(programme, today)
+    cite = Citations()
     return _page(
         "plan.html",
         plan=plan,
+        next=coming,
+        library=_library(programme, coming),
+        anchor=figures.anchor,
+        figure_svg=lambda exercise_id: Markup(figures.svg(exercise_id)),
+        credit=figures.CREDIT,
+        credit_url=figures.CREDIT_URL,
+        cite=cite.marker,
+        cite_all=cite.markers,
+        references=cite.listed,
+        days_note=wording.days_not_used(plan.preferences.weekdays, programme),
         latest_change=next((c for c in reversed(plan.check_ins) if c.changes and c.revision == plan.revision),
                            None),
         gate=programme.pending_gate,
@@ -396,6 +410,16 @@ def _page(template: str, *, status: int = 200, **context) -> Response:
     response = Response(body, status=status, mimetype="text/html")
     response.headers.update(PAGE_HEADERS)
     return response
+
+
+def _library(programme: Programme, coming: Session | None) -> list[Prescription]:
+    """Each exercise the page shows once, for its how-to: the next session's first (a step back
+    may use an earlier phase's), then the phases' in order."""
+    seen: dict[str, Prescription] = {}
+    for p in (*(coming.prescriptions if coming else ()), *(p for phase in programme.phases
+                                                          for p in phase.prescriptions)):
+        seen.setdefault(p.exercise_id, p)
+    return list(seen.values())
 
 
 def _first_weeks(programme) -> dict[str, int]:

@@ -210,13 +210,17 @@ def test_the_plan_page_shows_the_summary_sessions_and_programme(client, filed, c
     page = Page(response.get_data(as_text=True))
     assert_accessible_structure(page)
     plan = filed.plan
-    for text in ("What it most likely is", "Running:", "Today's care", "Next sessions", "Your programme",
-                 "Red flags: when to see a clinician", "Put it in your calendar"):
+    for text in ("What it most likely is", "Running:", "Today's care", "Coming up", "Your programme",
+                 "Red flags: when to see a clinician", "Put it in your calendar", "References"):
         assert text in page.text
     assert plan.programme.care_advice[0].text in page.text
-    upcoming = page.text.split("Next sessions")[-1].split("How did it go?")[0]
-    assert upcoming.startswith(" Today, Wednesday 4 March 2026, 07:00")
-    assert "Monday 2 March 2026" not in upcoming  # past sessions are not "next"
+    # Today's session comes first, with its doses, before the check-in and the calendar.
+    first = page.text.split("Your hamstring plan", 2)[-1].split("How did it go?")[0]
+    today = next(s for s in plan.programme.sessions if s.date == dt.date(2026, 3, 4))
+    assert f"Today: {wording.short_title(today)} Wednesday 4 March 2026, 07:00" in first
+    for prescription in today.prescriptions:
+        assert f"{prescription.name} {prescription.dosage.text}" in first
+    assert "Monday 2 March 2026" not in first  # past sessions are not "next"
     for phase in plan.programme.phases:
         assert phase.name in page.text
         assert phase.prescriptions[0].dosage.text in page.text
@@ -235,9 +239,10 @@ def test_the_plan_page_offers_webcal_google_download_and_pdf_links(client, filed
         assert label in page.text
 
 
-def test_the_plan_page_has_no_external_resources_but_the_google_link(client, filed):
+def test_the_plan_page_has_no_external_resources_but_the_google_and_licence_links(client, filed):
     page = Page(client.get(f"/plans/{filed.token}").get_data(as_text=True))
-    assert [urlsplit(url).netloc for url in external_urls(page)] == ["calendar.google.com"]
+    hosts = [urlsplit(url).netloc for url in external_urls(page)]
+    assert hosts == ["calendar.google.com", "creativecommons.org"]
 
 
 def test_the_qr_code_is_inline_svg_for_the_plan_page(client, filed):

@@ -230,17 +230,29 @@ NEIGHBOURS = ["/privacy/", "/privacy.json", "/privacy.html", "/terms/extra", "/t
 
 
 @pytest.mark.parametrize("path", NEIGHBOURS)
-@pytest.mark.parametrize("accept", [HTML, JSON], ids=["html", "json"])
-def test_addresses_next_to_the_pages_are_still_json_not_found(client, path, accept):
-    response = client.get(path, headers=accept)
+def test_addresses_next_to_the_pages_are_not_found_as_json_for_a_program(client, path):
+    response = client.get(path, headers=JSON)
     assert response.status_code == 404
     assert response.mimetype == "application/json"
     assert response.get_json()["error"]["code"] == "not_found"
 
 
+@pytest.mark.parametrize("path", NEIGHBOURS)
+def test_addresses_next_to_the_pages_are_a_not_found_page_with_a_way_back_for_a_browser(client, path):
+    response = client.get(path, headers=HTML)
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
+    html = response.get_data(as_text=True)
+    assert "<h1>Page not found</h1>" in html and 'href="/"' in html
+    assert response.headers["Content-Security-Policy"].startswith("default-src 'self'")
+
+
 @pytest.mark.parametrize("path", ["/privacy", "/terms"])
 def test_the_pages_only_answer_get(client, path):
-    response = client.post(path, headers=HTML)
+    response = client.post(path, headers=JSON)
     assert response.status_code == 405
     assert response.get_json()["error"]["code"] == "method_not_allowed"
     assert "GET" in response.headers["Allow"]
+    page = client.post(path, headers=HTML)
+    assert page.status_code == 405 and page.mimetype == "text/html"
+    assert "GET" in page.headers["Allow"]
