@@ -326,3 +326,149 @@ def test_when_filing_fails_the_safety_advice_is_repeated_and_the_answers_kept():
     assert kept.answers == state.answers
     assert keys(turn)[0] == "see_clinician_promptly" and keys(turn)[-1] == "plan_not_saved"
     assert turn.end
+
+
+# ---- check-ins -------------------------------------------------------------------------------
+
+MONDAY, TUESDAY = dt.date(2026, 3, 2), dt.date(2026, 3, 3)
+CRITERIA = [("walks-normally-pain-free", "Can you walk at a normal stride with no pain?"),
+            ("slow-jog-pain-free", "Does a very slow jog, a few steps, feel pain-free?")]
+
+
+def checking_in(*, outcome=None, pain=None, day=MONDAY, today=TUESDAY, criteria=(), gate_only=False):
+    """A check-in opened as the handler opens it once the plan is read."""
+    state, turn = talk.check_in_said(State(plan_on_file=True), outcome=outcome, pain=pain)
+    assert turn.action == talk.ACTION_OPEN_CHECK_IN
+    return talk.check_in_opened(state, day=day, today=today, criteria=criteria, gate_only=gate_only)
+
+
+def test_a_check_in_asks_the_outcome_the_pain_the_next_morning_then_the_move_on_check_then_logs():
+    state, turn = checking_in(criteria=CRITERIA)
+    assert keys(turn) == ["check_in_for_day"] and turn.ask.kind == talk.SESSION_OUTCOME
+    state, turn = talk.draft_answer(state, "outcome", "done")
+    assert turn.ask.kind == talk.PAIN_DURING
+    state, turn = talk.answer(state, "number", "2")
+    assert turn.ask.kind == talk.PAIN_NEXT_MORNING
+    state, turn = talk.answer(state, "number", "1")
+    assert turn.ask == talk.Step(talk.CRITERION, CRITERIA[0][0], CRITERIA[0][1])
+    assert "gate_intro" in keys(turn)
+    state, turn = talk.answer(state, "yes", None)
+    state, turn = talk.answer(state, "no", None)
+    assert turn.action == talk.ACTION_LOG_CHECK_IN and turn.ask is None
+    assert talk.Draft(state.check_in).report() == {
+        "date": "2026-03-02", "session": "done", "pain_during": 2, "pain_next_morning": 1,
+        "criteria": {"walks-normally-pain-free": True, "slow-jog-pain-free": False}}
+
+
+def test_a_missed_session_asks_no_pain_and_a_move_on_check_alone_reports_no_session():
+    state, _ = checking_in()
+    state, turn = talk.draft_answer(state, "outcome", "missed")
+    assert turn.action == talk.ACTION_LOG_CHECK_IN
+    assert talk.Draft(state.check_in).report() == {"date": "2026-03-02", "session": "missed"}
+
+    state, turn = checking_in(day=TUESDAY, criteria=CRITERIA[:1], gate_only=True)
+    assert turn.ask.kind == talk.CRITERION
+    state, turn = talk.answer(state, "yes", None)
+    assert talk.Draft(state.check_in).report() == {"date": "2026-03-03",
+                                                   "criteria": {"walks-normally-pain-free": True}}
+
+
+def test_the_next_morning_is_asked_only_about_a_session_before_today():
+    state, _ = checking_in(outcome="done", pain="3", day=TUESDAY, today=TUESDAY)
+    assert talk.pending_action(state) == talk.ACTION_LOG_CHECK_IN
+
+
+@pytest.mark.parametrize("heard", ["?", "11", "-1", "", "4.5", None])
+def test_a_pain_score_outside_zero_to_ten_is_asked_again_with_guidance(heard):
+    state, _ = checking_in(outcome="done")
+    again, turn = talk.answer(state, "number", heard)
+    assert "guide_pain" in keys(turn) and turn.brief
+    assert again == state
+
+
+def test_i_dont_know_skips_the_next_morning_but_not_the_pain_during():
+    state, _ = checking_in(outcome="done")
+    same, turn = talk.unsure(state)
+    assert keys(turn) == ["rough_answer_will_do", "guide_pain"] and same == state
+    state, _ = talk.answer(state, "number", "2")
+    state, turn = talk.unsure(state)
+    assert keys(turn) == ["morning_skipped"] and turn.action == talk.ACTION_LOG_CHECK_IN
+    assert "pain_next_morning" not in talk.Draft(state.check_in).report()
+
+
+def test_a_check_in_draft_survives_the_session_but_is_never_kept_between_visits():
+    state, _ = checking_in(outcome="partial", criteria=CRITERIA)
+    state, _ = talk.answer(state, "number", "4")
+    confirming, _ = talk.ask_delete(state)
+    for current in (state, confirming):
+        again = State.from_attributes(json.loads(json.dumps(current.to_attributes())))
+        assert again == current
+        assert "check_in" not in current.to_attributes(with_mode=False)
+    back, turn = talk.answer(confirming, "no", None)
+    assert back.check_in == state.check_in and turn.ask.kind == talk.PAIN_NEXT_MORNING
+    assert talk.new_visit(state).check_in is None and talk.new_visit(state).mode is None
+
+
+@pytest.mark.parametrize("tampered", [
+    {"kind": "check_in", "ready": True, "date": "2026-03-02",
+     "said": {"session": "maybe", "pain_during": 99}},
+    {"kind": "check_in", "ready": True, "date": "2026-03-02", "said": {"pain_during": True}},
+    {"kind": "check_in", "ready": True, "date": "2026-03-02", "criteria": [["a", "A?"]],
+     "said": {"criteria": {"a": "yes", "b": True}}},
+    {"kind": "check_in", "ready": True, "date": "soon", "said": {}},
+])
+def test_a_tampered_check_in_draft_loses_the_bad_parts(tampered):
+    state = State.from_attributes({"mode": talk.CHECK_IN, "check_in": tampered})
+    draft = talk.Draft(state.check_in)
+    assert draft.said == {}
+    if tampered["date"] == "soon":
+        assert not draft.ready and talk.pending_action(state) == talk.ACTION_OPEN_CHECK_IN
+    else:
+        assert state.step().kind == talk.SESSION_OUTCOME
+
+
+@pytest.mark.parametrize("check_in", [None, "x", {"kind": "launch_missiles"}, []])
+def test_a_check_in_mode_without_a_draft_is_read_as_no_check_in(check_in):
+    state = State.from_attributes({"mode": talk.CHECK_IN, "check_in": check_in})
+    assert state.mode is None and state.check_in is None
+
+
+def test_the_store_away_keeps_the_draft_and_yes_tries_again():
+    state, _ = checking_in(outcome="done", pain="2", day=TUESDAY, today=TUESDAY)
+    waiting, turn = talk.draft_not_saved(state)
+    assert keys(turn) == ["check_in_not_saved"] and turn.ask == talk.Step(talk.RETRY_SAVE)
+    assert waiting.check_in == state.check_in
+    again, turn = talk.answer(waiting, "yes", None)
+    assert turn.action == talk.ACTION_LOG_CHECK_IN
+    done, turn = talk.answer(waiting, "no", None)
+    assert keys(turn) == ["nothing_logged"] and turn.end and done.check_in is None
+
+
+def test_a_check_in_in_the_middle_of_a_triage_returns_to_its_question():
+    state = answered(location="behind_knee")
+    opening, _ = talk.check_in_said(state, outcome="done", pain="1")
+    opened, _ = talk.check_in_opened(opening, day=TUESDAY, today=TUESDAY, criteria=())
+    done, turn = talk.check_in_logged(opened, says="Good: same again on Wednesday.")
+    assert done.mode is None and done.check_in is None and done.answers == state.answers
+    assert keys(turn) == ["check_in_logged", "text", "then_carry_on"]
+    assert turn.ask.question_id == "nerve_symptoms"
+
+
+def test_stopping_a_check_in_says_nothing_was_logged():
+    state, _ = checking_in()
+    done, turn = talk.stop(state)
+    assert keys(turn) == ["goodbye_nothing_logged"] and done.check_in is None
+
+
+def test_a_clearance_asks_which_programme_unless_it_was_said():
+    asking, turn = talk.clearance_said(State(plan_on_file=True), None)
+    assert turn.action == talk.ACTION_OPEN_CLEARANCE
+    asking, turn = talk.clearance_opened(asking)
+    assert turn.ask == talk.Step(talk.CLEARANCE)
+    again, turn = talk.draft_answer(asking, "category", "refer")  # not a programme one is cleared for
+    assert keys(turn) == ["guide_clearance"] and again == asking
+    chosen, turn = talk.clearance_said(asking, "strain_low_grade")
+    assert turn.action == talk.ACTION_LOG_CLEARANCE
+    assert talk.Draft(chosen.check_in).category == "strain_low_grade"
+    said, turn = talk.clearance_said(State(plan_on_file=True), "strain")
+    assert talk.clearance_opened(said)[1].action == talk.ACTION_LOG_CLEARANCE

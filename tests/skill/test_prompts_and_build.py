@@ -52,6 +52,80 @@ def test_every_step_can_be_asked_and_helped_in_every_locale(locale):
         assert render_ask(prompts, Step("question", q.id))[0] == prompts.question_words(q.id, "spoken")
 
 
+# The check-in's steps (skill.conversation), as the conversation asks them.
+CHECK_IN_STEPS = (
+    Step(talk.SESSION_OUTCOME, date="2026-03-02"), Step(talk.PAIN_DURING), Step(talk.PAIN_NEXT_MORNING),
+    Step(talk.CRITERION, "walks-normally-pain-free", "Can you walk at a normal stride with no pain?"),
+    Step(talk.CHECK_IN_OFFER, date="2026-03-02"), Step(talk.GATE_OFFER, date="2026-03-09"),
+    Step(talk.RETRY_SAVE), Step(talk.CLEARANCE), Step(talk.START_OFFER),
+)
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_every_check_in_step_can_be_asked_briefly_or_in_full_and_helped_in_every_locale(locale):
+    prompts = for_locale(locale)
+    for step in CHECK_IN_STEPS:
+        for brief in (False, True):
+            asked, reprompt = render_ask(prompts, step, brief=brief)
+            assert asked and reprompt and "{" not in asked + reprompt
+            assert len(asked.split()) <= 40 and len(reprompt.split()) <= 40
+        assert render_line(prompts, Line(f"help_{step.kind}"))
+    offer = render_ask(prompts, Step(talk.CHECK_IN_OFFER, date="2026-03-02"))[0]
+    assert prompts.date("2026-03-02") in offer
+    criterion = CHECK_IN_STEPS[3]
+    assert render_ask(prompts, criterion) == (criterion.text, f"{criterion.text} Please say yes or no.")
+
+
+def test_a_criterion_question_from_the_plan_is_escaped_for_ssml():
+    asked, reprompt = render_ask(US, Step(talk.CRITERION, "x", "Pain < 3 & no limp?"))
+    assert asked == "Pain &lt; 3 &amp; no limp?" and reprompt.startswith(asked)
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_every_line_a_check_in_produces_renders_in_every_locale(locale):
+    prompts = for_locale(locale)
+    day, today = dt.date(2026, 3, 2), dt.date(2026, 3, 3)
+    criteria = [("walks-normally-pain-free", "Can you walk at a normal stride with no pain?")]
+    opening, _ = talk.check_in_said(State(plan_on_file=True), outcome=None, pain="?")
+    states = [talk.check_in_opened(opening, day=day, today=today, criteria=criteria)[0]]
+    state = states[0]
+    for kind, value in (("outcome", "done"), ("number", "3"), ("unsure", None)):
+        state, _ = talk.draft_answer(state, kind, value)
+        states.append(state)
+    states.append(talk.draft_not_saved(state)[0])
+    states.append(talk.offer_check_in(State(), [], day=day, today=today, criteria=criteria,
+                                      gate_only=True)[0])
+    states.append(talk.clearance_opened(talk.clearance_said(State(), None)[0])[0])
+    states.append(talk.no_plan_for_draft(State())[0])
+    transitions = [
+        talk.repeat, talk.help_, talk.go_back, talk.start_over, talk.stop, talk.fallback, talk.explain_test,
+        talk.unsure, talk.ask_delete, talk.draft_not_saved, talk.not_a_referral,
+        lambda s: talk.answer(s, "yes", None), lambda s: talk.answer(s, "no", None),
+        lambda s: talk.answer(s, "number", "11"), lambda s: talk.draft_answer(s, "outcome", "partial"),
+        lambda s: talk.draft_answer(s, "category", "tendinopathy"),
+        lambda s: talk.check_in_logged(s, says="Rest & ice: it's fine.", gate_due=criteria, today=today),
+        lambda s: talk.check_in_refused(s, "the check-in's date is in the future"),
+        lambda s: talk.plan_not_started(s, day), lambda s: talk.clearance_logged(s, says="Good."),
+        lambda s: talk.after_reading(s, [talk.say("text", text="Your pain has come down.")]),
+        lambda s: talk.finish_draft(s, talk.say("before_plan_started", date="2026-03-02")),
+        lambda s: talk.finish_draft(s, talk.say("check_in_invalid")),
+        lambda s: talk.finish_draft(s, talk.say("clearance_first_session", date="2026-03-06", time="07:00")),
+        lambda s: talk.finish_draft(s, talk.say("session_gate_due"), talk.say("session_gate_next",
+                                                                              date="2026-03-09")),
+    ]
+    rendered = 0
+    for start in states:
+        for transition in transitions:
+            _, turn = transition(start)
+            for line in turn.say:
+                text = render_line(prompts, line)
+                assert text and "{" not in text
+                rendered += 1
+            if turn.ask is not None:
+                assert all(render_ask(prompts, turn.ask, brief=turn.brief))
+    assert rendered > 100
+
+
 @pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
 def test_every_line_a_conversation_produces_renders_in_every_locale(locale):
     """Walk the state machine through every transition from a range of states and render it all."""

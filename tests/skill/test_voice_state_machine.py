@@ -22,10 +22,11 @@ from hypothesis.stateful import (
 from voice_driver import Runner, in_process
 
 from plans.keys import owner_key
+from plans.service import file_plan
 from plans.state import MemoryStateStore, SqlStateStore
 from plans.store import PlanStore
 from skill.build import build_skill
-from tests.samples import TIGHT
+from tests.samples import SEVERE_TEAR, STRAIN, TIGHT, TIGHTNESS
 
 SECRET = "test-secret-key-for-hashes-0123456789-abcdefghij"
 LOCALES = ("en-US", "en-GB", "en-AU", "en-CA", "en-IN", "fr-FR", "not a locale")
@@ -52,11 +53,17 @@ days = st.one_of(st.none(), junk,
 times = st.one_of(st.none(), junk, st.sampled_from(["07:00", "18:30", "EV", "MO", "NI", "24:00", "7"]))
 dates = st.one_of(st.none(), junk, st.sampled_from(["2026-03-02", "2026-03-20", "2027-09-01", "2025-01-01",
                                                     "2026-W12", "2026-02-30", "PRESENT_REF"]))
+outcomes = st.one_of(st.none(), junk, st.sampled_from(["did", "part of it", "skipped", "done", "partial"]))
+outcome_ids = st.one_of(st.none(), st.sampled_from(["done", "partial", "missed", "maybe"]))
+cleared = st.one_of(st.none(), junk, st.sampled_from(["a mild strain", "tendinitis", "a strain", "refer"]))
+cleared_ids = st.one_of(st.none(), st.sampled_from(["tightness", "tendinopathy", "strain_low_grade", "strain",
+                                                    "refer"]))
 PLAIN_INTENTS = (
     "AMAZON.YesIntent", "AMAZON.NoIntent", "UnsureIntent", "AMAZON.HelpIntent", "AMAZON.RepeatIntent",
     "AMAZON.PreviousIntent", "AMAZON.StartOverIntent", "AMAZON.FallbackIntent", "ExplainTestIntent",
     "TodaysSessionIntent", "CheckHamstringIntent", "DeleteMyDataIntent", "AMAZON.StopIntent",
-    "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent", "MadeUpIntent",
+    "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent", "MadeUpIntent", "CheckInIntent", "ProgressIntent",
+    "ClearanceIntent",
 )
 # Answers may shrink only through these: the rest must keep every answer given.
 UNDOING = {"AMAZON.PreviousIntent", "AMAZON.StartOverIntent", "AMAZON.NoIntent", "DeleteMyDataIntent",
@@ -64,9 +71,12 @@ UNDOING = {"AMAZON.PreviousIntent", "AMAZON.StartOverIntent", "AMAZON.NoIntent",
 
 
 class VoiceMachine(RuleBasedStateMachine):
-    def __init__(self, skill, states: SqlStateStore, failures):
+    def __init__(self, skill, states: SqlStateStore, failures, clock=None, plan_store=None):
         super().__init__()
         self.states = states
+        self.clock = clock
+        self.plan_store = plan_store
+        self.filed = False
         self.failures = failures
         failures.clear()
         self.user = f"amzn1.ask.account.FUZZ{uuid.uuid4().hex}"
@@ -89,6 +99,15 @@ class VoiceMachine(RuleBasedStateMachine):
     def answer_what_is_asked(self, data):
         """A runner who mostly plays along, so random walks reach the outcome and the filing."""
         step = self.runner.current_step() if self.runner.attributes is not None else None
+        if step is not None and step.kind == "session_outcome":  # a check-in's first question
+            value = data.draw(st.sampled_from(["done", "partial", "missed"]))
+            reply = self.runner.say("CheckInIntent", {"sessionOutcome": value},
+                                    resolutions={"sessionOutcome": value})
+            self._check(reply, "check-in")
+            return
+        if step is not None and step.kind in ("pain_during", "pain_next_morning"):
+            self._check(self.runner.answer(data.draw(st.integers(0, 10))), "answer")
+            return
         if step is None or step.kind != "question":
             intent = data.draw(st.sampled_from(["AMAZON.YesIntent", "AMAZON.NoIntent"]))
             self._check(self.runner.say(intent), intent)
@@ -144,6 +163,35 @@ class VoiceMachine(RuleBasedStateMachine):
     def choose_a_start(self, value):
         self._check(self.runner.say("ChooseStartDateIntent", {"startDate": value}), "preference")
 
+    @rule(outcome=outcomes, resolved=outcome_ids, pain=numbers, day=relative_days, day_id=relative_day_ids)
+    def check_in(self, outcome, resolved, pain, day, day_id):
+        """'I did my session and it hurt a 4', 'log yesterday's session', or an outcome mid check-in."""
+        slots = {"sessionOutcome": outcome, "painScore": pain, "sessionDay": day}
+        resolutions = {name: value for name, value in (("sessionOutcome", resolved), ("sessionDay", day_id))
+                       if value and slots[name] is not None}
+        self._check(self.runner.say("CheckInIntent", slots, resolutions=resolutions), "check-in")
+
+    @rule(value=cleared, resolved=cleared_ids)
+    def say_a_clinician_cleared_me(self, value, resolved):
+        resolutions = {"category": resolved} if resolved and value is not None else None
+        reply = self.runner.say("ClearanceIntent", {"category": value}, resolutions=resolutions)
+        self._check(reply, "clearance")
+
+    @precondition(lambda self: self.plan_store is not None and not self.filed)
+    @rule(answers=st.sampled_from([TIGHTNESS, STRAIN, SEVERE_TEAR]))
+    def a_plan_was_filed_before(self, answers):
+        """A runner with a plan (a referral too), as the triage would have filed it: the random
+        walk seldom gets through a whole triage, and the check-ins need a plan to log to."""
+        file_plan(self.plan_store, answers, {"weekdays": ["MO", "WE", "FR"], "timezone": "Europe/London"},
+                  owner_key=self.key, now=self.clock())
+        self.filed = True
+
+    @precondition(lambda self: self.clock is not None)
+    @rule(days=st.integers(1, 4))
+    def days_pass(self, days):
+        """Sessions come due, and with them check-ins, offers and the move-on check."""
+        self.clock.advance(days=days)
+
     @precondition(lambda self: self.runner.attributes is not None and not self.runner.new_session)
     @rule(reason=st.sampled_from(["USER_INITIATED", "ERROR", "EXCEEDED_MAX_REPROMPTS"]))
     def walk_away(self, reason):
@@ -174,6 +222,8 @@ class VoiceMachine(RuleBasedStateMachine):
             event("a plan was filed")
         elif "Thanks, that's all my questions." in reply.speech:
             event("the outcome was spoken")
+        elif "That's logged." in reply.speech:
+            event("a check-in was logged")
 
     @invariant()
     def the_stored_state_holds_every_answer_so_far(self):
@@ -200,14 +250,15 @@ def fuzz_skill(tmp_path, clock, device_zone):
     device_zone.name = "Europe/London"
     skill = build_skill(store_factory=lambda: plan_store, state_store=states, timezone_lookup=device_zone,
                         clock=clock, secret_key=SECRET, base_url="https://coach.example")
-    yield skill, states
+    yield skill, states, plan_store
     plan_store.close()
 
 
-def test_random_conversations_never_crash_never_go_silent_and_never_lose_an_answer(fuzz_skill, turn_failures):
-    skill, states = fuzz_skill
+def test_random_conversations_never_crash_never_go_silent_and_never_lose_an_answer(fuzz_skill, turn_failures,
+                                                                                  clock):
+    skill, states, plan_store = fuzz_skill
     run_state_machine_as_test(
-        lambda: VoiceMachine(skill, states, turn_failures),
+        lambda: VoiceMachine(skill, states, turn_failures, clock, plan_store),
         settings=settings(max_examples=60, stateful_step_count=30, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]),
     )
