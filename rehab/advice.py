@@ -44,8 +44,10 @@ RUNNING_HEADLINES: tuple[Advice, ...] = (
 # What each red flag is, in a line the runner can check themselves against.
 RED_FLAGS: tuple[Advice, ...] = (
     Advice(id="suspected_severe_tear",
-           text="Signs of a severe tear: a pop with bruising or a limp, or sudden severe pain with a limp",
-           source="seed 000 signs of injury; design.md §3 red flags; Subbu 2015"),
+           text="Signs of a severe tear: a pop with bruising or a limp, a pop at the sit bone (bruising may "
+                "not show for days), or sudden severe pain with a limp",
+           source="seed 000 signs of injury; design.md §3 red flags; clinical-basis.md, Avulsion; "
+                  "Subbu 2015"),
     Advice(id="nerve_symptoms", text="Numbness, tingling or pain shooting down the lower leg",
            source="seed 004: 'numbness and pain shooting down the lower leg with every step'; Yale ICPCP"),
     Advice(id="high_pain", text=f"Pain of {rules.out_of_ten(rules.SEVERE_PAIN_MIN.value)} or more",
@@ -110,17 +112,24 @@ class SpokenCare:
 
 # Most urgent first: the first that applies is the one the runner hears.
 TODAYS_CARE: tuple[SpokenCare, ...] = (
+    SpokenCare(care_id="care-watch-for-bruising",
+               why="A pop without bruising yet: bruising that appears in the next days turns it into a "
+                   "referral, so the runner must know to look before anything else, ice included.",
+               source=rules.awaiting_review("clinical-basis.md, Avulsion (bruising may take 3-7 days to "
+                                            "appear; Subbu 2015); clinical judgement: said before ice")),
     SpokenCare(care_id="care-ice",
                why="A fresh injury: ice now is the one thing that cannot wait.",
                source="seed 000: 'If you felt the injury happen, apply ice immediately afterward'"),
     SpokenCare(care_id="care-heat",
-               why="Past the ice window: heat before the exercises replaces the ice the runner may expect.",
+               why="Past the ice window, with a programme (never for a referral): heat before the exercises "
+                   "replaces the ice the runner may expect.",
                source="seed 000: 'After that timeframe, switch to heat'"),
     SpokenCare(care_id="care-until-seen",
                why="Referred: what is safe to do until a clinician has seen it.",
                source="design.md §3: until seen, only safe self-care"),
     SpokenCare(care_id="care-foam-rolling",
-               why="Otherwise the everyday self-care that suits every category without a suspected tear.",
+               why="Otherwise the everyday self-care that suits every programme (never a referral: no "
+                   "hamstring work until a clinician has seen it).",
                source="seed 000: 'daily rolling for 10-15 minutes will help increase oxygen flow to the "
                       "area'"),
 )

@@ -29,7 +29,10 @@ from pydantic import (
 from rehab.questions import DISCLAIMER
 
 Location = Literal["lower_buttock", "back_of_thigh", "behind_knee"]
-Onset = Literal["sudden", "gradual"]
+# "unsure" wherever a runner can say "not sure": rehab.rules reads it as the cautious answer for every
+# decision, and what the runner hears says they were not sure (design.md §3). Older stored plans,
+# which recorded a cautious "yes" or "sudden" instead, still load.
+Onset = Literal["sudden", "gradual", "unsure"]
 YesNo = Literal["yes", "no"]
 YesNoUnsure = Literal["yes", "no", "unsure"]
 TestResult = Literal["yes", "no", "not_done"]
@@ -75,14 +78,14 @@ class Answers(_Model):
     days_since: int | None = Field(default=None, ge=0, le=3650, description="days since it started")
     pop: YesNoUnsure | None = None
     bruising: YesNoUnsure | None = None
-    pain_walking: YesNo | None = None
-    gait_altered: YesNo | None = None
-    nerve_symptoms: YesNo | None = None
+    pain_walking: YesNoUnsure | None = None
+    gait_altered: YesNoUnsure | None = None
+    nerve_symptoms: YesNoUnsure | None = None
     shoe_test: TestResult | None = None
     hinge_test: TestResult | None = None
     heel_press_test: TestResult | None = None
     pain_score: int | None = Field(default=None, ge=0, le=10, description="worst pain, 0-10")
-    training_change: YesNo | None = None
+    training_change: YesNoUnsure | None = None
 
     @field_validator("days_since", "pain_score", mode="before")
     @classmethod

@@ -354,18 +354,35 @@ class CareItem:
 
 
 _RUNNING_TODAY = ("keep_running", "easy_only")
+# A referral's pack holds only what is safe on an injury no clinician has examined yet: nothing that
+# works the hamstring (no foam rolling, no heat before exercises), so nothing contradicts "no hamstring
+# exercises until you are seen".
+_NOT_REFERRED = "not referred (a clinician decides the self-care of an injury they have not yet seen)"
+_NOT_FOR_A_REFERRAL = "; not for a referral: " + rules.awaiting_review("clinical judgement")
+_BRUISING_DAYS = rules.days_in_words(rules.BRUISING_SHOWS_DAYS.value)
 
 # Today's care, in the order the runner reads it.
 CARE: tuple[CareItem, ...] = (
     CareItem("care-ice", "felt it happen within the last 72 hours",
              lambda a, s: s.acute_care,
              "Ice it now: 10 to 15 minutes wrapped in a towel, a few times a day, for up to 72 hours after "
-             "it happened. Then switch to heat.",
+             "it started. Then switch to heat.",
              exercise("ice").source),
-    CareItem("care-heat", "felt it happen more than 72 hours ago",
-             lambda a, s: not s.acute_care and a.onset == "sudden" and a.days_since is not None,
-             "It's more than 72 hours since it happened: use heat, not ice, before your exercises.",
-             exercise("heat").source),
+    CareItem("care-watch-for-bruising",
+             f"a snap or pop (or not sure) away from the sit bone, no bruising or limp yet, within "
+             f"{_BRUISING_DAYS} of it; {_NOT_REFERRED}",
+             lambda a, s: s.category != "refer" and rules.watch_for_bruising(a.model_dump()),
+             f"After a possible pop, bruising can take up to {_BRUISING_DAYS} to show. Check the back of "
+             "your thigh and knee each day until then: if bruising appears, or you start to limp, stop the "
+             "exercises and see a clinician within days.",
+             "clinical-basis.md, Avulsion: bruising 'may take 3-7 days to appear', and a pop with bruising "
+             "or a limp needs a clinician within days (Subbu 2015)"),
+    CareItem("care-heat",
+             f"felt it happen (or not sure how it started) more than 72 hours ago; {_NOT_REFERRED}",
+             lambda a, s: (not s.acute_care and s.category != "refer" and a.onset in ("sudden", rules.UNSURE)
+                           and a.days_since is not None),
+             "It's more than 72 hours since it started: use heat, not ice, before your exercises.",
+             exercise("heat").source + _NOT_FOR_A_REFERRAL),
     CareItem("care-compression", "an injury you can run easy on",
              lambda a, s: s.running in _RUNNING_TODAY and s.category != "tightness",
              "On easy runs, a compression wrap on the thigh during or after the run can support it.",
@@ -374,16 +391,17 @@ CARE: tuple[CareItem, ...] = (
              lambda a, s: s.running in _RUNNING_TODAY,
              "If the pain increases while you run, stop and walk home.",
              "seed 000: 'if the pain increases, then it's time to stop'"),
-    CareItem("care-foam-rolling-later", "felt it happen within the last 72 hours, no suspected severe tear",
-             lambda a, s: s.acute_care and "suspected_severe_tear" not in s.red_flags,
+    CareItem("care-foam-rolling-later", f"felt it happen within the last 72 hours; {_NOT_REFERRED}",
+             lambda a, s: s.acute_care and s.category != "refer",
              "Leave the sore spot alone for the first 72 hours. After that, foam roll the back of the thigh "
              "lightly for 10 to 15 minutes a day, or before and after runs.",
-             exercise("foam_rolling").source + "; clinical judgement: not over a fresh injury"),
-    CareItem("care-foam-rolling", "no suspected severe tear, and not in the first 72 hours",
-             lambda a, s: not s.acute_care and "suspected_severe_tear" not in s.red_flags,
+             exercise("foam_rolling").source + "; clinical judgement: not over a fresh injury"
+             + _NOT_FOR_A_REFERRAL),
+    CareItem("care-foam-rolling", f"not in the first 72 hours; {_NOT_REFERRED}",
+             lambda a, s: not s.acute_care and s.category != "refer",
              "Foam roll the back of the thigh before and after runs, or for 10 to 15 minutes a day when you "
              "are not running. Roll lightly at first.",
-             exercise("foam_rolling").source),
+             exercise("foam_rolling").source + _NOT_FOR_A_REFERRAL),
     CareItem("care-cross-training", "resting from running",
              lambda a, s: s.running == "rest",
              "Instead of running: swimming, cycling or gentle yoga, as long as it doesn't hurt.",
@@ -416,10 +434,10 @@ CARE: tuple[CareItem, ...] = (
              "Heiderscheit 2010: no end-range stretching while the muscle is weak"),
     CareItem("care-keep-it-up", "a strain",
              lambda a, s: s.category in ("strain", "strain_low_grade"),
-             "More than 60% of runners who strain a hamstring do it again within a year, so keep the "
-             "strength work going twice a week after this programme.",
-             "seed 000: 'Over 60% of runners that strain their hamstring will do so again within the first "
-             "year'"),
+             "Between 12 and 33 in 100 runners who strain a hamstring strain it again within a year, so keep "
+             "the strength work going twice a week after this programme.",
+             "van der Horst 2017 (BJSM 51:1583): 12-33% reinjure within a year (seed 000's 'over 60%' is "
+             "higher than the reviewed figure)"),
     CareItem("care-no-progress", "a programme (not a referral)",
              lambda a, s: s.category != "refer",
              "If you can't meet the first phase's move-on checks by its last week, book a physiotherapist.",
@@ -447,7 +465,8 @@ def _tell_the_clinician(answers: Answers, assessment: Assessment) -> tuple[str, 
     if answers.onset:
         started = {None: "on a day not given", 0: "today", 1: "1 day ago"}.get(
             answers.days_since, f"{answers.days_since} days ago")
-        lines.append(f"How it started: {answers.onset}, {started}.")
+        onset = said.get(answers.onset, answers.onset)
+        lines.append(f"How it started: {onset}, {started}.")
     for field, words in (("pop", "A snap or pop"), ("bruising", "Bruising"), ("gait_altered", "Limping"),
                          ("pain_walking", "Pain walking"),
                          ("nerve_symptoms", "Numbness, tingling or pain shooting below the knee"),
@@ -460,6 +479,8 @@ def _tell_the_clinician(answers: Answers, assessment: Assessment) -> tuple[str, 
     if assessment.red_flags:
         flags = ", ".join(flag.replace("_", " ") for flag in assessment.red_flags)
         lines.append(f"Why Hamstring Coach sent you: {flags}.")
+    if any(value == rules.UNSURE for value in answers.model_dump().values()):
+        lines.append("Answers marked \"not sure\" were read as the more cautious answer.")
     return tuple(lines)
 
 

@@ -34,8 +34,9 @@ class Question:
     choices: tuple[str, ...] = ()
     minimum: int | None = None
     maximum: int | None = None
-    # The conservative value recorded when the runner is unsure and "unsure" is not itself a
-    # choice; None means ask again.
+    # What is recorded when the runner is not sure: "unsure" itself wherever the answers keep it
+    # (rehab.rules reads it cautiously, and what the runner hears says they were not sure), else a
+    # conservative value (a test not sure of is a test not done); None means ask again.
     if_unsure: str | None = None
     source: str = ""
     # Plain words for error messages and the sources report.
@@ -61,14 +62,14 @@ QUESTIONS: tuple[Question, ...] = (
         id="nerve_symptoms",
         label="numbness, tingling or shooting pain",
         spoken="Do you have any numbness, tingling, or pain shooting down into your lower leg?",
-        reprompt="Any numbness, tingling or shooting pain below the knee? Yes or no.",
+        reprompt="Any numbness, tingling or shooting pain below the knee? Yes, no, or not sure.",
         help="I mean pins and needles, a numb patch, or a pain that shoots or spreads down past the "
              "knee into the calf or foot, for example with each step. An ache that stays in the thigh "
              "does not count.",
         kind="choice",
-        choices=YES_NO,
-        # Not sure about nerve symptoms is worth a clinician's look.
-        if_unsure="yes",
+        choices=YES_NO_UNSURE,
+        # Not sure about nerve symptoms is worth a clinician's look (rehab.rules reads it as yes).
+        if_unsure=UNSURE,
         source="seed 004: 'numbness and pain shooting down the lower leg with every step'; "
                "Yale ICPCP case table (nerve root pain)",
     ),
@@ -83,8 +84,9 @@ QUESTIONS: tuple[Question, ...] = (
              "sudden.",
         kind="choice",
         choices=("sudden", "gradual"),
-        # A start nobody can place is treated like a sudden one: the strain mechanism.
-        if_unsure="sudden",
+        # A start nobody can place is kept as "unsure" and treated like a sudden one (the strain
+        # mechanism). Not a spoken choice: "not sure" has its own intent.
+        if_unsure=UNSURE,
         source="seed 000: 'Hamstring injuries typically occur after sudden bursts of speed ... "
                "Distance runners are more prone to ... tendinopathy'",
     ),
@@ -129,24 +131,26 @@ QUESTIONS: tuple[Question, ...] = (
         id="gait_altered",
         label="a limp",
         spoken="Are you limping, or unable to walk normally?",
-        reprompt="Can you walk normally? Say yes if you're limping.",
+        reprompt="Are you limping? Yes, no, or not sure.",
         help="Walk across the room. If you shorten your stride, favour the leg, or cannot walk "
              "smoothly, that counts as a limp.",
         kind="choice",
-        choices=YES_NO,
-        if_unsure="yes",
+        choices=YES_NO_UNSURE,
+        # Not sure about a limp decides as a limp (rehab.rules).
+        if_unsure=UNSURE,
         source="seed 000: 'If the injury is bad enough to alter your gait, then rest is in order'",
     ),
     Question(
         id="pain_walking",
         label="pain while walking",
         spoken="Does it hurt when you walk?",
-        reprompt="Any pain while walking? Yes or no.",
+        reprompt="Any pain while walking? Yes, no, or not sure.",
         help="Walk normally for a minute. Any pain in the back of the thigh or buttock while you walk "
              "counts, even if you are not limping.",
         kind="choice",
-        choices=YES_NO,
-        if_unsure="yes",
+        choices=YES_NO_UNSURE,
+        # Not sure decides as walking hurts (rehab.rules).
+        if_unsure=UNSURE,
         source="seed 000: 'Pain while walking'; Heiderscheit 2010 (pain-free walking before jogging)",
     ),
     Question(
@@ -198,11 +202,11 @@ QUESTIONS: tuple[Question, ...] = (
     Question(
         id="pain_score",
         label="pain",
-        spoken="On a scale of zero to ten, how bad is the pain at its worst, when running or in "
-               "those tests?",
+        # Asked on every path, whether or not any test was done: the words name no test.
+        spoken="On a scale of zero to ten, how bad has the pain been at its worst?",
         reprompt="Give it a number from zero, no pain, to ten, the worst pain imaginable.",
         help="Zero is no pain at all and ten the worst pain you can imagine. Think of the worst it "
-             "got while running or during the tests, not how it feels sitting still.",
+             "has been, for example when it started or while running, not how it feels sitting still.",
         kind="number",
         minimum=0,
         maximum=rules.PAIN_SCALE_MAX,
@@ -212,13 +216,13 @@ QUESTIONS: tuple[Question, ...] = (
         id="training_change",
         label="a recent change in training",
         spoken="In the last few weeks, did you add speed work, hills, or a jump in mileage?",
-        reprompt="Any new speed work, hills or extra mileage lately? Yes or no.",
+        reprompt="Any new speed work, hills or extra mileage lately? Yes, no, or not sure.",
         help="For example intervals or strides you don't usually do, hill repeats, or running "
              "noticeably more each week than before.",
         kind="choice",
-        choices=YES_NO,
-        # It only names the likely cause; "no" claims nothing.
-        if_unsure="no",
+        choices=YES_NO_UNSURE,
+        # It only names the likely cause; "not sure" names none and says so.
+        if_unsure=UNSURE,
         source="seed 000: 'a runner introduces speed or hill workouts before they're ready'; "
                "seed 004: 'Sudden increases in mileage'",
     ),
@@ -246,7 +250,7 @@ def _always(a: Answer) -> bool:
 
 
 def _days_matter(a: Answer) -> bool:
-    # After a referral, the days only decide ice versus heat, which needs a sudden start.
+    # After a referral, the days only decide ice, which needs a sudden start.
     return not rules.refer(a) or rules.sudden_or_unknown_onset(a)
 
 
@@ -270,31 +274,20 @@ def _limp_matters(a: Answer) -> bool:
 
 
 def _walking_pain_matters(a: Answer) -> bool:
-    # A limp already means rest and already counts as a sign of injury.
+    # A limp (or not being sure of one) already means rest and already counts as a sign of injury.
     return not rules.refer(a) and not rules.limping(a)
 
 
-def _test_matters(test_id: str) -> Callable[[Answer], bool]:
-    def matters(a: Answer) -> bool:
-        if rules.refer(a) or rules.injury_signs(a):
-            return False
-        # A test can only change things if the tests could still come out clear.
-        later = rules.AT_HOME_TESTS[rules.AT_HOME_TESTS.index(test_id):]
-        painless = sum(1 for t in rules.AT_HOME_TESTS if a.get(t) == "no")
-        return painless + len(later) >= rules.TESTS_DONE_TO_CLEAR.value
-    return matters
-
-
-def _pain_matters(a: Answer) -> bool:
-    # With a suspected tear the answer is already "see a clinician"; high pain is flagged only
-    # when nothing else explains it.
-    return not rules.suspected_severe_tear(a)
+def _test_matters(a: Answer) -> bool:
+    # Until there is a sign of injury, a painful test can still make one: even after tests not done,
+    # which no longer make a tendinopathy on their own.
+    return not rules.refer(a) and not rules.injury_signs(a)
 
 
 def _training_change_matters(a: Answer) -> bool:
     # It names the likely cause of an overuse problem; a sudden start already has its cause (a burst
     # of speed), and a referral is decided whatever the cause.
-    return not rules.refer(a) and a.get("onset") == "gradual"
+    return not rules.refer(a) and rules.gradual_onset(a)
 
 
 @dataclass(frozen=True)
@@ -309,12 +302,12 @@ class AskWhen:
     source: str
 
 
-_TESTS_TO_CLEAR = rules.TESTS_DONE_TO_CLEAR.value
 _TEST_SKIP = (
     "Not asked after a red flag or once there is already a sign of injury (a pop, bruising, a limp, pain "
-    "while walking or a painful test), nor when the tests can no longer come out clear (fewer than "
-    f"{rules.in_words(_TESTS_TO_CLEAR)} could still be done and painless): then it cannot change the "
-    "outcome."
+    "while walking or a painful test, each also when the runner was not sure of it): then it cannot "
+    "change the outcome. Still asked after tests not done: with fewer than "
+    f"{rules.in_words(rules.TESTS_DONE_TO_CLEAR.value)} done and painless the tests are not clear, but "
+    "that alone makes no injury, and a painful test still would."
 )
 _TEST_SOURCE = "seed 000 'At Home Tests' (any one painful test is a sign of injury); clinical judgement"
 
@@ -356,16 +349,17 @@ ASKING_ORDER: tuple[AskWhen, ...] = (
                       "running and already counts as a sign of injury.",
             source="seed 000: 'If the injury is bad enough to alter your gait, then rest is in order'; "
                    "Heiderscheit 2010 (pain-free walking before jogging)"),
-    AskWhen(question_id="shoe_test", matters=_test_matters("shoe_test"),
+    AskWhen(question_id="shoe_test", matters=_test_matters,
             not_asked=_TEST_SKIP, source=_TEST_SOURCE),
-    AskWhen(question_id="hinge_test", matters=_test_matters("hinge_test"),
+    AskWhen(question_id="hinge_test", matters=_test_matters,
             not_asked=_TEST_SKIP, source=_TEST_SOURCE),
-    AskWhen(question_id="heel_press_test", matters=_test_matters("heel_press_test"),
+    AskWhen(question_id="heel_press_test", matters=_test_matters,
             not_asked=_TEST_SKIP, source=_TEST_SOURCE),
-    AskWhen(question_id="pain_score", matters=_pain_matters,
-            not_asked="Not asked once a severe tear is already suspected: the answer is already to see a "
-                      "clinician, whatever the score.",
-            source="design.md §3 red flags (high_pain only when nothing else explains it)"),
+    AskWhen(question_id="pain_score", matters=_always,
+            not_asked="Always asked, even after a red flag: the worst pain goes on the summary for the "
+                      "clinician, and it decides severe pain, tightness and how much running.",
+            source="Jacobsen 2016 (pain at injury is the best-supported predictor); design.md §3 red flags; "
+                   "seed 004 (the 6/10 rule)"),
     AskWhen(question_id="training_change", matters=_training_change_matters,
             not_asked="Not asked after a sudden start, which has its cause already (a burst of speed), nor "
                       "after a red flag, which is decided whatever the cause.",
@@ -401,8 +395,9 @@ def _next_question_for(answered: tuple[object, ...]) -> Question | None:
 
 
 def conservative_answer(q: Question, said: str) -> str | None:
-    """What to record when the runner says `said` ("unsure"): "unsure" itself when it is a legal
-    answer, else the question's conservative value; None means ask again."""
+    """What to record when the runner says `said` ("unsure"): "unsure" itself where the answers keep
+    it (rehab.rules reads it cautiously), else the question's conservative value; None means ask
+    again."""
     if said in q.choices:
         return said
     return q.if_unsure
@@ -410,8 +405,10 @@ def conservative_answer(q: Question, said: str) -> str | None:
 
 def record_answer(answers: Mapping[str, object], question_id: str, value: object) -> dict[str, object]:
     """A copy of `answers` with this answer added, after checking it is legal for the question.
-    "unsure" becomes the question's conservative answer. Raises ValueError with a message that can
-    be read to the runner when the answer is not legal (e.g. a pain of eleven)."""
+    "unsure" becomes what the question records for it (`conservative_answer`): "unsure" itself for
+    every yes/no question and how it started, so that nothing later says it as fact. Raises
+    ValueError with a message that can be read to the runner when the answer is not legal (e.g. a
+    pain of eleven)."""
     q = question(question_id)
     if isinstance(value, str):
         value = value.strip().lower().replace(" ", "_")
@@ -428,7 +425,7 @@ def record_answer(answers: Mapping[str, object], question_id: str, value: object
                 f"For {q.label}, I need a whole number from {q.minimum} to {q.maximum}. {q.reprompt}"
             )
         value = number
-    elif value not in q.choices:
+    elif value not in q.choices and value != q.if_unsure:
         allowed = ", ".join(c.replace("_", " ") for c in q.choices)
         raise ValueError(f"For {q.label}, please answer {allowed}. {q.reprompt}")
     updated = dict(answers)

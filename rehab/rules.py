@@ -6,7 +6,10 @@ to skip questions that can no longer change the outcome, and `rehab.triage` uses
 ones to decide, so nothing clinical is written twice.
 
 A missing answer is "not known". Predicates that raise the alarm need evidence; predicates that
-would let the runner do more treat "not known" as the cautious case.
+would let the runner do more treat "not known" as the cautious case. An answer of "not sure"
+("unsure") is read as the cautious one for every decision (not sure about a limp decides as a
+limp), but it stays "unsure" in the answers, so that what the runner hears says they were not sure
+(`is_unsure`) rather than stating it as fact (design.md §3).
 """
 
 from __future__ import annotations
@@ -92,13 +95,42 @@ QUIET_BEFORE_SPEED_DAYS = Threshold(
            "strain mechanism",
 )
 
+# Marks a number or a rule that goes beyond what its sources state: `hamstring-coach sources` prints
+# it with the source, so a clinician can find every such judgement (as rehab.adaptation marks its
+# own with `awaiting_sign_off`).
+AWAITING_REVIEW = "[awaiting a clinician's sign-off]"
+
+
+def awaiting_review(source: str) -> str:
+    """`source`, marked as a judgement beyond it that a clinician has not yet signed off."""
+    return f"{source} {AWAITING_REVIEW}"
+
+
+TIGHTNESS_PAIN_MAX = Threshold(
+    id="tightness_pain_max", value=3,
+    means="Highest pain (0-10) that can still be called tight hamstrings when it built up gradually: "
+          "above it, with no other sign, it is read as an overloaded tendon, not tightness.",
+    source=awaiting_review("seed 000 (tightness versus injury); Goom 2016 pain monitoring (0-3/10 'safe'); "
+                           "clinical judgement: tightness is discomfort within the safe band, as for a "
+                           "sudden twinge (safe_pain_max)"),
+)
+BRUISING_SHOWS_DAYS = Threshold(
+    id="bruising_shows_days", value=7,
+    means="Days after a pop during which bruising may still appear: until then, a pop without bruising "
+          "or a limp is watched for bruising.",
+    source="clinical-basis.md, Avulsion: bruising 'may take 3-7 days to appear'; Subbu 2015 (early repair)",
+)
+
 THRESHOLDS: tuple[Threshold, ...] = (
     RUN_THROUGH_PAIN_MAX, SEVERE_PAIN_MIN, SAFE_PAIN_MAX, ACCEPTABLE_PAIN_MAX, STRAIN_PAIN_MIN,
     ACUTE_CARE_DAYS, SLOW_WALKING_RECOVERY_DAYS, LONG_STANDING_BEHIND_KNEE_DAYS, NOT_SETTLING_DAYS,
-    TESTS_DONE_TO_CLEAR, QUIET_BEFORE_SPEED_DAYS,
+    TESTS_DONE_TO_CLEAR, QUIET_BEFORE_SPEED_DAYS, TIGHTNESS_PAIN_MAX, BRUISING_SHOWS_DAYS,
 )
 
 AT_HOME_TESTS: tuple[str, ...] = ("shoe_test", "hinge_test", "heel_press_test")
+
+# The answer a runner gives when they do not know (rehab.questions records it where it is a choice).
+UNSURE = "unsure"
 
 
 # --- Numbers in words, for texts that state a threshold. -----------------------------------------
@@ -135,27 +167,47 @@ def days(answers: Mapping[str, object]) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+def is_unsure(answers: Mapping[str, object], question_id: str) -> bool:
+    """The runner said "not sure" to this question: decide cautiously, but never say it as fact."""
+    return answers.get(question_id) == UNSURE
+
+
+def said_yes_or_unsure(answers: Mapping[str, object], question_id: str) -> bool:
+    """The cautious reading of a yes/no/not-sure answer: "not sure" counts as "yes"."""
+    return answers.get(question_id) in ("yes", UNSURE)
+
+
 def sudden_or_unknown_onset(answers: Mapping[str, object]) -> bool:
-    # Not knowing how it started is treated like a sudden start: that is the strain mechanism.
+    # Not knowing how it started (not said, or "not sure") is treated like a sudden start: that is
+    # the strain mechanism.
     return answers.get("onset") != "gradual"
+
+
+def sudden_or_unsure_onset(answers: Mapping[str, object]) -> bool:
+    """Said sudden, or not sure: the cautious reading of an answered onset (a red flag needs an answer)."""
+    return answers.get("onset") in ("sudden", UNSURE)
+
+
+def gradual_onset(answers: Mapping[str, object]) -> bool:
+    return answers.get("onset") == "gradual"
 
 
 def pop_felt(answers: Mapping[str, object]) -> bool:
     """A snap or pop (or "not sure") at the moment it started. A gradual onset has no such moment:
     the onset question tells runners that a pop means "sudden"."""
-    return sudden_or_unknown_onset(answers) and answers.get("pop") in ("yes", "unsure")
+    return sudden_or_unknown_onset(answers) and said_yes_or_unsure(answers, "pop")
 
 
 def bruising_seen(answers: Mapping[str, object]) -> bool:
-    return answers.get("bruising") in ("yes", "unsure")
+    return said_yes_or_unsure(answers, "bruising")
 
 
 def limping(answers: Mapping[str, object]) -> bool:
-    return answers.get("gait_altered") == "yes"
+    return said_yes_or_unsure(answers, "gait_altered")
 
 
 def pain_walking(answers: Mapping[str, object]) -> bool:
-    return answers.get("pain_walking") == "yes"
+    return said_yes_or_unsure(answers, "pain_walking")
 
 
 def tests_positive(answers: Mapping[str, object]) -> bool:
@@ -168,10 +220,39 @@ def tests_clear(answers: Mapping[str, object]) -> bool:
     return not tests_positive(answers) and done_and_painless >= TESTS_DONE_TO_CLEAR.value
 
 
+def tests_not_done(answers: Mapping[str, object]) -> bool:
+    """No test hurt, but too few were done to call them clear (a test not done, or not answered)."""
+    return not tests_positive(answers) and not tests_clear(answers)
+
+
 def injury_signs(answers: Mapping[str, object]) -> bool:
-    """Any sign seed 000 lists of an injury rather than tightness."""
+    """Any sign seed 000 lists of an injury rather than tightness (a "not sure" counts)."""
     return (tests_positive(answers) or pain_walking(answers) or limping(answers)
             or bruising_seen(answers) or pop_felt(answers))
+
+
+def pain_above_tightness(answers: Mapping[str, object]) -> bool:
+    score = pain(answers)
+    return score is not None and score > TIGHTNESS_PAIN_MAX.value
+
+
+def gradual_with_bruising(answers: Mapping[str, object]) -> bool:
+    """Bruising (or "not sure") on pain that built up gradually: bruising is a sign of a tear (seed 000),
+    not of an overloaded tendon, so a professional should look before it is called either."""
+    return gradual_onset(answers) and bruising_seen(answers)
+
+
+def sit_bone_pop(answers: Mapping[str, object]) -> bool:
+    """A pop (or "not sure") at the sit bone when it started: the tendon may have pulled off the bone,
+    and the bruising that would show it can take 3 to 7 days to appear (clinical-basis.md, Avulsion)."""
+    return answers.get("location") == "lower_buttock" and pop_felt(answers)
+
+
+def watch_for_bruising(answers: Mapping[str, object]) -> bool:
+    """A pop elsewhere, with no bruising and no limp (yet), within the days bruising may still appear."""
+    recent = days(answers) is None or days(answers) <= BRUISING_SHOWS_DAYS.value
+    return (pop_felt(answers) and not sit_bone_pop(answers) and answers.get("bruising") == "no"
+            and not limping(answers) and recent)
 
 
 def behind_knee_needs_a_therapist(answers: Mapping[str, object]) -> bool:
@@ -179,26 +260,42 @@ def behind_knee_needs_a_therapist(answers: Mapping[str, object]) -> bool:
     a sudden start (clinical judgement: the seed does not define "acute")."""
     if answers.get("location") != "behind_knee":
         return False
-    long_standing = (days(answers) or 0) >= LONG_STANDING_BEHIND_KNEE_DAYS.value
-    return long_standing or sudden_or_unknown_onset(answers)
+    return long_standing_behind_knee(answers) or sudden_or_unknown_onset(answers)
+
+
+def long_standing_behind_knee(answers: Mapping[str, object]) -> bool:
+    return (answers.get("location") == "behind_knee"
+            and (days(answers) or 0) >= LONG_STANDING_BEHIND_KNEE_DAYS.value)
 
 
 # --- Red flags (design.md §3). ----------------------------------------------------------------
 
+def severe_pain(answers: Mapping[str, object]) -> bool:
+    score = pain(answers)
+    return score is not None and score >= SEVERE_PAIN_MIN.value
+
+
+def sudden_severe_with_limp(answers: Mapping[str, object]) -> bool:
+    return sudden_or_unsure_onset(answers) and severe_pain(answers) and limping(answers)
+
+
+def pop_with_bruising_or_limp(answers: Mapping[str, object]) -> bool:
+    return pop_felt(answers) and (bruising_seen(answers) or limping(answers))
+
+
 def suspected_severe_tear(answers: Mapping[str, object]) -> bool:
-    severe = pain(answers) is not None and pain(answers) >= SEVERE_PAIN_MIN.value
-    sudden_severe_with_limp = answers.get("onset") == "sudden" and severe and limping(answers)
-    return (pop_felt(answers) and (bruising_seen(answers) or limping(answers))) or sudden_severe_with_limp
+    """A pop with bruising or a limp; sudden severe pain with a limp; or a pop at the sit bone, where
+    bruising may not show for days (design.md §3)."""
+    return pop_with_bruising_or_limp(answers) or sudden_severe_with_limp(answers) or sit_bone_pop(answers)
 
 
 def nerve_symptoms(answers: Mapping[str, object]) -> bool:
-    return answers.get("nerve_symptoms") == "yes"
+    return said_yes_or_unsure(answers, "nerve_symptoms")
 
 
 def high_pain(answers: Mapping[str, object]) -> bool:
     """Severe pain that is not already explained as a suspected severe tear."""
-    score = pain(answers)
-    return score is not None and score >= SEVERE_PAIN_MIN.value and not suspected_severe_tear(answers)
+    return severe_pain(answers) and not suspected_severe_tear(answers)
 
 
 RED_FLAG_TESTS = (

@@ -61,6 +61,28 @@ def test_an_unknown_location_is_refused_with_the_allowed_places():
     assert "lower_buttock" in msg and "behind_knee" in msg
 
 
+@pytest.mark.parametrize("field", ["onset", "nerve_symptoms", "gait_altered", "pain_walking",
+                                   "training_change", "pop", "bruising"])
+def test_not_sure_is_an_answer_wherever_a_runner_can_say_it(field):
+    # Issue 11: kept as said, so that no reason states it as fact (rehab.rules reads it cautiously).
+    assert getattr(Answers(**{field: "unsure"}), field) == "unsure"
+    assert Answers.model_validate_json(f'{{"{field}": "unsure"}}') == Answers(**{field: "unsure"})
+
+
+@pytest.mark.parametrize("field", ["location", "shoe_test", "hinge_test", "heel_press_test"])
+def test_not_sure_is_refused_where_it_is_recorded_otherwise_or_asked_again(field):
+    # Where it hurts is asked again; a test not sure of is recorded as not done.
+    loc, _ = _refusal(Answers, {field: "unsure"})
+
+    assert loc == (field,)
+
+
+def test_a_plan_stored_with_the_old_cautious_answers_for_not_sure_still_loads():
+    stored = '{"onset": "sudden", "nerve_symptoms": "yes", "gait_altered": "yes", "training_change": "no"}'
+
+    assert Answers.model_validate_json(stored).nerve_symptoms == "yes"
+
+
 def test_an_unknown_answer_field_is_refused():
     loc, msg = _refusal(Answers, {"favourite_colour": "blue"})
 

@@ -72,11 +72,46 @@ def test_a_runner_with_nothing_wrong_is_asked_every_test_but_not_about_a_pop():
     assert "pop" not in order  # a gradual onset has no moment to hear a pop in
 
 
-def test_no_more_questions_once_a_severe_tear_is_suspected():
-    answers = dict(location="lower_buttock", nerve_symptoms="no", onset="sudden", days_since=0, pop="yes",
+def test_once_a_severe_tear_is_suspected_only_the_pain_score_is_still_asked():
+    # The pain goes on the clinician's summary (issue 11), whatever else is already decided.
+    answers = dict(location="back_of_thigh", nerve_symptoms="no", onset="sudden", days_since=0, pop="yes",
                    bruising="yes")
 
-    assert next_question(answers) is None
+    assert next_question(answers).id == "pain_score"
+    assert next_question(answers | {"pain_score": 9}) is None
+
+
+def test_a_pop_at_the_sit_bone_refers_at_once_without_waiting_for_bruising_or_a_limp():
+    answers = dict(location="lower_buttock", nerve_symptoms="no", onset="sudden", days_since=0, pop="yes")
+
+    assert next_question(answers).id == "pain_score"
+
+
+@pytest.mark.parametrize("truth", [
+    NOTHING_WRONG | {"nerve_symptoms": "yes"},
+    NOTHING_WRONG | {"nerve_symptoms": "unsure", "onset": "unsure"},
+    NOTHING_WRONG | {"onset": "sudden", "pop": "yes", "bruising": "yes"},
+    NOTHING_WRONG | {"location": "lower_buttock", "onset": "sudden", "pop": "unsure"},
+    NOTHING_WRONG | {"gait_altered": "yes"},
+], ids=["nerve", "nerve and onset not sure", "pop and bruising", "sit-bone pop not sure", "limp"])
+def test_the_pain_score_is_asked_on_every_path_even_after_a_referral(truth):
+    assert "pain_score" in _ask_all(truth)
+
+
+def test_the_pain_question_names_no_test_since_it_is_asked_when_none_was_done():
+    q = question("pain_score")
+
+    for words in (q.spoken, q.reprompt, q.help):
+        assert "those tests" not in words and "the tests" not in words
+
+
+def test_the_limp_reprompt_asks_the_same_way_round_as_the_question():
+    # "Can you walk normally? Say yes if you're limping" made a "yes" mean the opposite of what a
+    # runner meant (issue 11).
+    q = question("gait_altered")
+
+    assert "limping" in q.spoken and q.reprompt.startswith("Are you limping?")
+    assert "walk normally?" not in q.reprompt
 
 
 def test_no_at_home_tests_once_nerve_symptoms_refer():
@@ -176,16 +211,41 @@ def test_an_illegal_answer_is_refused_with_a_message_that_can_be_read_out(questi
 @pytest.mark.parametrize(("question_id", "recorded"), [
     ("pop", "unsure"),
     ("bruising", "unsure"),
-    ("nerve_symptoms", "yes"),
-    ("gait_altered", "yes"),
-    ("pain_walking", "yes"),
-    ("onset", "sudden"),
+    ("nerve_symptoms", "unsure"),
+    ("gait_altered", "unsure"),
+    ("pain_walking", "unsure"),
+    ("onset", "unsure"),
     ("shoe_test", "not_done"),
-    ("training_change", "no"),
+    ("training_change", "unsure"),
 ])
-def test_unsure_is_recorded_as_the_cautious_answer(question_id, recorded):
+def test_unsure_is_kept_as_unsure_so_nothing_later_says_it_as_fact(question_id, recorded):
+    # Issue 11: "not sure" about numbness was recorded as "yes" and spoken back as a fact. A test
+    # not sure of is still a test not done.
     assert record_answer({}, question_id, "not sure")[question_id] == recorded
     assert conservative_answer(question(question_id), "unsure") == recorded
+    Answers(**{question_id: recorded})
+
+
+@pytest.mark.parametrize(("question_id", "answered"), [
+    ("nerve_symptoms", dict(location="back_of_thigh", onset="gradual")),
+    ("gait_altered", dict(location="back_of_thigh", nerve_symptoms="no", onset="gradual", days_since=9)),
+    ("pain_walking", dict(location="back_of_thigh", nerve_symptoms="no", onset="gradual", days_since=9,
+                          gait_altered="no")),
+    ("onset", dict(location="back_of_thigh", nerve_symptoms="no")),
+])
+def test_unsure_decides_the_skip_logic_like_the_cautious_answer(question_id, answered):
+    cautious = {"onset": "sudden"}.get(question_id, "yes")
+    unsure = _ask_all(NOTHING_WRONG | answered | {question_id: "unsure"})
+    said = _ask_all(NOTHING_WRONG | answered | {question_id: cautious})
+
+    assert unsure == said
+
+
+def test_onset_takes_unsure_although_it_is_not_a_spoken_choice():
+    q = question("onset")
+
+    assert "unsure" not in q.choices  # "not sure" has its own intent; the slot holds sudden or gradual
+    assert record_answer({}, "onset", "unsure") == {"onset": "unsure"}
 
 
 @pytest.mark.parametrize("question_id", ["location", "days_since", "pain_score"])

@@ -22,7 +22,9 @@ ZONES = ("UTC", "Europe/London", "America/New_York", "Australia/Sydney", "Asia/K
 def _legal_values(q) -> st.SearchStrategy:
     if q.kind == "number":
         return st.integers(q.minimum, q.maximum)
-    return st.sampled_from(q.choices)
+    # "unsure" is recorded for how it started too, though it is not a spoken choice there.
+    extra = (q.if_unsure,) if q.if_unsure is not None and q.if_unsure not in q.choices else ()
+    return st.sampled_from(q.choices + extra)
 
 
 # Every answer may also be missing: the triage must cope with whatever it was given.
@@ -95,8 +97,29 @@ def test_never_keep_running_with_pain_above_six(raw):
 def test_a_limp_always_means_no_running(raw):
     assessment = assess(Answers(**raw))
 
-    if raw["gait_altered"] == "yes":
+    if raw["gait_altered"] in ("yes", "unsure"):
         assert assessment.running in ("rest", "stop_and_see_clinician")
+
+
+@settings(max_examples=400)
+@given(any_answers)
+def test_not_sure_decides_exactly_as_the_cautious_answer_would(raw):
+    cautious = {field: ("sudden" if field == "onset" else "yes")
+                for field in ("onset", "nerve_symptoms", "gait_altered", "pain_walking", "pop", "bruising")
+                if raw[field] == "unsure"}
+
+    assert _outcome(assess(Answers(**raw))) == _outcome(assess(Answers(**(raw | cautious))))
+
+
+@settings(max_examples=400)
+@given(any_answers)
+def test_tight_hamstrings_never_hurt_above_the_tightness_ceiling(raw):
+    from rehab.rules import TIGHTNESS_PAIN_MAX
+
+    assessment = assess(Answers(**raw))
+
+    if raw["pain_score"] is not None and raw["pain_score"] > TIGHTNESS_PAIN_MAX.value:
+        assert assessment.category != "tightness"
 
 
 @settings(max_examples=400)

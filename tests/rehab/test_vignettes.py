@@ -69,15 +69,56 @@ RULE_CASES = [
     ("sudden twinge, every test clear", dict(location="back_of_thigh", onset="sudden", days_since=5,
                                              pain_score=2),
      "tightness", "mid", "easy_only", set(), False, False),
+    # Tests not done are no sign of injury on their own (issue 11): tightness, but easy runs until they
+    # are done. (Was: a tendinopathy.)
     ("gradual, no tests done", dict(location="back_of_thigh", onset="gradual", days_since=10,
                                     shoe_test="not_done", hinge_test="not_done", heel_press_test="not_done",
                                     pain_score=2),
-     "tendinopathy", "mid", "easy_only", set(), False, False),
+     "tightness", "mid", "easy_only", set(), False, False),
+    ("gradual, no tests done, no pain", dict(location="back_of_thigh", onset="gradual", days_since=10,
+                                             shoe_test="not_done", hinge_test="not_done",
+                                             heel_press_test="not_done", pain_score=0),
+     "tightness", "mid", "easy_only", set(), False, False),
     ("gradual, two tests clear, one not done", dict(location="back_of_thigh", onset="gradual", days_since=10,
                                                     shoe_test="not_done", pain_score=2),
      "tightness", "mid", "keep_running", set(), False, False),
     ("tight for seven weeks", dict(location="back_of_thigh", onset="gradual", days_since=50, pain_score=2),
      "tightness", "mid", "keep_running", set(), False, True),
+    # Issue 11. A pop at the sit bone is a suspected severe tear before any bruising shows (it can take
+    # 3 to 7 days): refer within days (Subbu 2015), even with no limp and moderate pain.
+    ("sit-bone pop before bruising shows", dict(location="lower_buttock", onset="sudden", days_since=0,
+                                                pop="yes", pain_score=5),
+     "refer", "proximal", "stop_and_see_clinician", {"suspected_severe_tear"}, True, True),
+    ("sit-bone pop, not sure", dict(location="lower_buttock", onset="sudden", days_since=2, pop="unsure",
+                                    pain_score=3),
+     "refer", "proximal", "stop_and_see_clinician", {"suspected_severe_tear"}, True, True),
+    # A pop elsewhere in the first week, no bruising or limp yet: a strain, watched for bruising.
+    ("thigh pop in the first week, no bruising yet", dict(location="back_of_thigh", onset="sudden",
+                                                          days_since=2, pop="yes", pain_score=4),
+     "strain", "mid", "rest", set(), True, True),
+    # Bruising does not fit a tendon that built up gradually: a professional looks first, and until
+    # then it is treated as the more careful of the two, a strain.
+    ("gradual with bruising", dict(location="back_of_thigh", onset="gradual", days_since=14, bruising="yes",
+                                   pain_score=3),
+     "strain", "mid", "rest", set(), False, True),
+    ("gradual, not sure about bruising", dict(location="lower_buttock", onset="gradual", days_since=14,
+                                              bruising="unsure", pain_score=2),
+     "strain", "proximal", "rest", set(), False, True),
+    # Tight hamstrings have a pain ceiling (rehab.rules.TIGHTNESS_PAIN_MAX): above it, with every test
+    # clear, it is not called tightness.
+    ("gradual, tests clear, pain above the tightness ceiling", dict(location="back_of_thigh",
+                                                                   onset="gradual", days_since=10,
+                                                                   pain_score=5),
+     "tendinopathy", "mid", "easy_only", set(), False, False),
+    # "Not sure" decides like the cautious answer.
+    ("not sure about numbness", dict(location="back_of_thigh", onset="gradual", days_since=10,
+                                     nerve_symptoms="unsure", pain_score=2),
+     "refer", "mid", "stop_and_see_clinician", {"nerve_symptoms"}, False, True),
+    ("not sure about a limp", dict(location="back_of_thigh", onset="gradual", days_since=10,
+                                   gait_altered="unsure", pain_score=2),
+     "tendinopathy", "mid", "rest", set(), False, False),
+    ("not sure how it started", dict(location="back_of_thigh", onset="unsure", days_since=1, pain_score=2),
+     "tightness", "mid", "easy_only", set(), True, False),
 ]
 
 
@@ -121,6 +162,44 @@ def test_the_sprinter_is_told_to_see_someone_within_days_and_what_to_tell_them()
     assert any("suspected severe tear" in line for line in programme.tell_the_clinician)
     assert "care-ice" in {c.rule_id for c in programme.care_advice}
     assert "care-foam-rolling" not in {c.rule_id for c in programme.care_advice}
+
+
+def test_the_sit_bone_pop_is_sent_to_a_clinician_within_days_with_a_pack_that_holds_no_hamstring_work():
+    answers = _answers(dict(location="lower_buttock", onset="sudden", days_since=0, pop="yes", pain_score=5))
+    assessment = assess(answers)
+    programme = build_programme(answers, assessment, Preferences(start_date=dt.date(2026, 3, 2)))
+    care = {c.rule_id: c.text for c in programme.care_advice}
+    tear = next(r.text for r in assessment.reasons if r.rule_id == "red-flag-severe-tear")
+
+    assert "sit bone" in tear and "within days" in tear and "bruising" in tear
+    assert {s.running for s in programme.sessions} == {"none"}
+    assert not {"care-foam-rolling", "care-foam-rolling-later", "care-heat", "care-compression"} & set(care)
+    assert "no hamstring exercises" in care["care-until-seen"]
+    assert any(line == "Worst pain: 5 out of 10." for line in programme.tell_the_clinician)
+
+
+def test_a_pop_elsewhere_without_bruising_is_told_to_watch_for_bruising_and_what_to_do():
+    answers = _answers(dict(location="back_of_thigh", onset="sudden", days_since=2, pop="yes", pain_score=4))
+    programme = build_programme(answers, assess(answers), Preferences(start_date=dt.date(2026, 3, 2)))
+    care = {c.rule_id: c.text for c in programme.care_advice}
+    later = _answers(dict(location="back_of_thigh", onset="sudden", days_since=9, pop="yes", pain_score=4))
+
+    assert "bruising" in care["care-watch-for-bruising"]
+    assert "see a clinician within days" in care["care-watch-for-bruising"]
+    later_programme = build_programme(later, assess(later), Preferences(start_date=dt.date(2026, 3, 2)))
+    assert "care-watch-for-bruising" not in {c.rule_id for c in later_programme.care_advice}
+
+
+def test_the_gradual_ache_with_bruising_says_why_a_physiotherapist_should_look():
+    answers = _answers(dict(location="back_of_thigh", onset="gradual", days_since=14, bruising="yes",
+                            pain_score=3))
+    assessment = assess(answers)
+    texts = {r.rule_id: r.text for r in assessment.reasons}
+
+    assert assessment.see_professional
+    assert "tendinopathy" not in texts["category-gradual-bruising"]
+    assert "physiotherapist" in texts["professional-gradual-bruising"]
+    assert "tear" in texts["professional-gradual-bruising"]
 
 
 def test_the_sit_bone_ache_names_the_training_change_and_avoids_deep_sitting():
