@@ -19,6 +19,7 @@ from rehab.programme import (
     SITE_WORDS,
 )
 from rehab.questions import ASKING_ORDER, DISCLAIMER, QUESTIONS
+from rehab.references import REFERENCES, references_for
 from rehab.rules import THRESHOLDS
 from rehab.triage import RULES
 
@@ -29,7 +30,9 @@ def _item(title: str, detail: str, source: str) -> list[str]:
     lines = [f"- {title}"]
     if detail:
         lines += textwrap.wrap(detail, _WIDTH, initial_indent="    ", subsequent_indent="    ")
-    lines += textwrap.wrap(f"source: {source}", _WIDTH, initial_indent="    ", subsequent_indent="      ")
+    cites = ", ".join(references_for(source)) or "NO REFERENCE"
+    lines += textwrap.wrap(f"source: {source} [cites: {cites}]", _WIDTH, initial_indent="    ",
+                           subsequent_indent="      ")
     return lines
 
 
@@ -123,6 +126,8 @@ def sources_report() -> str:
         body += _item(row.id, row.text, row.source)
     lines += _section("Printed on every plan: when to see a clinician, and the pain guide", body)
     lines += _adaptation_sections()
+    lines += _section("References (what users see instead of the source strings above: a numbered marker "
+                      "into this list)", [f"  {ref.key}: {ref.text()}" for ref in REFERENCES])
     return "\n".join(lines) + "\n"
 
 
