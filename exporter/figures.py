@@ -214,6 +214,7 @@ def panels_of(exercise_id: str) -> tuple[tuple[Shapes, ...], _Span, tuple[_Span,
 # ---- SVG for the page -----------------------------------------------------------------------------
 
 CAPTION_UNITS = 9.0  # room under each panel for its caption, in body units
+SVG_PIXELS_PER_UNIT = 1.6
 
 
 @cache
@@ -228,7 +229,10 @@ def svg(exercise_id: str) -> str:
     gap = 6.0
     total_w = len(shapes) * width + (len(shapes) - 1) * gap
     total_h = top - bottom + CAPTION_UNITS
+    # Sized in proportion to its body units, so a figure is the same size in every drawing (the
+    # page's CSS only caps it at the column's width).
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {total_w:.1f} {total_h:.1f}" '
+             f'width="{total_w * SVG_PIXELS_PER_UNIT:.0f}" height="{total_h * SVG_PIXELS_PER_UNIT:.0f}" '
              f'role="img" aria-label="{escape(drawing.shows)}" class="figure-svg">',
              f"<title>{escape(drawing.shows)}</title>"]
     for index, panel in enumerate(shapes):

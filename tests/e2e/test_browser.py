@@ -112,6 +112,7 @@ def test_a_runner_opens_their_plan_by_code_and_takes_the_pdf_and_calendar(served
     assert page.url == f"{base_url}/plans/{filed.token}"
     assert page.locator("h1").inner_text() == "Your hamstring plan"
     assert page.get_by_role("heading", name="What it most likely is").is_visible()
+    page.locator("#phone > summary").click()  # folded on the phone, under "Everything else"
     assert page.locator(".qr svg").is_visible()
 
     ARTIFACTS.mkdir(exist_ok=True)
@@ -159,9 +160,10 @@ def test_the_plan_page_reads_well_on_a_desktop_screen(served, browser):
     page.on("request", lambda request: requests.append(request.url))
     page.reload()
     assert requests and all(url.startswith(base_url) for url in requests)
-    # The calendar buttons are reached by Tab, past the skip link and the page's navigation.
+    # The calendar buttons are reached by Tab, past the skip link, the page's navigation, the next
+    # session's how-to links and the check-in form.
     labels = []
-    for _ in range(15):
+    for _ in range(60):
         page.keyboard.press("Tab")
         labels.append(focused(page)["text"])
         if labels[-1] == "Add to calendar":
@@ -182,4 +184,109 @@ def test_a_wrong_code_in_the_browser_gets_the_form_again(served, browser):
         page.get_by_role("button", name="Open my plan").click()
     assert page.locator("h1").inner_text() == "We could not find that code"
     assert page.locator("#code").input_value() == "ACDEFH"
+    page.close()
+
+
+# ---- issue 12: the page on a phone, error pages, and axe-core ---------------------------------------
+
+PHONES = [(390, 844), (320, 568)]
+
+
+def overflow(page) -> int:
+    """How many CSS pixels the page is wider than the viewport (0 when nothing scrolls sideways)."""
+    return page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+
+
+def axe_violations(page) -> list[dict]:
+    """axe-core (the axe-core-python package's bundled copy) run in the page; the page's own CSP
+    allows no script, so the test injects it through the browser's devtools protocol."""
+    from axe_core_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
+            for v in results["violations"]]
+
+
+@pytest.mark.parametrize("width,height", PHONES, ids=["390px", "320px"])
+def test_on_a_phone_the_next_session_with_its_doses_and_pictures_comes_first(served, browser, width, height):
+    base_url, filed = served
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(f"{base_url}/plans/{filed.token}")
+    assert overflow(page) <= 0, "the plan page scrolls sideways"
+    heading = page.locator("#next-heading")
+    assert heading.is_visible()
+    box = heading.bounding_box()
+    assert box["y"] + box["height"] <= height, "the next session's heading is in the first screen"
+    if width == 390:
+        dose = page.locator("#next .dose").first
+        dose_box = dose.bounding_box()
+        assert dose_box["y"] + dose_box["height"] <= height, "its first dose is in the first screen"
+        first_picture = page.locator("#next svg.figure-svg").first
+        assert first_picture.get_attribute("aria-label")
+    # Check-in and calendar follow; everything else folds, closed, behind its heading.
+    order = page.evaluate("""() => ['next', 'check-in', 'calendar', 'more'].map(
+        id => document.getElementById(id).getBoundingClientRect().top)""")
+    assert order == sorted(order)
+    folds = page.locator("#more details")
+    assert folds.count() >= 6
+    assert all(not folds.nth(i).evaluate("d => d.open") for i in range(folds.count()))
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"plan-page-phone-{width}.png"), full_page=False)
+    assert axe_violations(page) == []
+    page.locator("#programme > summary").click()
+    assert page.locator("#programme .phase").first.is_visible()
+    page.close()
+
+
+def test_a_calendar_link_to_an_exercise_opens_its_folded_how_to(served, browser):
+    base_url, filed = served
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(f"{base_url}/plans/{filed.token}")
+    link = page.locator("#next .how a").first
+    target = link.get_attribute("href")
+    assert target.startswith("#how-")
+    link.click()
+    assert page.locator(target).is_visible(), f"{target}: the how-to opens from its link"
+    page.close()
+
+
+@pytest.mark.parametrize("path", ["/privacy", "/terms", "/"])
+def test_the_privacy_terms_and_front_pages_reflow_at_320_px(served, browser, path):
+    base_url, _ = served
+    page = browser.new_page(viewport={"width": 320, "height": 568})
+    page.goto(base_url + path)
+    assert overflow(page) <= 0, f"{path} scrolls sideways at 320 px"
+    assert axe_violations(page) == []
+    page.close()
+
+
+def test_browsers_get_error_pages_with_a_way_back_and_programs_get_json(served, browser):
+    base_url, filed = served
+    page = browser.new_page(viewport={"width": 320, "height": 568})
+    seen = {}
+    for path, status in (("/no/such/page", 404), (f"/plans/{filed.token}.pdf?size=b5", 400),
+                         ("/plans/not-a-plan-token-at-all-0000", 404)):
+        response = page.goto(base_url + path)
+        assert response.status == status, path
+        assert response.headers["content-type"].startswith("text/html"), path
+        assert page.locator("h1").is_visible()
+        back = page.get_by_role("link", name="Back to the start")
+        assert back.count() == 1 or page.get_by_role("link", name="Enter your plan code instead").count() == 1
+        assert overflow(page) <= 0, path
+        assert axe_violations(page) == [], path
+        seen[status] = page.locator("h1").inner_text()
+    assert seen[400] == "That address is not quite right"
+    # Too many wrong codes: the browser gets a page, not JSON.
+    for attempt in range(40):
+        response = page.goto(f"{base_url}/c/ACDEFHJ{'KMNPRT'[attempt % 6]}")
+        if response.status == 429:
+            break
+    assert response.status == 429 and response.headers["content-type"].startswith("text/html")
+    assert response.headers["retry-after"]
+    assert page.get_by_role("link").filter(has_text="start").count() >= 1
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "error-page-phone-320.png"))
+    # A program asking for JSON still gets the service's JSON error.
+    api = page.context.request.get(base_url + "/no/such/page", headers={"Accept": "application/json"})
+    assert api.status == 404 and api.json()["error"]["code"] == "not_found"
     page.close()
