@@ -90,7 +90,8 @@ class Invocation:
 # ---------------------------------------------------------------------------------------------
 # Text normalisation: the same for samples and for what the runner types.
 
-_SINGLE_LETTERS = re.compile(r"\b([a-z])\b(?: ([a-z])\b)+")
+# Letters said one by one ("p t", "a m"); not the "s" of "it's", or "it's a strain" reads "it'sa strain".
+_SINGLE_LETTERS = re.compile(r"(?<!')\b([a-z])\b(?: ([a-z])\b)+")
 
 
 def normalise(text: str) -> str:

@@ -333,3 +333,76 @@ def test_punctuation_alone_mid_conversation_is_not_understood_rather_than_reopen
     replies = alexa_lines(transcript)
     assert replies[1] != replies[0], "not the welcome again"
     assert question("nerve_symptoms").spoken in replies[2]
+
+
+# ---- check-ins typed (issue 10, part 3) ---------------------------------------------------------------
+
+
+def latest_plan(plan_store):
+    from plans.keys import owner_key
+
+    return plan_store.latest_plan_for_owner(owner_key(SECRET_KEY.encode(), RUNNER))
+
+
+def evening_of(clock, day: dt.date) -> None:
+    clock.now = dt.datetime.combine(day, dt.time(18), dt.UTC)
+
+
+def test_a_typed_one_shot_check_in_is_logged_with_its_pain(chat, plan_store, clock):
+    chat(TIGHT_HAMSTRINGS)
+    evening_of(clock, dt.date(2026, 3, 2))
+
+    _, transcript = chat(["tell hamstring coach I did my session and it hurt a two"])
+
+    (check_in,) = latest_plan(plan_store).check_ins
+    assert (check_in.date, check_in.session, check_in.pain_during) == (dt.date(2026, 3, 2), "done", 2)
+    assert alexa_lines(transcript) == [f"That's logged. {check_in.says}"]
+    assert transcript.rstrip().endswith("(session ended)")
+
+
+def test_a_typed_check_in_asks_what_was_not_said_and_i_dont_know_skips_the_morning(chat, plan_store, clock):
+    chat(TIGHT_HAMSTRINGS)
+    evening_of(clock, dt.date(2026, 3, 3))  # Tuesday: Monday's session, and its next morning, to log
+
+    _, transcript = chat(["ask hamstring coach to log my session", "I only did part of my session",
+                          "it hurt an eleven", "it hurt a three", "I don't know"])
+
+    replies = alexa_lines(transcript)
+    assert replies[0].startswith("This is about your session on Monday, March 2. How did your session go")
+    assert "worst pain during the session" in replies[1]
+    assert replies[2].startswith("I need a whole number from zero to ten.")
+    assert "the morning after" in replies[3]
+    (check_in,) = latest_plan(plan_store).check_ins
+    assert (check_in.session, check_in.pain_during, check_in.pain_next_morning) == ("partial", 3, None)
+    assert replies[4] == f"That's fine: I'll leave the morning out. That's logged. {check_in.says}"
+
+
+def test_a_typed_move_on_check_on_its_day_asks_each_criterion(chat, plan_store, clock):
+    chat(TIGHT_HAMSTRINGS)
+    gate = latest_plan(plan_store).programme.pending_gate
+    sessions = [s.date for s in latest_plan(plan_store).programme.sessions if s.kind == "session"]
+    for day in sessions:  # every session logged, green, so only the check is left to do
+        evening_of(clock, day)
+        chat(["tell hamstring coach I did my session and it hurt a one"])
+    evening_of(clock, gate.date)
+
+    _, transcript = chat(["", "do my move on check", *["yes"] * len(gate.criteria)])
+
+    replies = alexa_lines(transcript)
+    assert replies[1] == f"Now, your move-on check: a few yes or no questions. {gate.criteria[0].question}"
+    for reply, criterion in zip(replies[2:], gate.criteria[1:], strict=False):
+        assert reply.endswith(criterion.question)
+    last = latest_plan(plan_store).check_ins[-1]
+    assert last.session == "gate" and all(last.criteria.values())
+    assert replies[-1] == f"That's logged. {last.says}"
+
+
+def test_typed_progress_and_clearance_questions_reach_the_skill(chat, plan_store, clock):
+    chat(TIGHT_HAMSTRINGS)
+    from plans.progress import plan_progress
+
+    _, progress = chat(["ask hamstring coach how am I doing"])
+    assert alexa_lines(progress) == [plan_progress(latest_plan(plan_store), dt.date(2026, 3, 1)).sentence()]
+    _, clearance = chat(["tell hamstring coach my physio said it's a mild strain"])
+    assert alexa_lines(clearance) == ["Your plan isn't waiting for a clinician, so there's nothing to clear. "
+                                      "Keep going with your sessions."]

@@ -90,6 +90,34 @@ def heard_slots(understood) -> dict:
     ("go home", "AMAZON.NavigateHomeIntent", {}, {}),
     ("purple monkey dishwasher", "AMAZON.FallbackIntent", {}, {}),
     ("", "AMAZON.FallbackIntent", {}, {}),
+    ("I did my session", "CheckInIntent", {"sessionOutcome": "did"}, {"sessionOutcome": "done"}),
+    ("I did my session and it hurt a 4", "CheckInIntent", {"sessionOutcome": "did", "painScore": "4"},
+     {"sessionOutcome": "done"}),
+    ("I did my session and it hurt an eleven", "CheckInIntent", {"sessionOutcome": "did", "painScore": "11"},
+     {"sessionOutcome": "done"}),
+    ("I skipped my session", "CheckInIntent", {"sessionOutcome": "skipped"}, {"sessionOutcome": "missed"}),
+    ("I only did part of my session", "CheckInIntent", {"sessionOutcome": "only did part of"},
+     {"sessionOutcome": "partial"}),
+    ("part of it", "CheckInIntent", {"sessionOutcome": "part of it"}, {"sessionOutcome": "partial"}),
+    ("I did all of it", "CheckInIntent", {"sessionOutcome": "all"}, {"sessionOutcome": "done"}),
+    ("I missed it", "CheckInIntent", {"sessionOutcome": "missed"}, {"sessionOutcome": "missed"}),
+    ("log yesterday's session", "CheckInIntent", {"sessionDay": "yesterday's"}, {"sessionDay": "yesterday"}),
+    ("I did my session yesterday", "CheckInIntent", {"sessionOutcome": "did", "sessionDay": "yesterday"},
+     {"sessionOutcome": "done", "sessionDay": "yesterday"}),
+    ("how my hamstring feels", "CheckInIntent", {}, {}),
+    ("log my session", "CheckInIntent", {}, {}),
+    ("try again", "CheckInIntent", {}, {}),
+    ("it hurt a two", "AnswerNumberIntent", {"number": "2"}, {}),
+    ("I did", "AMAZON.YesIntent", {}, {}),
+    ("how am I doing", "ProgressIntent", {}, {}),
+    ("how's my progress?", "ProgressIntent", {}, {}),
+    ("my physio cleared me", "ClearanceIntent", {}, {}),
+    ("the doctor said I can start rehab", "ClearanceIntent", {}, {}),
+    ("a mild strain", "ClearanceIntent", {"category": "a mild strain"}, {"category": "strain_low_grade"}),
+    ("my physio said it's a mild strain", "ClearanceIntent", {"category": "a mild strain"},
+     {"category": "strain_low_grade"}),
+    ("they said tendinitis", "ClearanceIntent", {"category": "tendinitis"}, {"category": "tendinopathy"}),
+    ("it's a six", "AnswerNumberIntent", {"number": "6"}, {}),
 ])
 def test_typed_phrases_are_heard_as_alexa_would_send_them(typed, intent, slots, resolutions):
     understood = hear(typed)
@@ -318,6 +346,27 @@ def test_what_alexa_consumes_itself_is_taken_off_before_the_skill_hears_it(typed
     invocation = split_invocation(typed, "hamstring coach")
 
     assert (invocation.named, invocation.request) == (named, remainder)
+
+
+@pytest.mark.parametrize("typed, intent", [
+    ("Alexa, tell hamstring coach I did my session", "CheckInIntent"),
+    ("Alexa, tell hamstring coach how my hamstring feels", "CheckInIntent"),
+    ("Alexa, tell hamstring coach to log my session", "CheckInIntent"),
+    ("Alexa, ask hamstring coach how am I doing", "ProgressIntent"),
+    ("Alexa, tell hamstring coach my physio cleared me", "ClearanceIntent"),
+])
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_issues_one_shots_reach_the_coaching_intents_in_every_locale(locale, typed, intent):
+    voice = VoiceModel.for_locale(locale)
+    invocation = split_invocation(typed, voice.invocation_name)
+    assert invocation.named
+    assert voice.understand(invocation.request, today=TODAY).intent == intent
+
+
+def test_the_s_of_its_is_not_taken_for_a_spelled_letter():
+    assert normalise("It's a strain") == "it's a strain"
+    assert normalise("my P. T. cleared me") == "my p t cleared me"
+    assert normalise("P.T.") == "pt"
 
 
 def test_typed_text_is_normalised_like_a_transcript():
