@@ -78,7 +78,7 @@ QUESTIONS: tuple[Question, ...] = (
         label="how it started",
         spoken="Did it start suddenly, like a sharp pain or a pop during a sprint, or come on "
                "gradually?",
-        reprompt="Sudden, or gradual?",
+        reprompt="Sudden, gradual, or not sure?",
         help="Sudden means you can name the moment: a sharp pain, a snap or a pop, often during speed "
              "work or a sprint. Gradual means it built up over runs or days. If you felt a pop, say "
              "sudden.",
