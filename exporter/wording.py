@@ -63,6 +63,7 @@ ANSWER_VALUES = {
     "sudden": "suddenly",
     "gradual": "gradually",
     "not_done": "test not done",
+    "unsure": "not sure",
 }
 
 # The core's label for each run kind, as a table heading writes it ("Walk-jog").
