@@ -17,6 +17,7 @@ from typing import Any
 from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from exporter.headers import PAGE_HEADERS
 from plans.store import StoreUnavailable
 
 logger = logging.getLogger("exporter")
@@ -81,7 +82,6 @@ def wants_a_page() -> bool:
 
 def error_page(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
     """The error as a page with a way back, under the plan pages' headers (CSP, no-store)."""
-    from exporter.pages import PAGE_HEADERS
     from exporter.wording import DISCLAIMER, PRODUCT_NAME
 
     heading, advice = PAGE_WORDS.get(status, ("Something went wrong", "Go back and try again."))
