@@ -1071,7 +1071,7 @@ def check_in_logged(state: State, *, says: str, gate_due: Sequence[tuple[str, st
                 "criteria": [[cid, spoken] for cid, spoken in gate_due], "carry_on": carry_on}
         offering = replace(state, mode=CHECK_IN_OFFER, mode_before=None, check_in=draft_from(gate))
         # Brief: the verdict came first, and the whole reply stays within about 40 words.
-        return offering, Turn(say=(*lines, say("gate_due_too")), ask=offering.step(), brief=True)
+        return offering, Turn(say=lines, ask=offering.step(), brief=True)
     return finish_draft(state, *lines)
 
 

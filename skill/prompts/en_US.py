@@ -170,7 +170,6 @@ TEXT: dict[str, str] = {
                       "you're ready to move on.",
     "ask_brief_gate_offer": "Shall we do your move-on check now?",
     "reprompt_gate_offer": "Shall we do your move-on check now? Say yes or no.",
-    "gate_due_too": "Your move-on check is due, too.",
     "help_gate_offer": "Your plan moves on when these checks are all yes, never by the date alone.",
     "check_in_later": "Okay. Whenever you're ready, say: tell Hamstring Coach I did my session.",
     "ask_retry_save": "Shall I try again?",

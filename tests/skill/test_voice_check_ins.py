@@ -301,7 +301,7 @@ def test_a_due_move_on_check_all_yes_dates_the_next_phase(runner, store, app_con
     runner.say("CheckInIntent", {"sessionOutcome": "all of it"}, resolutions={"sessionOutcome": "done"})
     pain(runner, "1")
     logged = pain(runner, "0")  # Friday's next morning
-    assert "Your move-on check is due, too. Shall we do your move-on check now?" in logged.speech
+    assert logged.speech.endswith("Shall we do your move-on check now?")
     first = runner.say("AMAZON.YesIntent")
     assert first.speech == f"Now, your move-on check: a few yes or no questions. {gate.criteria[0].question}"
     for criterion in gate.criteria[1:]:
