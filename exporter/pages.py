@@ -26,9 +26,17 @@ from exporter.charts import progress_chart, progress_svg
 from exporter.context import coach_config, plan_store, utc_now
 from exporter.csrf import same_origin_only
 from exporter.errors import error_response
+from exporter.headers import FILE_HEADERS, PAGE_HEADERS
 from plans import links as plan_links_of
 from plans import service
-from plans.codes import CODE_LIFETIME, last_day, normalize_code
+from plans.codes import (
+    CODE_LENGTH,
+    CODE_LIFETIME,
+    GUESSES_PER_CLIENT_PER_WINDOW,
+    guesser_group,
+    last_day,
+    normalize_code,
+)
 from plans.keys import plausible_token
 from plans.progress import plan_progress
 from plans.records import PlanRecord
@@ -40,33 +48,13 @@ from rehab.references import Citations
 
 bp = Blueprint("pages", __name__, template_folder="templates")
 
-WRONG_CODES_PER_MINUTE = 10
-RETRY_AFTER_SECONDS = 60
+WRONG_CODES_PER_MINUTE = GUESSES_PER_CLIENT_PER_WINDOW
 MAX_CODE_LENGTH = 32
 NEXT_SESSIONS_SHOWN = 4
 # How far back the page's check-in form offers a day: a session a week ago is still worth logging.
 CHECK_IN_DAYS_BACK = 6
 RENDER_CACHE_SIZE = {"ics": 128, "pdf": 16}
 GOOGLE_CALENDAR_ADD_BY_URL = "https://calendar.google.com/calendar/r?cid="
-# The plan's pages hold health information behind a secret URL: no shared cache keeps them, no
-# referrer carries the token to another site, no other site frames them.
-PAGE_HEADERS = {
-    "Cache-Control": "no-store",
-    "Referrer-Policy": "no-referrer",
-    "X-Content-Type-Options": "nosniff",
-    "X-Robots-Tag": "noindex, nofollow",
-    "Content-Security-Policy": (
-        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'none'; "
-        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-    ),
-}
-FILE_HEADERS = {
-    "Referrer-Policy": "no-referrer",
-    "X-Content-Type-Options": "nosniff",
-    "X-Robots-Tag": "noindex, nofollow",
-}
-
-
 # ---- the front page and short codes --------------------------------------------------------------
 
 
@@ -86,29 +74,45 @@ def open_code(code: str) -> Response:
 
 
 def _open_code(typed: str, *, redirect_status: int) -> Response:
-    """Redirect to the plan page for a spoken code. Wrong codes are counted per client in the
-    store (so every worker and host sees them): after 10 in a minute, every attempt is refused
-    for a while, right or wrong, which keeps guessing a code out of reach."""
+    """Redirect to the plan page for a spoken code. A string that cannot be a code is answered
+    at once, without touching the database. A code-shaped one is a guess: counted per network
+    (an IPv4 address or an IPv6 /64) and against the global budget (plans.codes, in the store,
+    so every worker and host sees them) before it is looked up, and taken back if it is right.
+    Over either limit the answer is 429 with a Retry-After of at most a minute."""
     typed = typed[:MAX_CODE_LENGTH]
+    code = normalize_code(typed)
+    if code is None:
+        return _unknown_code(typed.strip())
     store = plan_store()
     now = utc_now()
-    client = request.remote_addr or "unknown"
     # Counted before the look-up and in one step with the check, so that guesses sent at once
-    # cannot all pass a count none of them has added to yet; taken back if the code is right.
-    attempt = store.claim_code_attempt(client, now, limit=WRONG_CODES_PER_MINUTE)
-    if attempt is None:
-        message = "Too many wrong codes from here. Wait a minute, then try again."
-        return _error(429, message, "too_many_codes.html", headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
-    token = store.token_for_code(typed, now)
-    if token is not None:
-        store.release_code_attempt(attempt)
+    # cannot all pass a count none of them has added to yet.
+    claim = store.claim_code_guess(guesser_group(request.remote_addr), now)
+    if not claim.admitted:
+        return _too_many_codes(claim)
+    token = store.token_for_code(code, now)
     if token is None:
-        shown = normalize_code(typed) or typed.strip()
-        message = "No plan has this code. Codes last 30 days; check the letters and try again."
-        return _error(404, message, "unknown_code.html", code=shown)
+        return _unknown_code(code)
+    store.release_code_attempt(claim.attempt_id)
     response = redirect(url_for("pages.plan_page", token=token), code=redirect_status)
     response.headers.update(PAGE_HEADERS)
     return response
+
+
+def _unknown_code(shown: str) -> Response:
+    message = (f"No plan has this code. Codes have {CODE_LENGTH} characters and last "
+               f"{CODE_LIFETIME.days} days; check the letters and try again.")
+    return _error(404, message, "unknown_code.html", code=shown)
+
+
+def _too_many_codes(claim) -> Response:
+    if claim.refused_by == "client":
+        message = "Too many wrong codes from here. Wait a minute, then try again."
+    else:
+        message = ("Too many wrong codes are being tried on this site just now. "
+                   f"Wait {claim.retry_after} seconds, then try again.")
+    return _error(429, message, "too_many_codes.html", headers={"Retry-After": str(claim.retry_after)},
+                  retry_after=claim.retry_after)
 
 
 # ---- the plan ---------------------------------------------------------------------------------
@@ -310,6 +314,7 @@ def privacy() -> Response:
         "privacy.html",
         retention_days=coach_config().retention_days,
         code_days=CODE_LIFETIME.days,
+        code_length_words={6: "six", 8: "eight", 9: "nine", 10: "ten"}.get(CODE_LENGTH, str(CODE_LENGTH)),
         wrong_code_minutes=int(WRONG_CODE_WINDOW.total_seconds() // 60),
         attempt_hours=int(ATTEMPT_MEMORY.total_seconds() // 3600),
         delete_address=f"{coach_config().base_url}/api/plans/",

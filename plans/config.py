@@ -3,9 +3,13 @@
 Every value is checked when the service starts, so a typo in a deployment fails at once with a
 message naming the variable, not later on the first request.
 
-`COACH_SECRET_KEY` keys the hashes of tokens, short codes and Alexa user ids. When it is unset,
-a random key is generated once into `var/secret_key` (mode 0600) so that every worker on this host
-shares it. A deployment on several hosts (or with the skill on AWS Lambda) MUST set the same
+`COACH_SECRET_KEY` keys the hashes of tokens, short codes and Alexa user ids, and the sealing of
+health data at rest (plans.keys.Keyring). When it is unset, a random key is generated once into
+`var/secret_key` (mode 0600, in a directory of mode 0700) so that every worker on this host shares
+it. `COACH_SECRET_KEY_OLD` lists retired keys (comma- or space-separated) after a rotation: what
+they sealed or hashed still opens, while everything new is sealed under the current key.
+
+A deployment on several hosts (or with the skill on AWS Lambda) MUST set the same
 `COACH_SECRET_KEY` everywhere: a plan filed with one key cannot be found with another.
 """
 
@@ -67,6 +71,8 @@ class Config:
     # How many proxies in front of the service append to X-Forwarded-For. 0 (the default) ignores
     # the header: without a proxy anyone could write it, and dodge the wrong-code limit with it.
     trusted_proxies: int = 0
+    # Retired keys, newest first: they still open what they sealed and find what they hashed.
+    old_secret_keys: tuple[bytes, ...] = ()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Config:
@@ -85,6 +91,7 @@ class Config:
         database_url = _database_url(get("COACH_DATABASE_URL") or DEFAULT_DATABASE_URL)
         secret = get("COACH_SECRET_KEY")
         port = _integer("PORT", get("PORT"), default=DEFAULT_PORT, low=1, high=65535)
+        old_keys = _old_secret_keys(get("COACH_SECRET_KEY_OLD"))
         config = cls(
             database_url=database_url,
             base_url=_base_url(get("COACH_BASE_URL") or _local_base_url(bind_host, port)),
@@ -98,10 +105,16 @@ class Config:
             ),
             bind_host=bind_host,
             trusted_proxies=trusted_proxies,
+            old_secret_keys=old_keys,
         )
         refusal = config.unverified_alexa_refusal() or config.unnamed_skill_refusal()
         if refusal:
             raise ConfigError(refusal)
+        from plans import keys
+
+        # The plan store is handed only the current key and the skill-state store only the
+        # database URL by their composition roots: both find the retired keys here.
+        keys.register_keys(config.secret_key, config.old_secret_keys, database_url=config.database_url)
         return config
 
     def unnamed_skill_refusal(self) -> str | None:
@@ -145,15 +158,34 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def _old_secret_keys(value: str | None) -> tuple[bytes, ...]:
+    if value is None:
+        return ()
+    parts = [part for part in value.replace(",", " ").split() if part]
+    return tuple(_secret_key(part, name="COACH_SECRET_KEY_OLD") for part in parts)
+
+
+def _private(path: Path) -> None:
+    """Group and others lose every permission on an existing key file (one copied in by hand,
+    or made before the service created it 0600): the key opens every sealed health answer."""
+    mode = path.stat().st_mode & 0o777
+    if mode & 0o077:
+        os.chmod(path, mode & 0o700)
+
+
 def load_or_create_secret_key(path: Path = SECRET_KEY_FILE) -> bytes:
     """The host's generated key: read it, or create it exactly once even when several workers
     start together (written to a private temporary file, then linked into place, which fails
-    for everyone but the first)."""
+    for everyone but the first). The file is 0600 and a directory made for it 0700."""
     try:
-        return _secret_key(path.read_text(encoding="utf-8").strip(), name=str(path))
+        text = path.read_text(encoding="utf-8").strip()
     except FileNotFoundError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
+    else:
+        _private(path)
+        return _secret_key(text, name=str(path))
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
@@ -165,6 +197,7 @@ def load_or_create_secret_key(path: Path = SECRET_KEY_FILE) -> bytes:
             os.link(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
+    _private(path)
     return _secret_key(path.read_text(encoding="utf-8").strip(), name=str(path))
 
 

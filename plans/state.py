@@ -9,6 +9,12 @@ migrations; when it is missing (a brand-new database) the first save asks the st
 Rows are keyed by `owner_key`, a keyed hash (HMAC-SHA256 under `COACH_SECRET_KEY`) of the Alexa
 user id: the id itself is never stored, and it is the same key the store files plans under, so
 "delete my data" finds both. Nothing here logs attributes or keys: they hold health answers.
+
+The attributes (unfinished answers) are sealed at rest with `plans.keys.Keyring`, bound to their
+row's owner key, under the key the configuration registered for this database (or the one given):
+the database file alone shows ciphertext. The `cryptography` import this needs is paid only by a
+turn that reads or writes saved state. SQLite connections here run with `secure_delete` on, and a
+delete ends with a WAL checkpoint, as the plan store's do.
 """
 
 from __future__ import annotations
@@ -23,6 +29,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
+from plans import keys
+
 logger = logging.getLogger("plans.state")
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 5.0
@@ -35,6 +43,11 @@ _UPSERT = (
     "ON CONFLICT (owner_key) DO UPDATE SET attributes = excluded.attributes, updated_at = excluded.updated_at"
 )
 _DELETE = "DELETE FROM skill_state WHERE owner_key = {p}"
+
+
+def state_bound_to(owner_key: str) -> str:
+    """What a skill state's sealed attributes are bound to: their row."""
+    return f"skill_state:{owner_key}"
 
 
 class StateUnavailable(RuntimeError):
@@ -85,7 +98,14 @@ class SqlStateStore:
     save finds the table missing, and typically runs the store's migrations.
     """
 
-    def __init__(self, database_url: str, *, ensure_schema: Callable[[], None] | None = None) -> None:
+    def __init__(self, database_url: str, *, ensure_schema: Callable[[], None] | None = None,
+                 secret_key: bytes | str | None = None,
+                 old_secret_keys: tuple[bytes, ...] | None = None) -> None:
+        self._database_url = database_url
+        self._given_keys = None
+        if secret_key:
+            secret = secret_key.encode("utf-8") if isinstance(secret_key, str) else bytes(secret_key)
+            self._given_keys = keys.keyring_for(secret, old_secret_keys)
         scheme = database_url.split("://", 1)[0].lower() if "://" in database_url else ""
         if scheme.startswith("sqlite"):
             self._kind = "sqlite"
@@ -111,11 +131,20 @@ class SqlStateStore:
             rows = self._run(_SELECT, (key,), fetch=True)
         except _MissingSchema:
             return None
-        return _parse_attributes(rows[0][0]) if rows else None
+        if not rows:
+            return None
+        try:
+            text = self._keys().open(rows[0][0], bound_to=state_bound_to(key))
+        except keys.SealError:
+            # Sealed under a key this process does not hold: as good as no saved state (a new
+            # conversation starts), and nothing about it is logged but that it happened.
+            logger.warning("a saved skill state could not be opened; starting afresh")
+            return None
+        return _parse_attributes(text)
 
     def save(self, key: str, attributes: Mapping[str, Any], *, now: dt.datetime) -> None:
         text = json.dumps(attributes, separators=(",", ":"), sort_keys=True)
-        params = (key, text, _utc_iso(now))
+        params = (key, self._keys().seal(text, bound_to=state_bound_to(key)), _utc_iso(now))
         try:
             self._run(_UPSERT, params)
         except _MissingSchema:
@@ -127,9 +156,24 @@ class SqlStateStore:
 
     def delete(self, key: str) -> bool:
         try:
-            return self._run(_DELETE, (key,), count=True) > 0
+            deleted = self._run(_DELETE, (key,), count=True) > 0
         except _MissingSchema:
             return False
+        if deleted and self._kind == "sqlite":
+            # The deleted row's (zeroed) page goes into the file and the WAL is emptied.
+            with contextlib.suppress(StateUnavailable, _MissingSchema):
+                self._run("PRAGMA wal_checkpoint(TRUNCATE)", (), fetch=True)
+        return deleted
+
+    def _keys(self) -> keys.Keyring:
+        """The given key, else the one the configuration registered for this database, else a
+        key of this process only (never plain text; see plans.keys.ephemeral_keyring)."""
+        if self._given_keys is not None:
+            return self._given_keys
+        registered = keys.keyring_for_database(self._database_url)
+        if registered is not None:
+            return registered
+        return keys.ephemeral_keyring()
 
     # ---- connections -------------------------------------------------------------------------
 
@@ -163,6 +207,7 @@ class SqlStateStore:
                 # not against a power cut: fine for a conversation in progress, and it spares
                 # every turn the ~10 ms fsync of FULL. The store writes plans with FULL.
                 connection.execute("PRAGMA synchronous = NORMAL")
+                connection.execute("PRAGMA secure_delete = ON")
             except sqlite3.Error as error:
                 # mode=rw refuses to create the file: a database that was never migrated.
                 raise _MissingSchema() if "unable to open" in str(error) else _unavailable(error) from None
@@ -263,9 +308,10 @@ def is_in_memory(database_url: str) -> bool:
     return not path or path == ":memory:" or path.startswith("file::memory:")
 
 
-def state_store_for(database_url: str, *, ensure_schema: Callable[[], None] | None = None):
+def state_store_for(database_url: str, *, ensure_schema: Callable[[], None] | None = None,
+                    secret_key: bytes | str | None = None):
     """The state store for the plan store's database. An in-memory SQLite database (tests) exists
     only inside the store's own connection, so the state stays in this process's memory instead."""
     if is_in_memory(database_url):
         return MemoryStateStore()
-    return SqlStateStore(database_url, ensure_schema=ensure_schema)
+    return SqlStateStore(database_url, ensure_schema=ensure_schema, secret_key=secret_key)

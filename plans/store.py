@@ -18,6 +18,18 @@ What is kept, and why it is safe to lose the database file:
   link can read its code; the database and the secret together still cannot.
 - The skill's state is keyed by `owner_key`, a keyed hash of the Alexa user id that the skill
   computes; the Alexa id itself is never stored.
+- Health data is sealed at rest (plans.keys.Keyring): a plan's answers, preferences, assessment
+  and programme, each check-in's body (and, in plans.state, the skill's unfinished answers) are
+  AES-GCM ciphertexts bound to their row and column, under a key derived from the secret and named
+  by a key id, so the database file alone reveals no health data and the key can be rotated
+  (`COACH_SECRET_KEY_OLD`). Parsed plans are cached per (revision, update time), so a calendar
+  poll opens nothing.
+- Files: a SQLite database is created 0600 (its WAL and SHM files take the same mode) in a
+  directory made 0700, with `secure_delete` on, and every delete ends with a WAL checkpoint that
+  truncates the WAL: a deleted plan's bytes do not stay in either file.
+- Wrong short-code guesses are counted per network and in total (plans.codes) on a connection of
+  their own that does not wait for the disk (SQLite `synchronous=NORMAL`, PostgreSQL
+  `synchronous_commit=off`): a crash may forget the last second's guesses, never a plan.
 
 SQLAlchemy is imported when the first query runs, not when this module is imported, so the skill
 on AWS Lambda pays for it only on the turn that files a plan. The schema is managed by Alembic
@@ -40,7 +52,14 @@ from pathlib import Path
 from typing import Any
 
 from plans import keys
-from plans.codes import CODE_LIFETIME, new_code, normalize_code
+from plans.codes import (
+    CODE_LIFETIME,
+    GLOBAL_GUESSES_PER_WINDOW,
+    GUESS_WINDOW,
+    GUESSES_PER_CLIENT_PER_WINDOW,
+    new_code,
+    normalize_code,
+)
 from plans.records import (
     FiledPlan,
     LoggedCheckIn,
@@ -54,10 +73,10 @@ from rehab.clock import as_utc
 
 # The newest Alembic revision in plans/migrations/versions. A test keeps them equal; knowing it
 # here lets a started store skip importing Alembic when the schema is already current.
-SCHEMA_REVISION = "0004"
+SCHEMA_REVISION = "0005"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
-WRONG_CODE_WINDOW = dt.timedelta(seconds=60)
+WRONG_CODE_WINDOW = GUESS_WINDOW
 # Wrong-code attempts older than this no longer count for anything and are cleared away.
 ATTEMPT_MEMORY = dt.timedelta(hours=1)
 # How long a verified Alexa request's id is remembered: Alexa's timestamp may be up to 150 s from
@@ -67,8 +86,37 @@ SQLITE_BUSY_TIMEOUT_MS = 5000
 MIGRATION_LOCK_TIMEOUT_S = 60
 _PG_MIGRATION_LOCK = 0x68616D73  # "hams": one advisory lock id for this schema's migrations
 _PG_CODE_ATTEMPT_LOCKS = 0x636F6465  # "code": the space of per-client locks on wrong-code counts
+_PG_GLOBAL_GUESS_LOCK = 0x67756573  # "gues": one lock over the global wrong-guess budget
+# Columns of a plan row that hold health data, sealed at rest.
+SEALED_PLAN_COLUMNS = ("answers", "preferences", "assessment", "programme")
+# A process remembers at most this many refused networks (each for at most a window).
+_REFUSED_MEMORY = 10_000
 _FILING_ATTEMPTS = 5
 _CACHE_SIZE = 256
+
+
+@dataclasses.dataclass(frozen=True)
+class GuessClaim:
+    """The answer to "may this client try a code now?": `attempt_id` when yes (take it back with
+    `release_code_attempt` when the code is right), else `retry_after` seconds and whether the
+    client's own limit (`"client"`) or the global budget (`"global"`) refused it."""
+
+    attempt_id: int | None
+    retry_after: int = 0
+    refused_by: str | None = None
+
+    @property
+    def admitted(self) -> bool:
+        return self.attempt_id is not None
+
+
+def sealed_bound_to(plan_id: str, column: str) -> str:
+    """What a plan's sealed column is bound to: its row and its column."""
+    return f"plans:{plan_id}:{column}"
+
+
+def check_in_bound_to(plan_id: str, number: int) -> str:
+    return f"check_ins:{plan_id}:{number}"
 
 
 class StoreUnavailable(RuntimeError):
@@ -89,12 +137,22 @@ class PlanStore:
     """See the module docstring. Thread-safe; one per process (engines are created lazily, so a
     store built before gunicorn forks opens its own connections in each worker)."""
 
-    def __init__(self, database_url: str, secret_key: str | bytes):
+    def __init__(self, database_url: str, secret_key: str | bytes, *,
+                 old_secret_keys: tuple[bytes, ...] | None = None):
         if not secret_key:
             raise ValueError("the plan store needs a secret key for its hashes")
         self.database_url = database_url
         self._secret = secret_key.encode("utf-8") if isinstance(secret_key, str) else bytes(secret_key)
+        # Retired keys: given, or as the configuration registered them for this key.
+        self._keys = keys.keyring_for(self._secret, old_secret_keys)
         self._engine_obj = None
+        self._counter_engine_obj = None
+        # Refusals this process already knows of: the global budget closed until a moment, and
+        # networks over their own limit until a moment. Checked before the database, so a flood
+        # of guesses costs memory look-ups, not queries.
+        self._budget_closed_until: dt.datetime | None = None
+        self._refused_until: OrderedDict[str, dt.datetime] = OrderedDict()
+        self._guess_lock = threading.Lock()
         self._tables = None
         self._schema_ready = False
         # (device, inode) of the SQLite file when the store opened it; see check_writable.
@@ -112,7 +170,7 @@ class PlanStore:
         now = _utc(now)
         if owner_key is not None and (not isinstance(owner_key, str) or not 0 < len(owner_key) <= 128):
             raise ValueError("owner_key must be a keyed hash of at most 128 characters")
-        texts = {
+        plain = {
             "answers": prepared.answers.model_dump_json(),
             "preferences": prepared.preferences.model_dump_json(),
             "assessment": prepared.assessment.model_dump_json(),
@@ -125,6 +183,8 @@ class PlanStore:
             token = keys.new_token()
             code = new_code()
             expires_at = now + CODE_LIFETIME
+            texts = {column: self._keys.seal(text, bound_to=sealed_bound_to(plan_id, column))
+                     for column, text in plain.items()}
             # Hash and seal before taking the write lock: other workers wait while it is held.
             plan_row = dict(plan_id=plan_id, token_hash=self._token_hash(token), owner_key=owner_key,
                             revision=prepared.programme.revision, created_at=now, updated_at=now,
@@ -162,7 +222,7 @@ class PlanStore:
         if token is not None:
             if not keys.plausible_token(token):
                 return None
-            where = t.plans.c.token_hash == self._token_hash(token)
+            where = t.plans.c.token_hash.in_(self._token_hashes(token))
         elif owner_key is not None:
             newest = (sa.select(t.plans.c.plan_id).where(t.plans.c.owner_key == owner_key)
                       .order_by(t.plans.c.created_at.desc(), t.plans.c.plan_id).limit(1).scalar_subquery())
@@ -183,12 +243,23 @@ class PlanStore:
             check_ins = current.check_ins
             if change.check_in is not None:
                 logged = change.check_in
+                body = self._keys.seal(_check_in_body(logged),
+                                       bound_to=check_in_bound_to(row.plan_id, logged.number))
                 conn.execute(t.check_ins.insert().values(
-                    plan_id=row.plan_id, number=logged.number, recorded_at=now, body=_check_in_body(logged)))
+                    plan_id=row.plan_id, number=logged.number, recorded_at=now, body=body))
                 check_ins = (*check_ins, logged)
             values: dict[str, Any] = {"updated_at": now}
+            # A value sealed under a retired key moves to the current one when its plan changes.
+            for column in SEALED_PLAN_COLUMNS:
+                if self._keys.needs_resealing(getattr(row, column)):
+                    bound = sealed_bound_to(row.plan_id, column)
+                    values[column] = self._keys.seal(self._keys.open(getattr(row, column), bound_to=bound),
+                                                     bound_to=bound)
+            if token is not None and row.token_hash != self._token_hash(token):
+                values["token_hash"] = self._token_hash(token)  # found under a retired key
             if change.programme is not None:
-                values.update(revision=programme.revision, programme=programme.model_dump_json())
+                values.update(revision=programme.revision, programme=self._keys.seal(
+                    programme.model_dump_json(), bound_to=sealed_bound_to(row.plan_id, "programme")))
             conn.execute(t.plans.update().where(t.plans.c.plan_id == row.plan_id).values(**values))
         self._forget(row.token_hash)
         updated = dataclasses.replace(current, revision=programme.revision, updated_at=now,
@@ -198,7 +269,11 @@ class PlanStore:
     def get_plan(self, token: str) -> PlanRecord | None:
         if not keys.plausible_token(token):
             return None
-        return self._load_plan("by_token", self._token_hash(token))
+        for token_hash in self._token_hashes(token):
+            plan = self._load_plan("by_token", token_hash)
+            if plan is not None:
+                return plan
+        return None
 
     def delete_plan(self, token: str) -> bool:
         """Delete the plan, (by ON DELETE CASCADE) its short codes and, for a plan filed by voice,
@@ -208,15 +283,17 @@ class PlanStore:
             return False
         sa, _ = _sqlalchemy()
         t = self._schema()
-        token_hash = self._token_hash(token)
+        hashes = self._token_hashes(token)
         with self._writing() as conn:
             owner_key = conn.execute(
-                sa.select(t.plans.c.owner_key).where(t.plans.c.token_hash == token_hash)
+                sa.select(t.plans.c.owner_key).where(t.plans.c.token_hash.in_(hashes))
             ).scalar()
-            deleted = conn.execute(t.plans.delete().where(t.plans.c.token_hash == token_hash)).rowcount
+            deleted = conn.execute(t.plans.delete().where(t.plans.c.token_hash.in_(hashes))).rowcount
             if owner_key is not None:
                 conn.execute(t.skill_state.delete().where(t.skill_state.c.owner_key == owner_key))
-        self._forget(token_hash)
+        for token_hash in hashes:
+            self._forget(token_hash)
+        self._scrub()
         return deleted > 0
 
     def token_for_code(self, code: str, now: dt.datetime) -> str | None:
@@ -227,14 +304,17 @@ class PlanStore:
             return None
         sa, _ = _sqlalchemy()
         t = self._schema()
+        by_hash = {keys.keyed_hash(secret, "code", normalized): secret for secret in self._keys.secrets}
         with self._reading() as conn:
             row = conn.execute(
-                sa.select(t.short_codes.c.plan_id, t.short_codes.c.sealed_token, t.short_codes.c.expires_at)
-                .where(t.short_codes.c.code_hash == self._code_hash(normalized))
+                sa.select(t.short_codes.c.code_hash, t.short_codes.c.plan_id, t.short_codes.c.sealed_token,
+                          t.short_codes.c.expires_at)
+                .where(t.short_codes.c.code_hash.in_(list(by_hash)))
             ).first()
         if row is None or row.expires_at <= now:
             return None
-        return self._unseal(row.sealed_token, key_from=f"seal:{normalized}", plan_id=row.plan_id)
+        return keys.unseal(by_hash[row.code_hash], row.sealed_token, key_from=f"seal:{normalized}",
+                           bound_to=row.plan_id)
 
     def short_code_for(self, token: str) -> ShortCode | None:
         """The code the plan was filed with and when it stops working, for printing beside the
@@ -248,12 +328,51 @@ class PlanStore:
         with self._reading() as conn:
             row = conn.execute(
                 sa.select(t.plans.c.plan_id, t.plans.c.sealed_code, t.plans.c.code_expires_at)
-                .where(t.plans.c.token_hash == self._token_hash(token))
+                .where(t.plans.c.token_hash.in_(self._token_hashes(token)))
             ).first()
         if row is None or row.sealed_code is None or row.code_expires_at is None:
             return None
-        code = self._unseal(row.sealed_code, key_from=f"seal-code:{token}", plan_id=row.plan_id)
-        return None if code is None else ShortCode(code=code, expires_at=row.code_expires_at)
+        for secret in self._keys.secrets:
+            code = keys.unseal(secret, row.sealed_code, key_from=f"seal-code:{token}", bound_to=row.plan_id)
+            if code is not None:
+                return ShortCode(code=code, expires_at=row.code_expires_at)
+        return None
+
+    def reissue_code(self, token: str, now: dt.datetime) -> ShortCode | None:
+        """A new short code for the plan with this token, valid CODE_LIFETIME from `now`; the
+        plan's earlier codes stop working at once (one live code per plan keeps the number of
+        live codes, which the guessing arithmetic counts, no larger than the number of plans).
+        For "what's my code" by voice and the plan page. None for an unknown token."""
+        if not keys.plausible_token(token):
+            return None
+        now = _utc(now)
+        sa, exc = _sqlalchemy()
+        t = self._schema()
+        hashes = self._token_hashes(token)
+        for attempt in range(_FILING_ATTEMPTS):
+            code = new_code()
+            expires_at = now + CODE_LIFETIME
+            try:
+                with self._writing() as conn:
+                    plan_id = conn.execute(
+                        sa.select(t.plans.c.plan_id).where(t.plans.c.token_hash.in_(hashes))).scalar()
+                    if plan_id is None:
+                        return None
+                    conn.execute(t.short_codes.delete().where(t.short_codes.c.plan_id == plan_id))
+                    conn.execute(t.short_codes.insert().values(
+                        code_hash=self._code_hash(code), plan_id=plan_id, created_at=now,
+                        expires_at=expires_at,
+                        sealed_token=self._seal(token, key_from=f"seal:{code}", plan_id=plan_id)))
+                    conn.execute(t.plans.update().where(t.plans.c.plan_id == plan_id).values(
+                        sealed_code=self._seal(code, key_from=f"seal-code:{token}", plan_id=plan_id),
+                        code_expires_at=expires_at, token_hash=self._token_hash(token)))
+            except exc.IntegrityError:
+                if attempt == _FILING_ATTEMPTS - 1:
+                    raise StoreUnavailable("could not draw an unused short code; try again") from None
+                continue
+            self._scrub()
+            return ShortCode(code=code, expires_at=expires_at)
+        return None  # pragma: no cover - the loop returns or raises
 
     def latest_plan_for_owner(self, owner_key: str) -> PlanRecord | None:
         return self._load_plan("newest_by_owner", owner_key)
@@ -275,6 +394,7 @@ class PlanStore:
             ).rowcount
         for token_hash in hashes:
             self._forget(token_hash)
+        self._scrub()
         return OwnerDataDeleted(plans=plans, codes=codes, state=state)
 
     def purge_expired(self, now: dt.datetime, retention_days: int) -> int:
@@ -295,6 +415,7 @@ class PlanStore:
             )
         with self._cache_lock:
             self._cache.clear()
+        self._scrub()
         return plans
 
     def count_wrong_codes(
@@ -317,7 +438,7 @@ class PlanStore:
         t = self._schema()
         now = _utc(now)
         client_hash = self._keyed("client", client_key)
-        with self._writing() as conn:
+        with self._counting() as conn:
             conn.execute(t.code_attempts.insert().values(client_hash=client_hash, attempted_at=now))
             conn.execute(t.code_attempts.delete().where(
                 t.code_attempts.c.client_hash == client_hash,
@@ -355,7 +476,7 @@ class PlanStore:
         now = _utc(now)
         client_hash = self._keyed("client", client_key)
         attempts = t.code_attempts
-        with self._writing() as conn:
+        with self._counting() as conn:
             if conn.dialect.name == "postgresql":
                 lock = sa.text("SELECT pg_advisory_xact_lock(CAST(:space AS integer), CAST(:key AS integer))")
                 conn.execute(lock, {"space": _PG_CODE_ATTEMPT_LOCKS, "key": int(client_hash[:8], 16) - 2**31})
@@ -371,10 +492,74 @@ class PlanStore:
             return added.inserted_primary_key[0]
 
     def release_code_attempt(self, attempt_id: int) -> None:
-        """Take back an attempt `claim_code_attempt` counted: the code was right."""
+        """Take back an attempt `claim_code_attempt` or `claim_code_guess` counted: the code was
+        right."""
         t = self._schema()
-        with self._writing() as conn:
+        with self._counting() as conn:
             conn.execute(t.code_attempts.delete().where(t.code_attempts.c.attempt_id == attempt_id))
+
+    def claim_code_guess(self, client_group: str, now: dt.datetime, *,
+                         per_client: int = GUESSES_PER_CLIENT_PER_WINDOW,
+                         in_total: int = GLOBAL_GUESSES_PER_WINDOW,
+                         window: dt.timedelta = GUESS_WINDOW) -> GuessClaim:
+        """Count one code guess from this network (plans.codes.guesser_group) unless it already
+        made `per_client` within `window`, or all networks together made `in_total`: the global
+        budget that bounds an attacker with unlimited addresses (docs/deploy.md). A refusal says
+        when to come back: when the oldest counted guess leaves the window, never more than the
+        window, so a runner whose code is refused during an attack waits seconds, not hours.
+
+        Counting and checking happen in one transaction, serialised (SQLite's write lock, one
+        PostgreSQL advisory lock), on the counting connection that does not wait for the disk.
+        A refusal is remembered in this process until its retry time, so a flood of guesses is
+        refused from memory without a query."""
+        now = _utc(now)
+        client_hash = self._keyed("client", client_group)
+        known = self._known_refusal(client_hash, now)
+        if known is not None:
+            return known
+        sa, _ = _sqlalchemy()
+        t = self._schema()
+        attempts = t.code_attempts
+        since = now - window
+        with self._counting() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_GLOBAL_GUESS_LOCK})
+            mine = conn.execute(
+                sa.select(sa.func.count(), sa.func.min(attempts.c.attempted_at)).where(
+                    attempts.c.client_hash == client_hash, attempts.c.attempted_at > since)).one()
+            if mine[0] >= per_client:
+                return self._remember_refusal(client_hash, mine[1] + window, now, "client")
+            everyone = conn.execute(
+                sa.select(sa.func.count(), sa.func.min(attempts.c.attempted_at))
+                .where(attempts.c.attempted_at > since)).one()
+            if everyone[0] >= in_total:
+                return self._remember_refusal(None, everyone[1] + window, now, "global")
+            added = conn.execute(attempts.insert().values(client_hash=client_hash, attempted_at=now))
+            conn.execute(attempts.delete().where(attempts.c.attempted_at < now - ATTEMPT_MEMORY))
+            return GuessClaim(attempt_id=added.inserted_primary_key[0])
+
+    def _known_refusal(self, client_hash: str, now: dt.datetime) -> GuessClaim | None:
+        with self._guess_lock:
+            closed = self._budget_closed_until
+            if closed is not None and closed > now:
+                return GuessClaim(None, _seconds_until(closed, now), "global")
+            until = self._refused_until.get(client_hash)
+            if until is not None and until > now:
+                return GuessClaim(None, _seconds_until(until, now), "client")
+        return None
+
+    def _remember_refusal(self, client_hash: str | None, until: dt.datetime, now: dt.datetime,
+                          refused_by: str) -> GuessClaim:
+        until = as_utc(until)
+        with self._guess_lock:
+            if client_hash is None:
+                self._budget_closed_until = until
+            else:
+                self._refused_until[client_hash] = until
+                self._refused_until.move_to_end(client_hash)
+                while len(self._refused_until) > _REFUSED_MEMORY:
+                    self._refused_until.popitem(last=False)
+        return GuessClaim(None, _seconds_until(until, now), refused_by)
 
     def check_writable(self) -> str | None:
         """None when the service can write plans now, else a short reason (for the log; it names
@@ -430,6 +615,9 @@ class PlanStore:
 
     def close(self) -> None:
         with self._lock:
+            if self._counter_engine_obj is not None and self._counter_engine_obj is not self._engine_obj:
+                self._counter_engine_obj.dispose()
+            self._counter_engine_obj = None
             if self._engine_obj is not None:
                 self._engine_obj.dispose()
             self._engine_obj = None
@@ -449,6 +637,10 @@ class PlanStore:
 
     def _code_hash(self, code: str) -> str:
         return self._keyed("code", code)
+
+    def _token_hashes(self, token: str) -> list[str]:
+        """The token's hash under the current key, then under each retired one."""
+        return [keys.keyed_hash(secret, "token", token) for secret in self._keys.secrets]
 
     def _seal(self, secret_text: str, *, key_from: str, plan_id: str) -> str:
         return keys.seal(self._secret, secret_text, key_from=key_from, bound_to=plan_id)
@@ -517,18 +709,22 @@ class PlanStore:
     def _plan_from_row(self, row, check_in_rows=()) -> PlanRecord:
         from rehab.models import Answers, Assessment, Preferences, Programme
 
+        def opened(column: str) -> str:
+            return self._keys.open(getattr(row, column), bound_to=sealed_bound_to(row.plan_id, column))
+
         return PlanRecord(
             plan_id=row.plan_id,
             revision=row.revision,
             created_at=row.created_at,
             updated_at=row.updated_at,
-            answers=Answers.model_validate_json(row.answers),
+            answers=Answers.model_validate_json(opened("answers")),
             # No "today" context: a plan must load long after its start date has passed. "stored":
             # a plan filed before the core refused placeless zones ("EST5EDT") must still open.
-            preferences=Preferences.model_validate_json(row.preferences, context={"stored": True}),
-            assessment=Assessment.model_validate_json(row.assessment),
-            programme=Programme.model_validate_json(row.programme),
-            check_ins=tuple(_check_in_from_row(r) for r in check_in_rows),
+            preferences=Preferences.model_validate_json(opened("preferences"), context={"stored": True}),
+            assessment=Assessment.model_validate_json(opened("assessment")),
+            programme=Programme.model_validate_json(opened("programme")),
+            check_ins=tuple(_check_in_from_row(r, self._keys.open(r.body, bound_to=check_in_bound_to(
+                row.plan_id, r.number))) for r in check_in_rows),
         )
 
     def _forget(self, token_hash: str) -> None:
@@ -566,6 +762,44 @@ class PlanStore:
                 yield conn
 
     @contextlib.contextmanager
+    def _counting(self) -> Iterator[Any]:
+        """A write transaction for the guess counts that does not wait for the disk: on SQLite a
+        connection of its own with synchronous=NORMAL (the WAL is written, not fsync'd, at
+        commit), on PostgreSQL synchronous_commit off for the transaction."""
+        with self._translated_errors():
+            self._engine()
+            engine = self._counter_engine()
+            with engine.connect() as conn:
+                conn.execution_options(coach_write=True)
+                with conn.begin():
+                    if conn.dialect.name == "postgresql":
+                        conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+                    yield conn
+
+    def _counter_engine(self):
+        if self._counter_engine_obj is None:
+            with self._lock:
+                if self._counter_engine_obj is None:
+                    if self._engine_obj.dialect.name == "sqlite" and _sqlite_path(
+                            sqlalchemy_url(self.database_url)) is not None:
+                        self._counter_engine_obj = _create_engine(self.database_url, synchronous="NORMAL")
+                    else:
+                        self._counter_engine_obj = self._engine_obj
+        return self._counter_engine_obj
+
+    def _scrub(self) -> None:
+        """After a delete: on SQLite, copy the WAL into the file and truncate it, so the deleted
+        rows' pages (already zeroed by secure_delete) are gone from both. Best effort: a reader
+        in the middle of a long read may keep the WAL a little longer; the next delete retries.
+        PostgreSQL reuses dead rows' space after VACUUM (docs/deploy.md says what that means)."""
+        engine = self._engine_obj
+        if engine is None or engine.dialect.name != "sqlite":
+            return
+        with contextlib.suppress(Exception), engine.connect() as conn:
+            conn.execution_options(coach_read=True)
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").all()
+
+    @contextlib.contextmanager
     def _translated_errors(self) -> Iterator[None]:
         _, exc = _sqlalchemy()
         try:
@@ -585,7 +819,7 @@ class PlanStore:
                     self._engine_obj = _create_engine(self.database_url)
                 engine = self._engine_obj
                 if not self._schema_ready:
-                    _ensure_schema(engine, self.database_url)
+                    _ensure_schema(engine, self.database_url, self._keys)
                     self._schema_ready = True
                     self._file_identity = _file_identity(self.database_url)
         return engine
@@ -601,8 +835,8 @@ def _check_in_body(logged: LoggedCheckIn) -> str:
     return json.dumps(body, sort_keys=True, separators=(",", ":"))
 
 
-def _check_in_from_row(row) -> LoggedCheckIn:
-    body = json.loads(row.body)
+def _check_in_from_row(row, text: str) -> LoggedCheckIn:
+    body = json.loads(text)
     body["date"] = dt.date.fromisoformat(body["date"])
     return LoggedCheckIn(number=row.number, recorded_at=row.recorded_at, **body)
 
@@ -612,6 +846,11 @@ def _sqlalchemy():
     import sqlalchemy.exc
 
     return sqlalchemy, sqlalchemy.exc
+
+
+def _seconds_until(moment: dt.datetime, now: dt.datetime) -> int:
+    """Whole seconds from now to moment, at least 1 (a Retry-After of 0 invites a hot loop)."""
+    return max(1, int((moment - now).total_seconds() + 0.999))
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:
@@ -729,6 +968,7 @@ class _Tables:
             sa.Column("client_hash", sa.String(64), nullable=False),
             sa.Column("attempted_at", UTCDateTime(), nullable=False),
             sa.Index("ix_code_attempts_client_time", "client_hash", "attempted_at"),
+            sa.Index("ix_code_attempts_attempted_at", "attempted_at"),
         )
 
         self.seen_alexa_requests = sa.Table(
@@ -780,7 +1020,26 @@ def _tables() -> _Tables:
     return _TABLES
 
 
-def _create_engine(database_url: str):
+def _private_file(path: Path) -> None:
+    """Create the SQLite file 0600 (in a directory made 0700) before SQLite opens it, whatever
+    the umask: SQLite gives its WAL and SHM files the database file's mode. An existing file
+    (or WAL, SHM) that group or others can read is narrowed to its owner."""
+    import os
+
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError, IsADirectoryError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    for each in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if not each.is_file():
+            continue  # a directory where the file should be: SQLite says so when it opens it
+        with contextlib.suppress(FileNotFoundError):
+            mode = each.stat().st_mode & 0o777
+            if mode & 0o077:
+                os.chmod(each, mode & 0o700)
+
+
+def _create_engine(database_url: str, *, synchronous: str = "FULL"):
     sa, _ = _sqlalchemy()
     from sqlalchemy import event
 
@@ -793,7 +1052,7 @@ def _create_engine(database_url: str):
             # One shared connection, or each connection would see its own empty database.
             engine = sa.create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
         else:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            _private_file(path)
             engine = sa.create_engine(
                 url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
             )
@@ -806,11 +1065,14 @@ def _create_engine(database_url: str):
             cursor = dbapi_connection.cursor()
             cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
             cursor.execute("PRAGMA foreign_keys = ON")
+            # Deleted rows are overwritten with zeros, not left in free pages.
+            cursor.execute("PRAGMA secure_delete = ON")
             if path is not None:
                 # WAL: readers never block the writer nor the writer the readers. FULL sync makes
-                # every answered 201 survive even a power cut, not only a killed process.
+                # every answered 201 survive even a power cut, not only a killed process (the
+                # guess counter's own engine asks for NORMAL: a lost guess count harms no one).
                 _use_wal(cursor)
-                cursor.execute("PRAGMA synchronous = FULL")
+                cursor.execute(f"PRAGMA synchronous = {synchronous}")
             cursor.close()
 
         @event.listens_for(engine, "begin")
@@ -850,17 +1112,17 @@ def _current_revision(conn) -> str | None:
     return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def _ensure_schema(engine, database_url: str) -> None:
+def _ensure_schema(engine, database_url: str, keyring: keys.Keyring | None = None) -> None:
     with engine.connect() as conn:
         current = _current_revision(conn)
         conn.rollback()
     if current == SCHEMA_REVISION:
         return
     with _migration_lock(engine, database_url) as conn:
-        _upgrade(conn)
+        _upgrade(conn, keyring)
 
 
-def _upgrade(conn) -> None:
+def _upgrade(conn, keyring: keys.Keyring | None = None) -> None:
     from alembic import command
     from alembic.config import Config as AlembicConfig
     from alembic.script import ScriptDirectory
@@ -868,6 +1130,8 @@ def _upgrade(conn) -> None:
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["connection"] = conn
+    # Revision 0005 seals the health data already kept, under this store's current key.
+    config.attributes["keyring"] = keyring
     current = _current_revision(conn)
     if conn.in_transaction():
         conn.commit()
@@ -908,7 +1172,9 @@ def _migration_lock(engine, database_url: str) -> Iterator[Any]:
     import fcntl
 
     lock_path = path.with_name(path.name + ".migrate-lock")
-    with open(lock_path, "a+b") as lock_file:
+    import os
+
+    with os.fdopen(os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600), "a+b") as lock_file:
         deadline = time.monotonic() + MIGRATION_LOCK_TIMEOUT_S
         while True:
             try:

@@ -11,7 +11,7 @@ import pytest
 from plans import store as store_module
 from plans.codes import CODE_ALPHABET, normalize_code
 from plans.service import file_plan
-from plans.store import PlanStore, StoreUnavailable
+from plans.store import PlanStore, StoreUnavailable, sealed_bound_to
 from rehab.models import Answers, Preferences
 from tests import samples
 
@@ -73,10 +73,10 @@ def test_the_database_keeps_neither_the_token_nor_the_code_in_clear(store, sql):
     assert "203.0.113.7" not in stored  # the client's address is hashed too
 
 
-def test_short_codes_are_six_characters_without_look_alikes(store):
+def test_short_codes_are_eight_characters_without_look_alikes(store):
     for _ in range(10):
         code = file_plan(store, TIGHTNESS, None, now=NOW).code
-        assert len(code) == 6
+        assert len(code) == 8
         assert set(code) <= set(CODE_ALPHABET)
     assert not set("0O1IL2Z5S8B") & set(CODE_ALPHABET)
 
@@ -97,7 +97,7 @@ def test_text_that_cannot_be_a_code_opens_nothing(store, typed):
 
 def test_an_unknown_code_opens_nothing(store):
     filed = file_plan(store, TIGHTNESS, None, now=NOW)
-    other = next(c * 6 for c in CODE_ALPHABET if c * 6 != filed.code)
+    other = next(c * 8 for c in CODE_ALPHABET if c * 8 != filed.code)
     assert store.token_for_code(other, NOW) is None
 
 
@@ -143,8 +143,9 @@ def test_only_the_plans_own_link_and_secret_key_read_its_code(store, database_ur
 
 def test_a_plan_stored_with_a_zone_the_core_now_refuses_still_opens(store, sql):
     filed = file_plan(store, TIGHTNESS, LONDON_MWF, now=NOW)
-    sql("UPDATE plans SET preferences = :p", p=LONDON_MWF.model_copy(update={"timezone": "EST5EDT"})
-        .model_dump_json())
+    stored = LONDON_MWF.model_copy(update={"timezone": "EST5EDT"}).model_dump_json()
+    sql("UPDATE plans SET preferences = :p",
+        p=store._keys.seal(stored, bound_to=sealed_bound_to(filed.plan.plan_id, "preferences")))
     assert store.get_plan(filed.token).preferences.timezone == "EST5EDT"
 
 
@@ -157,7 +158,7 @@ def test_a_plan_filed_before_plans_kept_their_code_prints_without_one(store, sql
 
 def test_a_taken_code_is_drawn_again(store, monkeypatch):
     first = file_plan(store, TIGHTNESS, None, now=NOW)
-    draws = iter([first.code, first.code, "AAAAAA" if first.code != "AAAAAA" else "CCCCCC"])
+    draws = iter([first.code, first.code, "AAAAAAAA" if first.code != "AAAAAAAA" else "CCCCCCCC"])
     monkeypatch.setattr(store_module, "new_code", lambda: next(draws))
     second = file_plan(store, TIGHTNESS, None, now=NOW)
     assert second.code != first.code

@@ -107,9 +107,11 @@ class Conversation:
 
 def spoken_code(reply: Mapping[str, Any]) -> str:
     ssml = reply["response"]["outputSpeech"]["ssml"]
+    from plans.codes import CODE_LENGTH
+
     letters = re.findall(r'<say-as interpret-as="spell-out">(.)</say-as>', ssml)
-    assert len(letters) >= 6, ssml
-    return "".join(letters[:6])
+    assert len(letters) >= CODE_LENGTH, ssml
+    return "".join(letters[:CODE_LENGTH])
 
 
 def token_on_card(reply: Mapping[str, Any]) -> str:

@@ -12,6 +12,7 @@ import pytest
 from alexa_ca import SKILL_ID, AlexaSigner
 from voice_driver import VIGNETTES, Runner, check_filed, filed_plan, over_http, spoken_code
 
+from plans.codes import CODE_LENGTH
 from plans.config import ConfigError
 from skill import envelopes
 from skill.verification import clear_certificate_cache
@@ -29,7 +30,7 @@ def test_each_vignette_over_post_alexa_files_the_expected_plan(http_voice, skill
     http_voice.answer_triage(answers)
     final = http_voice.say("AMAZON.YesIntent")
 
-    assert final.ended and len(spoken_code(final)) == 6
+    assert final.ended and len(spoken_code(final)) == CODE_LENGTH
     check_filed(filed_plan(plan_store_of(skill_app), app_config), expected)
 
 
@@ -85,7 +86,7 @@ def test_two_app_instances_on_one_database_carry_a_runner_between_them(app_confi
         runner.launch()
         runner.answer_triage(TIGHT)
         final = runner.say("AMAZON.YesIntent")
-        assert len(spoken_code(final)) == 6
+        assert len(spoken_code(final)) == CODE_LENGTH
         assert filed_plan(plan_store_of(first), app_config).assessment.category == "tightness"
     finally:
         plan_store_of(first).close()

@@ -55,7 +55,11 @@ def test_the_row_holds_the_hash_json_and_a_utc_timestamp(database_url, store):
     with engine.connect() as conn:
         rows = conn.execute(sa.text("SELECT owner_key, attributes, updated_at FROM skill_state")).all()
     engine.dispose()
-    assert [tuple(row) for row in rows] == [(key, '{"coach":{"v":1}}', "2026-03-01T12:30:00Z")]
+    # The attributes are sealed at rest (plans.keys.Keyring), bound to the row's owner key.
+    [(stored_key, sealed, stamp)] = [tuple(row) for row in rows]
+    assert (stored_key, stamp) == (key, "2026-03-01T12:30:00Z")
+    assert sealed.startswith("v1.") and "coach" not in sealed
+    assert SqlStateStore(database_url).load(key) == {"coach": {"v": 1}}
 
 
 def test_a_state_row_is_purged_with_the_stores_retention(database_url, store):

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from voice_driver import VIGNETTES, Runner, check_filed, filed_plan, in_process, spoken_code
 
+from plans.codes import CODE_LENGTH
 from plans.keys import owner_key
 from skill import envelopes
 from skill.build import build_skill, invoke_json
@@ -34,7 +35,7 @@ def test_each_vignette_is_triaged_by_voice_and_filed_with_the_expected_assessmen
     assert final.ended
     assert final.response.get("reprompt") is None
     code = spoken_code(final)
-    assert len(code) == 6
+    assert len(code) == CODE_LENGTH
     assert store.token_for_code(code, now=dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC)) is not None
     assert code in final.card["content"]
     assert f"{app_config['COACH_BASE_URL']}/plans/" in final.card["content"]
@@ -427,7 +428,7 @@ def test_with_the_plan_store_down_the_advice_is_still_spoken_and_the_next_visit_
     back = Runner(in_process(skill_on(store)))
     assert back.launch().speech == "Welcome back. Shall we carry on where we left off?"
     filed = back.say("AMAZON.YesIntent")
-    assert len(spoken_code(filed)) == 6 and filed.ended
+    assert len(spoken_code(filed)) == CODE_LENGTH and filed.ended
     assert filed_plan(store, app_config).assessment.category == "refer"
 
 

@@ -236,7 +236,9 @@ def filed_plan(store, app_config, user_id=envelopes.DEFAULT_USER):
 
 
 def spoken_code(reply) -> str:
-    return "".join(SPELLED.findall(reply.ssml)[:6])
+    from plans.codes import CODE_LENGTH
+
+    return "".join(SPELLED.findall(reply.ssml)[:CODE_LENGTH])
 
 
 def check_filed(plan, expected) -> None:
