@@ -109,9 +109,10 @@ SEEN_A_CLINICIAN = "Check in: seen a clinician yet?"
 
 def _shown(plan: PlanRecord) -> list[Session]:
     """The events a calendar gets: every session, but for a referral plan only its first day (as
-    "Book a clinician") and its check-in."""
+    "Book a clinician") and its check-in. The programme's category, not the triage's: a referral
+    a clinician cleared has a rehab programme, and a red-flag check-in turns one into a referral."""
     sessions = list(plan.programme.sessions)
-    if plan.assessment.category != "refer":
+    if plan.programme.category != "refer":
         return sessions
     days = [s for s in sessions if s.kind == "session"]
     return [s for s in sessions if s.kind == "gate" or (days and s is days[0])]
@@ -119,7 +120,7 @@ def _shown(plan: PlanRecord) -> list[Session]:
 
 def event_title(plan: PlanRecord, session: Session) -> str:
     """What to do, in under 40 characters (wording.short_title), or the referral's two events."""
-    if plan.assessment.category == "refer":
+    if plan.programme.category == "refer":
         return SEEN_A_CLINICIAN if session.kind == "gate" else BOOK_A_CLINICIAN
     return wording.short_title(session)
 
@@ -181,7 +182,7 @@ def _event(plan: PlanRecord, session: Session, phase: Phase | None, zone: ZoneIn
     # the night they spring forward) is written as the time it is (02:15), as the start is.
     ends = _existing(starts + dt.timedelta(minutes=session.duration_minutes))
     summary = _text(event_title(plan, session))
-    if plan.assessment.category == "refer" and session.kind == "session":
+    if plan.programme.category == "refer" and session.kind == "session":
         description = referral_description(plan, plan_url)
     else:
         description = session_description(session, phase, plan_url, plan.programme.disclaimer)

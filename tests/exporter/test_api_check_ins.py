@@ -172,6 +172,10 @@ def test_a_referred_runner_cleared_by_a_clinician_gets_that_programme_as_the_nex
     assert plan["programme"]["category"] == "strain"
     assert plan["assessment"]["category"] == "refer"  # what the triage said stays on record
     assert plan["check_ins"][-1]["session"] == "clearance"
+    # The calendar follows the programme, not the triage: rehab sessions, no more "Book a clinician".
+    live = [e for e in events_of(client, token).values() if "STATUS" not in e]
+    assert len(live) > 2
+    assert all("clinician" not in str(e["SUMMARY"]).lower() for e in live)
 
 
 @pytest.mark.parametrize("body", [{"category": "refer"}, {"category": "sprained"}, {}, {"category": 3}])
