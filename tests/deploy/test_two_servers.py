@@ -10,6 +10,7 @@ import re
 import pytest
 from coach_server import Voice
 
+from plans.codes import CODE_LENGTH
 from tests.samples import TIGHT
 
 pytestmark = [pytest.mark.postgres, pytest.mark.system]
@@ -48,7 +49,7 @@ def test_a_runner_moved_between_servers_mid_conversation_finishes_and_the_plan_o
     filed = voice.answer_until_the_end(TIGHT)
     assert "Your plan is ready" in filed.speech
 
-    code = "".join(SPELLED.findall(filed.ssml)[:6])
+    code = "".join(SPELLED.findall(filed.ssml)[:CODE_LENGTH])
     token = re.search(r"/plans/([A-Za-z0-9_-]+)", filed.card_text).group(1)
     assert f"Plan code: {code}" in filed.card_text
 

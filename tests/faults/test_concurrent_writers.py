@@ -69,7 +69,7 @@ def _file_plans_and_save_state(database_url: str, runner: int, start, results) -
     """One process: file plans through the store and save a runner's state through the skill's
     DB-API path, in turns, as the plan service and a Lambda skill would on the same file."""
     store = PlanStore(database_url, SECRET_KEY)
-    state = SqlStateStore(database_url)
+    state = SqlStateStore(database_url, secret_key=SECRET_KEY)
     key = owner_key(SECRET_KEY.encode(), f"amzn1.ask.account.PROCESS{runner}")
     tokens, errors = [], []
     start.wait()
@@ -105,7 +105,7 @@ def test_two_processes_writing_the_same_sqlite_file_at_once_lose_nothing(tmp_pat
 
     assert [errors for _, _, errors in outcomes] == [[], []]
     store = PlanStore(database_url, SECRET_KEY)
-    state = SqlStateStore(database_url)
+    state = SqlStateStore(database_url, secret_key=SECRET_KEY)
     try:
         for runner, tokens, _ in outcomes:
             assert len(tokens) == PLANS_PER_PROCESS
