@@ -29,6 +29,15 @@ from exporter.schemas import (
 from plans.keys import MAX_TOKEN_LENGTH
 
 OPENAPI_VERSION = "3.1.0"
+# A request the service files (every question the triage asks is answered): shown to readers of the
+# description, and the plan schemathesis' stateful phase starts from.
+EXAMPLE_PLAN_REQUEST = {
+    "answers": {"location": "back_of_thigh", "onset": "gradual", "days_since": 10, "pop": "no",
+                "bruising": "no", "pain_walking": "no", "gait_altered": "no", "nerve_symptoms": "no",
+                "shoe_test": "no", "hinge_test": "no", "heel_press_test": "no", "pain_score": 2,
+                "training_change": "no"},
+    "preferences": {"timezone": "Europe/London", "weekdays": ["MO", "WE", "FR"], "time": "07:00"},
+}
 DESCRIPTION = (
     "Create, read and delete a runner's hamstring rehab plan. A plan is built from the triage "
     "answers and the runner's preferences; the token returned opens its page, PDF and calendar. "
@@ -86,7 +95,10 @@ def openapi_spec(base_url: str) -> dict[str, Any]:
             "post": {
                 "operationId": "createPlan",
                 "summary": "Assess the answers and file a dated rehab programme",
-                "requestBody": {"required": True, "content": json_content("PlanRequest")},
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": ref("PlanRequest"), "examples": {"aFinishedTriage": {
+                        "summary": "a finished triage (tight hamstrings), London, Monday Wednesday Friday",
+                        "value": EXAMPLE_PLAN_REQUEST}}}}},
                 "responses": {
                     "201": {
                         "description": "the plan was filed",
@@ -96,6 +108,15 @@ def openapi_spec(base_url: str) -> dict[str, Any]:
                             **no_store,
                         },
                         "content": json_content("PlanCreated"),
+                        # What a client does next with the token (and what schemathesis' stateful
+                        # phase follows): read it, check in, clear a referral, delete it.
+                        "links": {
+                            name: {"operationId": operation,
+                                   "parameters": {"token": "$response.body#/token"}}
+                            for name, operation in (("ReadThePlan", "readPlan"), ("CheckIn", "checkIn"),
+                                                    ("ClearForRehab", "clearForRehab"),
+                                                    ("DeleteThePlan", "deletePlan"))
+                        },
                     },
                     "400": error("not JSON, invalid answers or preferences (details per field), "
                                  "or a triage not finished (the next question to answer)"),
