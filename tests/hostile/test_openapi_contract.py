@@ -115,8 +115,9 @@ def test_sequences_of_calls_following_the_links_never_fail_on_our_side(app, cloc
             assert response.status_code < 500, (case.method, case.path, response.status_code)
             case.validate_response(response, transport_kwargs=kwargs, **CONTRACT)
 
-    AgainstTheApp.run(settings=settings(max_examples=40, stateful_step_count=6, derandomize=True, database=None,
-                                        deadline=None, suppress_health_check=list(HealthCheck)))
+    bounded = settings(max_examples=40, stateful_step_count=6, derandomize=True, database=None, deadline=None,
+                       suppress_health_check=list(HealthCheck))
+    AgainstTheApp.run(settings=bounded)
 
 
 def test_the_stateful_phase_has_links_to_follow():
