@@ -30,6 +30,7 @@ from exporter.headers import FILE_HEADERS, PAGE_HEADERS
 from plans import links as plan_links_of
 from plans import service
 from plans.codes import (
+    CODE_ALPHABET,
     CODE_LENGTH,
     CODE_LIFETIME,
     GUESSES_PER_CLIENT_PER_WINDOW,
@@ -82,7 +83,7 @@ def _open_code(typed: str, *, redirect_status: int) -> Response:
     typed = typed[:MAX_CODE_LENGTH]
     code = normalize_code(typed)
     if code is None:
-        return _unknown_code(typed.strip())
+        return _not_a_code(typed.strip())
     store = plan_store()
     now = utc_now()
     # Counted before the look-up and in one step with the check, so that guesses sent at once
@@ -103,6 +104,14 @@ def _unknown_code(shown: str) -> Response:
     message = (f"No plan has this code. Codes have {CODE_LENGTH} characters and last "
                f"{CODE_LIFETIME.days} days; check the letters and try again.")
     return _error(404, message, "unknown_code.html", code=shown)
+
+
+def _not_a_code(shown: str) -> Response:
+    """A 400: what was typed cannot be a code at all (wrong length, or letters codes never use),
+    so there is nothing to look up; the page says what a code looks like."""
+    message = (f"A plan code has {CODE_LENGTH} letters and numbers, from {CODE_ALPHABET}; "
+               "check what you typed and try again.")
+    return _error(400, message, "unknown_code.html", code=shown, not_a_code=True)
 
 
 def _too_many_codes(claim) -> Response:

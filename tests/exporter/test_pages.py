@@ -143,6 +143,16 @@ def test_an_unknown_code_gets_a_friendly_page_with_the_form_again(client, filed)
     assert 'value="ACDEFHJK"' in response.get_data(as_text=True)
 
 
+def test_something_that_cannot_be_a_code_is_a_400_page_that_says_what_a_code_looks_like(client):
+    response = client.get("/c/hello", headers=HTML)
+    assert response.status_code == 400
+    page = Page(response.get_data(as_text=True))
+    assert_accessible_structure(page)
+    assert "That is not a plan code" in page.text
+    assert "code" in page.inputs  # the form again, and a way back
+    assert client.get("/c/hello", headers=JSON).get_json()["error"]["code"] == "bad_request"
+
+
 def test_an_unknown_code_is_a_json_error_for_a_program(client):
     response = client.get("/c/ACDEFHJK", headers=JSON)
     assert response.status_code == 404

@@ -126,7 +126,7 @@ def test_a_string_that_cannot_be_a_code_never_reaches_the_database(app, client, 
     listener = lambda *args: statements.append(args[2])  # noqa: E731
     event.listen(store._engine_obj, "before_cursor_execute", listener)
     for _ in range(3 * GUESSES_PER_CLIENT_PER_WINDOW):
-        assert client.get(f"/c/{typed}", headers=JSON).status_code == 404
+        assert client.get(f"/c/{typed}", headers=JSON).status_code == 400
     event.remove(store._engine_obj, "before_cursor_execute", listener)
     assert statements == []
 
