@@ -35,7 +35,7 @@ from reportlab.pdfgen import canvas as pdf_canvas
 from reportlab.platypus import CondPageBreak, Flowable, PageBreak, SimpleDocTemplate
 
 from exporter import figures, qr, wording
-from exporter.charts import progress_chart, progress_drawing
+from exporter.charts import progress_chart, progress_flowable
 from plans.progress import plan_progress
 from plans.records import PlanRecord
 from rehab.clock import as_utc, today_in
@@ -238,7 +238,7 @@ def _progress(plan: PlanRecord, width: float, room: float) -> list[Flowable]:
     chart = progress_chart(summary)
     fits = room * chart.width / chart.height
     chart_width = max(SMALLEST_CHART_WIDTH, min(width, PROGRESS_CHART_WIDTH, fits))
-    drawing = progress_drawing(chart, width=chart_width, font=FONT, bold_font=FONT_BOLD)
+    drawing = progress_flowable(chart, width=chart_width, font=FONT, bold_font=FONT_BOLD)
     return [_Block([_Text("Progress", H3, space_after=3), _Text(summary.sentence(), CELL)], space_after=2),
             drawing]
 
