@@ -29,6 +29,7 @@ from skill.handlers.answers import (
     NoHandler,
     NumberAnswerHandler,
     OnsetAnswerHandler,
+    OutcomeChoiceHandler,
     UnsureHandler,
     YesHandler,
 )
@@ -65,6 +66,7 @@ HANDLERS = (
     YesHandler,
     NoHandler,
     UnsureHandler,
+    OutcomeChoiceHandler,
     ChooseDaysHandler,
     ChooseTimeHandler,
     ChooseStartDateHandler,

@@ -45,6 +45,14 @@ TIME = "time"
 START_DATE = "start_date"
 FILE = "file"
 PREFERENCE_STEPS = (WEEKDAYS, TIME)
+# The outcome, told in short turns before the plan: the headline and running advice first, then
+# "want to hear why, what to do today, or shall I make your plan?". What has been told is kept
+# under this preference key ({"told": [...], "more": [sentences still to say]}); "plan" ends it.
+OUTCOME = "outcome"
+OUTCOME_MORE = "outcome_more"  # "Shall I go on?": sentences are waiting in the queue
+OUTCOME_TOLD = frozenset({"why", "today", "safety", "plan"})
+# Words a turn of told outcome may hold before the rest waits for "shall I go on?".
+OUTCOME_WORD_BUDGET = 32
 
 # Modes: a question that stands in front of the triage.
 RESUME = "resume"  # "Welcome back. Shall we carry on where we left off?"
@@ -163,6 +171,11 @@ class State:
         q = next_question(self.answers)
         if q is not None:
             return Step("question", q.id)
+        told = self.preferences.get(OUTCOME) or {}
+        if told.get("more"):
+            return Step(OUTCOME_MORE)
+        if "plan" not in (told.get("told") or ()):
+            return Step(OUTCOME)
         if WEEKDAYS not in self.preferences:
             return Step(WEEKDAYS)
         if TIME not in self.preferences:
@@ -225,6 +238,11 @@ class State:
             time = raw_preferences.get(TIME)
             if isinstance(time, str) and _HH_MM.match(time):
                 preferences[TIME] = time[:5]
+            told = raw_preferences.get(OUTCOME)
+            if isinstance(told, Mapping):
+                flags = [f for f in told.get("told") or () if isinstance(f, str) and f in OUTCOME_TOLD]
+                more = [m for m in told.get("more") or () if isinstance(m, str) and len(m) <= 600][:12]
+                preferences[OUTCOME] = {"told": flags, "more": more}
             start = raw_preferences.get(START_DATE)
             if isinstance(start, str) and _iso_date(start) is not None:
                 preferences[START_DATE] = start
@@ -259,7 +277,7 @@ def ask_current(state: State, *lead: Line, fresh: bool = True) -> Turn:
     triage outcome in front of it (the outcome is what the days question follows)."""
     step = state.step()
     lines = list(lead)
-    if step.kind == WEEKDAYS and fresh:
+    if step.kind == OUTCOME and fresh and OUTCOME not in state.preferences:
         lines.extend(outcome_lines(state.answers))
     if step.kind == FILE:
         return Turn(say=tuple(lines), action=ACTION_FILE)
@@ -324,6 +342,8 @@ def answer(state: State, kind: str, value: object) -> tuple[State, Turn]:
         return state, Turn(ask=Step(CONFIRM_DELETE), brief=True)
 
     step = state.step()
+    if step.kind in (OUTCOME, OUTCOME_MORE):
+        return outcome_choice(state, kind)
     if step.kind in PREFERENCE_STEPS:
         return _preference_answer(state, step, kind)
     if step.kind == FILE:
@@ -488,6 +508,8 @@ def choose_days(state: State, days: Sequence[str], *, lead: Line | None = None) 
     if not chosen:
         return state, Turn(say=(say("days_not_understood"),), ask=Step(WEEKDAYS), brief=True)
     updated = _set_preference(state, WEEKDAYS, chosen)
+    if at_outcome(state):  # days named at the outcome: the runner wants the plan
+        return _plan_chosen(updated, lead or say("days_chosen", days=chosen))
     return updated, ask_current(updated, lead or say("days_chosen", days=chosen), fresh=False)
 
 
@@ -499,6 +521,8 @@ def choose_time(state: State, time: str | None, *, lead: Line | None = None) -> 
     if time is None:
         return state, Turn(say=(say("time_not_understood"),), ask=Step(TIME), brief=True)
     updated = _set_preference(state, TIME, time)
+    if at_outcome(state):
+        return _plan_chosen(updated, lead or say("time_chosen", time=time))
     return updated, ask_current(updated, lead or say("time_chosen", time=time), fresh=False)
 
 
@@ -510,6 +534,8 @@ def choose_start_date(state: State, start: dt.date | None, today: dt.date) -> tu
     if start is None or not today <= start <= today + dt.timedelta(days=MAX_START_DAYS_AHEAD):
         return state, Turn(say=(say("start_date_not_understood"),), ask=state.step(), brief=True)
     updated = _set_preference(state, START_DATE, start.isoformat())
+    if at_outcome(state):
+        return _plan_chosen(updated, say("start_date_chosen", date=start.isoformat()))
     return updated, ask_current(updated, say("start_date_chosen", date=start.isoformat()), fresh=False)
 
 
@@ -591,7 +617,7 @@ def _after_answer(state: State, answers: dict[str, Any], question_id: str) -> tu
     was_finished = state.triage_finished
     # The outcome opens with its own thanks ("Thanks, that's all my questions."): an ack in front
     # of it said "Thanks. Thanks, ..." one answer in four.
-    outcome_follows = not was_finished and updated.step().kind == WEEKDAYS
+    outcome_follows = not was_finished and updated.step().kind == OUTCOME
     lead = () if outcome_follows else (say("ack", count=len(updated.history)),)
     return updated, ask_current(updated, *lead, fresh=not was_finished)
 
@@ -710,31 +736,149 @@ def assessment_for(answers: Mapping[str, Any]):
 
 
 def outcome_lines(answers: Mapping[str, Any]) -> list[Line]:
-    """What the runner hears when the questions are done, in the order that keeps them safe:
-    red flags first and plainly, then what it most likely is, running in one sentence, today's
-    care, and anyone else worth seeing. The clinical words are the core's (rehab.triage reasons,
-    rehab.programme's running sentence and care table, rehab.advice's choice of today's care),
-    each with its source there."""
-    from rehab.programme import RUNNING_WORDS
+    """The outcome's first short turn, in the order that keeps the runner safe: a referral first
+    and plainly, else what it most likely is; then running in one sentence. The rest (why, today's
+    care, the same-day warning) waits for the runner to ask, or comes before the plan. The clinical
+    words are the core's (rehab.programme's category and running sentences)."""
+    from rehab.programme import CATEGORY_WORDS, RUNNING_WORDS
+
+    assessment = assessment_for(answers)
+    lines: list[Line] = [say("outcome_intro")]
+    if assessment.red_flags or assessment.category == "refer":
+        lines.append(say("see_clinician_promptly"))
+    else:
+        lines.append(say("most_likely", what=CATEGORY_WORDS[assessment.category]))
+    lines.append(say("text", text=RUNNING_WORDS[assessment.running]))
+    return lines
+
+
+def safety_net_relevant(answers: Mapping[str, Any]) -> bool:
+    """The same-day warning (calf swelling, breathlessness) is spoken after a sudden injury (or one
+    that may have been) and with any referral: the card prints it always."""
+    if answers.get("onset") in ("sudden", "unsure"):
+        return True
+    assessment = assessment_for(answers)
+    return bool(assessment.red_flags) or assessment.category == "refer"
+
+
+def _safety_net_text() -> str:
+    from rehab.programme import CARE
+
+    return next(item.text for item in CARE if item.id == "care-safety-net")
+
+
+def why_sentences(answers: Mapping[str, Any]) -> list[str]:
+    """Why: the first sentence of each of the triage's reasons (red flags first), then the rest
+    of them; "shall I go on?" between turns keeps each one short."""
     from rehab.triage import rule
 
     assessment = assessment_for(answers)
-    by_kind: dict[str, list[str]] = {}
-    for reason in assessment.reasons:
-        by_kind.setdefault(rule(reason.rule_id).sets, []).append(reason.text)
+    order = {"red_flag": 0, "category": 1, "see_professional": 2}
+    reasons = sorted(assessment.reasons, key=lambda r: order.get(rule(r.rule_id).sets, 3))
+    firsts, rests = [], []
+    for reason in reasons:
+        if rule(reason.rule_id).sets not in order:
+            continue
+        parts = sentences(reason.text)
+        if parts and parts[0] not in firsts:
+            firsts.append(parts[0])
+            rests.extend(p for p in parts[1:] if p not in rests)
+    return firsts + rests
 
-    lines: list[Line] = [say("outcome_intro")]
-    if assessment.red_flags:
-        lines.append(say("see_clinician_promptly"))
-        lines.extend(say("text", text=text) for text in by_kind.get("red_flag", ()))
-    lines.extend(say("text", text=text) for text in by_kind.get("category", ()))
-    lines.append(say("text", text=RUNNING_WORDS[assessment.running]))
-    lines.extend(say("text", text=text) for text in _care_today(answers, assessment))
-    if assessment.see_professional and not assessment.red_flags:
-        lines.extend(say("text", text=text) for text in by_kind.get("see_professional", ()))
-    if answers.get("training_change") == "yes":
-        lines.append(say("text", text=rule("cause-training-change").reason))
-    return lines
+
+def today_sentences(answers: Mapping[str, Any], *, with_safety_net: bool = True) -> list[str]:
+    """What to do today: the core's one piece of today's care, then the same-day warning when it
+    is relevant (and not yet said)."""
+    assessment = assessment_for(answers)
+    texts = list(_care_today(answers, assessment))
+    if with_safety_net and safety_net_relevant(answers):
+        texts.append(_safety_net_text())
+    return [part for text in texts for part in sentences(text)]
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
+
+
+def sentences(text: str) -> list[str]:
+    return [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+def _told(state: State) -> tuple[list[str], list[str]]:
+    told = state.preferences.get(OUTCOME) or {}
+    return list(told.get("told") or ()), list(told.get("more") or ())
+
+
+def _with_told(state: State, told: Sequence[str], more: Sequence[str]) -> State:
+    return _set_preference(state, OUTCOME, {"told": list(dict.fromkeys(told)), "more": list(more)})
+
+
+def _tell(state: State, told: list[str], queue: Sequence[str], *lead: Line) -> tuple[State, Turn]:
+    """Say the queue's first sentences within the word budget; the rest wait for "go on"."""
+    spoken: list[str] = []
+    words = 0
+    rest = list(queue)
+    while rest and (not spoken or words + word_count(rest[0]) <= OUTCOME_WORD_BUDGET):
+        words += word_count(rest[0])
+        spoken.append(rest.pop(0))
+    if set(spoken) & set(sentences(_safety_net_text())):
+        told = [*told, "safety"]
+    updated = _with_told(state, told, rest)
+    return updated, Turn(say=(*lead, *(say("text", text=t) for t in spoken)), ask=updated.step(), brief=True)
+
+
+def at_outcome(state: State) -> bool:
+    """Whether the outcome is being told (its menu, or "shall I go on?")."""
+    return state.mode is None and state.step().kind in (OUTCOME, OUTCOME_MORE)
+
+
+def outcome_said(state: State, kind: str) -> tuple[State, Turn]:
+    """'Why', 'what to do today', 'make my plan' said anywhere: at the outcome they choose; before
+    it, "make my plan" carries on the check; elsewhere they were not meant for this question."""
+    if at_outcome(state):
+        return outcome_choice(state, kind)
+    if kind == "plan" and (state.mode is None or state.mode == RESUME):
+        return check_hamstring(state)
+    if state.mode is not None:
+        return answer(state, "other", None)
+    return fallback(state)
+
+
+def _plan_chosen(state: State, lead: Line) -> tuple[State, Turn]:
+    """On to the plan; the same-day warning, when relevant, is never skipped on the way."""
+    told, _ = _told(state)
+    if safety_net_relevant(state.answers) and "safety" not in told:
+        return _tell(state, told, sentences(_safety_net_text()), say("before_plan"))
+    planned = _with_told(state, told + ["plan"], [])
+    return planned, ask_current(planned, lead, fresh=False)
+
+
+def outcome_choice(state: State, kind: str) -> tuple[State, Turn]:
+    """An answer at the outcome: "why", "today", "plan" (yes), "no", or (after a long piece)
+    yes / no to "shall I go on?"."""
+    told, more = _told(state)
+    answers = state.answers
+    if more:
+        if kind == "yes":
+            return _tell(state, told, more)
+        if kind in ("no", "plan"):
+            state = _with_told(state, told, [])
+            more = []
+            if kind == "no":
+                return state, Turn(say=(say("okay"),), ask=state.step(), brief=True)
+    if kind == "why":
+        return _tell(state, told + ["why"], why_sentences(answers))
+    if kind == "today":
+        return _tell(state, told + ["today"], today_sentences(answers, with_safety_net="safety" not in told))
+    if kind in ("yes", "plan"):
+        return _plan_chosen(state, say("okay"))
+    if kind == "no":
+        return stop(state)
+    lead = say("guide_outcome")
+    return state, Turn(say=(lead,), ask=state.step(), brief=True)
 
 
 def _care_today(answers: Mapping[str, Any], assessment) -> list[str]:

@@ -8,7 +8,7 @@ fit: "eleven out of ten", an unrecognised "?", an empty slot, a yes where a plac
 from __future__ import annotations
 
 from skill import conversation as talk
-from skill.handlers.base import ConversationHandler, resolved_id, respond, slot_value, visit_of
+from skill.handlers.base import ConversationHandler, intent_name, resolved_id, respond, slot_value, visit_of
 
 
 def _choice_value(handler_input, slot: str) -> str | None:
@@ -87,4 +87,18 @@ class UnsureHandler(ConversationHandler):
 
     def handle(self, handler_input):
         state, turn = talk.unsure(visit_of(handler_input).state)
+        return respond(handler_input, self.services, state, turn)
+
+
+class OutcomeChoiceHandler(ConversationHandler):
+    """At the outcome: "why", "what to do today", "make my plan". Elsewhere, "make my plan" carries
+    on the check and the other two are heard as something not understood."""
+
+    intents = ("WhyIntent", "TodayAdviceIntent", "MakePlanIntent")
+    _KINDS = {"WhyIntent": "why", "TodayAdviceIntent": "today", "MakePlanIntent": "plan"}
+
+    def handle(self, handler_input):
+        state = visit_of(handler_input).state
+        kind = self._KINDS[intent_name(handler_input)]
+        state, turn = talk.outcome_said(state, kind)
         return respond(handler_input, self.services, state, turn)

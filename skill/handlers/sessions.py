@@ -29,6 +29,9 @@ class TodaysSessionHandler(ConversationHandler):
 
     def handle(self, handler_input):
         state = visit_of(handler_input).state
+        if talk.at_outcome(state):  # "what should I do today?" when told the outcome: today's care
+            state, turn = talk.outcome_choice(state, "today")
+            return respond(handler_input, self.services, state, turn)
         return respond(handler_input, self.services, state, Turn(action=talk.ACTION_READ_SESSION))
 
 

@@ -17,6 +17,8 @@ PROMPTS = US.override(
         "ask_weekdays": "Now, your programme. Which days suit you for your sessions? I suggest Monday, "
                         "Wednesday and Friday at seven in the morning. Say yes to keep those, or tell me "
                         "your days.",
+        "ask_outcome": "Want to hear why, what to do today, or shall I make your programme?",
+        "ask_brief_outcome": "Shall I make your programme now?",
         "goodbye": "Okay. Look after that hamstring. Goodbye.",
     },
 )

@@ -63,10 +63,21 @@ TEXT: dict[str, str] = {
     "outcome_intro": "Thanks, that's all my questions.",
     "see_clinician_promptly": "First, and most important: please see a doctor or physiotherapist "
                               "promptly, within the next few days.",
+    "most_likely": "It's most likely {what}.",
+    "ask_outcome": "Want to hear why, what to do today, or shall I make your plan?",
+    "ask_brief_outcome": "Shall I make your plan now?",
+    "reprompt_outcome": "Say why, what to do today, or make my plan.",
+    "help_outcome": "I can tell you why I think so, what to do today, or make your plan with dated "
+                    "sessions. Say why, what to do today, or make my plan.",
+    "guide_outcome": "Say why, what to do today, or make my plan.",
+    "ask_outcome_more": "Shall I go on?",
+    "reprompt_outcome_more": "Say yes to hear the rest, or say: make my plan.",
+    "help_outcome_more": "There's a little more to hear. Say yes to go on, or make my plan.",
+    "before_plan": "First, one warning.",
 
     # ---- preferences ---------------------------------------------------------------------------
-    "ask_weekdays": "Now, your plan. Which days suit you for your sessions? I suggest Monday, Wednesday "
-                    "and Friday at seven in the morning. Say yes to keep those, or tell me your days.",
+    "ask_weekdays": "Which days suit you for your sessions? I suggest Monday, Wednesday and Friday at "
+                    "seven in the morning. Say yes to keep those, or tell me your days.",
     "reprompt_weekdays": "Which days would you like? Say yes for Monday, Wednesday and Friday, or name "
                          "your days.",
     "help_weekdays": "Your plan has dated sessions on the days you choose. Two to four days a week works "
@@ -227,6 +238,20 @@ TEXT: dict[str, str] = {
     "goodbye_progress_kept": "Okay. I've kept your answers, so next time you open Hamstring Coach we can "
                              "carry on. Goodbye.",
     "error_sorry": "Sorry, something went wrong on my side. Your answers are safe.",
+
+    # ---- the Echo Show screen (skill.apl): the same words as the voice, on a screen -----------------
+    "screen_session_today": "Today at {time}: {title}",
+    "screen_session_next": "{date} at {time}: {title}",
+    "screen_progress": "{index} of {count}",
+    "screen_button_next": "Next",
+    "screen_button_done": "Done",
+    "screen_button_hurts": "It hurts",
+    "screen_exercise_spoken": "{index} of {count}: {name}, {dosage}.",
+    "screen_last_exercise": "That was the last exercise. When you've finished, touch Done, or say: I did my "
+                            "session.",
+    "screen_code_label": "Plan code",
+    "screen_scan": "Scan the code with your phone's camera, or go to {site} and enter the plan code.",
+    "screen_enter_code": "Go to {site} and enter the plan code.",
 
     # ---- small words ---------------------------------------------------------------------------
     "word_and": "and",

@@ -85,6 +85,8 @@ class Conversation:
         if self.step().kind != "question":  # a runner with a plan is offered it: ask for a new check
             self.say("CheckHamstringIntent")
         self.answer_triage(ANSWERS)
+        while self.step().kind == "outcome":  # "make my plan" (and yes after the same-day warning)
+            self.say("MakePlanIntent")
         assert self.step().kind == "weekdays", self.replies[-1]
         self.say("ChooseDaysIntent", {"firstDay": "tuesday", "secondDay": "thursday", "thirdDay": "saturday"})
         assert self.step().kind == "time", self.replies[-1]

@@ -28,6 +28,7 @@ def test_each_vignette_over_post_alexa_files_the_expected_plan(http_voice, skill
                                                                 expected):
     http_voice.launch()
     http_voice.answer_triage(answers)
+    http_voice.to_the_plan()
     final = http_voice.say("AMAZON.YesIntent")
 
     assert final.ended and len(spoken_code(final)) == CODE_LENGTH
@@ -57,6 +58,7 @@ def test_a_daylight_saving_time_zone_over_post_alexa(http_voice, skill_app, app_
     device_zone.name = "America/New_York"
     http_voice.launch()
     http_voice.answer_triage(SIT_BONE_ACHE)
+    http_voice.to_the_plan()
     http_voice.say("ChooseDaysIntent", {"firstDay": "wednesday"})
     http_voice.say("ChooseTimeIntent", {"time": "EV"})
 
@@ -85,6 +87,7 @@ def test_two_app_instances_on_one_database_carry_a_runner_between_them(app_confi
         runner = Runner(alternate)
         runner.launch()
         runner.answer_triage(TIGHT)
+        runner.to_the_plan()
         final = runner.say("AMAZON.YesIntent")
         assert len(spoken_code(final)) == CODE_LENGTH
         assert filed_plan(plan_store_of(first), app_config).assessment.category == "tightness"

@@ -49,7 +49,16 @@ def answered(**answers) -> State:
 
 def finished(**answers) -> State:
     """A state whose questions are all answered: at the days question."""
-    state = drive(State(), answers)
+    return to_the_plan(drive(State(), answers))
+
+
+def to_the_plan(state: State) -> State:
+    """From the outcome to the days question: "make my plan", then yes after the same-day warning
+    when the answers make it relevant."""
+    assert state.step().kind == talk.OUTCOME
+    state, _ = talk.outcome_said(state, "plan")
+    if state.step().kind == talk.OUTCOME:
+        state, _ = talk.answer(state, "yes", None)
     assert state.step().kind == talk.WEEKDAYS
     return state
 
@@ -187,13 +196,13 @@ def test_go_back_from_the_time_question_reopens_the_days():
     assert turn.ask == talk.Step(talk.WEEKDAYS)
 
 
-def test_reaching_the_end_of_the_questions_speaks_the_outcome_before_the_days_question():
-    done = finished(location="back_of_thigh", nerve_symptoms="yes", onset="gradual")
+def test_reaching_the_end_of_the_questions_speaks_the_outcome_headline_then_offers_why_today_or_the_plan():
+    done = drive(State(), dict(location="back_of_thigh", nerve_symptoms="yes", onset="gradual"))
     last = done.history[-1]
     one_to_go, _ = talk.go_back(done)
     state, turn = say_answer(one_to_go, last, done.answers[last])
-    assert turn.ask == talk.Step(talk.WEEKDAYS)
-    assert keys(turn)[:2] == ["outcome_intro", "see_clinician_promptly"]
+    assert turn.ask == talk.Step(talk.OUTCOME)
+    assert keys(turn) == ["outcome_intro", "see_clinician_promptly", "text"]
     assert "ack" not in keys(turn), "the outcome's own thanks is the acknowledgement"
 
 
@@ -225,7 +234,8 @@ def test_the_last_answer_is_thanked_once_not_acknowledged_and_thanked_again(answ
 def test_yes_to_the_suggested_days_keeps_the_days_and_the_time_and_files_the_plan():
     state = finished(location="back_of_thigh", nerve_symptoms="yes", onset="gradual")
     state, turn = talk.answer(state, "yes", None)
-    assert state.preferences == {"weekdays": ["MO", "WE", "FR"], "time": "07:00"}
+    assert state.resolved_preferences() == {"weekdays": ["MO", "WE", "FR"], "time": "07:00"}
+    assert state.preferences["weekdays"] == ["MO", "WE", "FR"] and state.preferences["time"] == "07:00"
     assert turn.action == talk.ACTION_FILE
 
 

@@ -35,6 +35,10 @@ CONTRACT_INTENTS: dict[str, dict[str, str]] = {
                       "sessionDay": "RELATIVE_DAY_TYPE"},
     "ProgressIntent": {},
     "ClearanceIntent": {"category": "CLEARED_FOR_TYPE"},
+    # The outcome told in short turns (issue 11): "why", "what to do today", "make my plan".
+    "WhyIntent": {},
+    "TodayAdviceIntent": {},
+    "MakePlanIntent": {},
 }
 # The coaching loop's intents (issue 10): a runner says these in many ways, so more samples.
 COACHING_INTENTS = ("CheckInIntent", "ProgressIntent", "ClearanceIntent")

@@ -67,6 +67,7 @@ def test_a_whole_conversation_with_a_crash_and_a_filing_logs_nothing_private(tre
     with caplog.at_level(logging.DEBUG):
         runner.launch()
         runner.answer_triage(SPRINTER)
+        runner.to_the_plan()
         clock.fail_next = True
         sorry = runner.say("ChooseStartDateIntent", {"startDate": "2026-03-03"})
         assert sorry.speech.startswith("Sorry, something went wrong on my side. Your answers are safe.")
@@ -90,6 +91,7 @@ def test_with_the_database_down_the_logs_still_hold_nothing_private(app_config, 
     with caplog.at_level(logging.DEBUG):
         runner.launch()
         runner.answer_triage(SPRINTER)
+        runner.to_the_plan()
         runner.say("AMAZON.YesIntent")
         runner.say("TodaysSessionIntent")
         runner.say("DeleteMyDataIntent")
@@ -108,6 +110,7 @@ def test_the_database_never_holds_the_alexa_user_id(voice_skill, database_url):
     runner.launch()
     runner.say("AMAZON.YesIntent")
     runner.answer_triage(SPRINTER)
+    runner.to_the_plan()
     runner.say("AMAZON.YesIntent")
     if database_url.startswith("sqlite"):
         path = Path(database_url.removeprefix("sqlite:///"))

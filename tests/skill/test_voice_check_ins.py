@@ -74,6 +74,7 @@ def file_plan(runner: CheckedRunner, answers=STRIDES_TWINGE) -> None:
     with runner.unchecked():
         runner.launch()
         runner.answer_triage(answers)
+        runner.to_the_plan()
         runner.say("AMAZON.YesIntent")
     assert runner.last.ended and runner.last.card is not None
 

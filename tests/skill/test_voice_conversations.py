@@ -24,6 +24,7 @@ def test_each_vignette_is_triaged_by_voice_and_filed_with_the_expected_assessmen
         voice, store, app_config, answers, expected):
     voice.launch()
     outcome = voice.answer_triage(answers)
+    voice.to_the_plan()
     assert voice.current_step().kind == "weekdays"
     final = voice.say("AMAZON.YesIntent")
 
@@ -46,17 +47,32 @@ def test_red_flags_come_first_and_plainly_before_what_it_most_likely_is(voice, a
     voice.launch()
     outcome = voice.answer_triage(answers).speech
     promptly = outcome.index("please see a doctor or physiotherapist promptly")
-    assert promptly < outcome.index("one for a clinician")
     assert promptly < outcome.index("Stop running and see a clinician.")
+    from skill.conversation import assessment_for, why_sentences
+
+    why = voice.say("WhyIntent").speech
+    first = why_sentences(voice.last.state.answers)[0]
+    assert why.startswith(first), "why: the red flag's reason comes first"
+    from rehab.triage import rule
+
+    reasons = assessment_for(voice.last.state.answers).reasons
+    flags = [r.text for r in reasons if rule(r.rule_id).sets == "red_flag"]
+    assert flags[0].startswith(first)
 
 
 def test_the_outcome_says_what_it_most_likely_is_how_to_run_and_todays_care(voice):
     voice.launch()
     outcome = voice.answer_triage(STRIDES_TWINGE).speech
-    assert "most likely a low-grade strain" in outcome
+    assert "most likely a low-grade hamstring strain" in outcome
     assert "Easy running only" in outcome
-    assert "Ice it now" in outcome and "switch to heat" in outcome
-    assert outcome.index("most likely") < outcome.index("Easy running only") < outcome.index("Ice it now")
+    assert outcome.index("most likely") < outcome.index("Easy running only")
+    assert outcome.endswith("Want to hear why, what to do today, or shall I make your plan?")
+    heard = [voice.say("TodayAdviceIntent").speech]
+    while voice.current_step().kind == "outcome_more":
+        heard.append(voice.say("AMAZON.YesIntent").speech)
+    care = " ".join(heard)
+    assert "Ice it now" in care and "switch to heat" in care
+    assert heard[-1].endswith("Shall I make your plan now?")
 
 
 def test_a_first_visit_welcomes_with_the_disclaimer_and_asks_where_it_hurts(voice):
@@ -303,6 +319,7 @@ def test_progress_is_kept_per_runner(voice_skill):
 def test_chosen_days_and_time_shape_the_plan(voice, store, app_config):
     voice.launch()
     voice.answer_triage(TIGHT)
+    voice.to_the_plan()
     days = voice.say("ChooseDaysIntent",
                      {"firstDay": "tuesday", "secondDay": "thursday", "thirdDay": "saturday"})
     assert "Tuesday, Thursday and Saturday, got it." in days.speech
@@ -318,6 +335,7 @@ def test_chosen_days_and_time_shape_the_plan(voice, store, app_config):
 def test_saying_no_to_the_suggested_days_asks_which_days_instead(voice):
     voice.launch()
     voice.answer_triage(TIGHT)
+    voice.to_the_plan()
     reply = voice.say("AMAZON.NoIntent")
     assert reply.speech.startswith("Okay. Which days would you like?")
     assert voice.current_step().kind == "weekdays"
@@ -326,6 +344,7 @@ def test_saying_no_to_the_suggested_days_asks_which_days_instead(voice):
 def test_days_that_are_not_days_are_asked_again(voice):
     voice.launch()
     voice.answer_triage(TIGHT)
+    voice.to_the_plan()
     reply = voice.say("ChooseDaysIntent", {"firstDay": "?"})
     assert "I didn't catch any days" in reply.speech
     assert voice.current_step().kind == "weekdays"
@@ -378,6 +397,7 @@ def test_an_unknown_or_placeless_device_time_zone_falls_back_to_utc(voice, store
     device_zone.name = reported
     voice.launch()
     voice.answer_triage(TIGHT)
+    voice.to_the_plan()
     voice.say("AMAZON.YesIntent")
     assert filed_plan(store, app_config).preferences.timezone == "UTC"
 
@@ -389,6 +409,7 @@ def test_an_old_name_for_a_place_files_the_plan_in_that_place(voice, store, app_
     device_zone.name = reported
     voice.launch()
     voice.answer_triage(TIGHT)
+    voice.to_the_plan()
     voice.say("AMAZON.YesIntent")
     assert filed_plan(store, app_config).preferences.timezone == kept
 
@@ -418,6 +439,7 @@ def test_with_the_plan_store_down_the_advice_is_still_spoken_and_the_next_visit_
     down.launch()
     outcome = down.answer_triage(SPRINTER)
     assert "please see a doctor or physiotherapist promptly" in outcome.speech
+    down.to_the_plan()
     failed = down.say("AMAZON.YesIntent")
     assert "please see a doctor or physiotherapist promptly" in failed.speech
     assert "Stop running and see a clinician." in failed.speech
@@ -443,6 +465,7 @@ def test_with_the_whole_database_down_the_triage_still_works_from_start_to_advic
     voice = Runner(in_process(skill))
     assert "Welcome to Hamstring Coach" in voice.launch().speech
     voice.answer_triage(TIGHT)
+    voice.to_the_plan()
     final = voice.say("AMAZON.YesIntent")
     assert "You can keep running" in final.speech
     assert "couldn't save your plan" in final.speech
@@ -455,6 +478,7 @@ def test_with_the_whole_database_down_the_triage_still_works_from_start_to_advic
 def _file_tight_plan(voice: Runner) -> None:
     voice.launch()
     voice.answer_triage(TIGHT)
+    voice.to_the_plan()
     voice.say("AMAZON.YesIntent")
 
 

@@ -132,6 +132,15 @@ class Runner:
             reply = self.answer(answers.get(step.question_id, "no"))
         raise AssertionError("the triage did not finish")
 
+    def to_the_plan(self) -> Reply:
+        """From the outcome to the days question: "make my plan", then yes to "shall I make your
+        plan now?" after the same-day warning when the answers make it relevant."""
+        reply = self.say("MakePlanIntent")
+        if self.current_step().kind == "outcome":
+            reply = self.say("AMAZON.YesIntent")
+        assert self.current_step().kind == "weekdays", reply.speech
+        return reply
+
     # ---- reading ---------------------------------------------------------------------------
 
     @property
