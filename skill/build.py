@@ -23,6 +23,7 @@ from ask_sdk_model.services import ApiClient
 
 from plans.keys import owner_key
 from plans.state import state_store_for
+from skill.apl.screens import ScreenEventHandler, ScreenInterceptor
 from skill.handlers import coaching, sessions
 from skill.handlers.answers import (
     LocationAnswerHandler,
@@ -82,6 +83,7 @@ HANDLERS = (
     DeleteMyDataHandler,
     StopHandler,
     SessionEndedHandler,
+    ScreenEventHandler,
     FallbackHandler,
 )
 
@@ -135,6 +137,8 @@ def build_skill(
         builder.add_request_handler(handler(services))
     builder.add_global_request_interceptor(LoadConversation(services))
     builder.add_global_response_interceptor(SaveConversation())
+    # Echo Show screens (skill.apl), on devices that render APL only.
+    builder.add_global_response_interceptor(ScreenInterceptor(services))
     builder.add_exception_handler(CatchAllExceptionHandler(services))
     return builder.create()
 

@@ -36,6 +36,10 @@ CUSTOM_SLOT_TYPES: dict[str, str] = {
 
 SESSION_END_REASONS = ("USER_INITIATED", "ERROR", "EXCEEDED_MAX_REPROMPTS")
 
+# What an Echo Show lists in context.System.device.supportedInterfaces. Envelopes carry none by
+# default (a speaker without a screen); pass this as `supported_interfaces` for a screen device.
+APL_DEVICE: dict[str, Any] = {"Alexa.Presentation.APL": {"runtime": {"maxVersion": "2023.3"}}}
+
 
 def _timestamp(when: datetime | None) -> str:
     when = when or datetime.now(UTC)
@@ -49,7 +53,8 @@ def _request_id() -> str:
 
 
 def _envelope(request: dict[str, Any], *, user_id: str, device_id: str, session_attributes: Mapping | None,
-              new: bool, application_id: str, session_id: str) -> dict[str, Any]:
+              new: bool, application_id: str, session_id: str,
+              supported_interfaces: Mapping[str, Any] | None = None) -> dict[str, Any]:
     return {
         "version": "1.0",
         "session": {
@@ -63,7 +68,7 @@ def _envelope(request: dict[str, Any], *, user_id: str, device_id: str, session_
             "System": {
                 "application": {"applicationId": application_id},
                 "user": {"userId": user_id},
-                "device": {"deviceId": device_id, "supportedInterfaces": {}},
+                "device": {"deviceId": device_id, "supportedInterfaces": dict(supported_interfaces or {})},
                 "apiEndpoint": API_ENDPOINT,
                 "apiAccessToken": API_ACCESS_TOKEN,
             },
@@ -103,12 +108,14 @@ def _slot(name: str, value: str | None, resolved_id: str | None, application_id:
 def launch_request(*, user_id: str = DEFAULT_USER, device_id: str = DEFAULT_DEVICE, locale: str = "en-US",
                    session_attributes: Mapping | None = None, new: bool = True,
                    application_id: str = DEFAULT_APP_ID, timestamp: datetime | None = None,
-                   session_id: str = DEFAULT_SESSION) -> dict[str, Any]:
+                   session_id: str = DEFAULT_SESSION,
+                   supported_interfaces: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """"Alexa, open hamstring coach"."""
     request = {"type": "LaunchRequest", "requestId": _request_id(), "timestamp": _timestamp(timestamp),
                "locale": locale}
     return _envelope(request, user_id=user_id, device_id=device_id, session_attributes=session_attributes,
-                     new=new, application_id=application_id, session_id=session_id)
+                     new=new, application_id=application_id, session_id=session_id,
+                     supported_interfaces=supported_interfaces)
 
 
 def intent_request(intent_name: str, slots: Mapping[str, str | None] | None = None, *,
@@ -116,7 +123,8 @@ def intent_request(intent_name: str, slots: Mapping[str, str | None] | None = No
                    device_id: str = DEFAULT_DEVICE, locale: str = "en-US",
                    session_attributes: Mapping | None = None, new: bool = False,
                    application_id: str = DEFAULT_APP_ID, timestamp: datetime | None = None,
-                   session_id: str = DEFAULT_SESSION) -> dict[str, Any]:
+                   session_id: str = DEFAULT_SESSION,
+                   supported_interfaces: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """One spoken turn. `slots` holds the words as heard ("back of my knee", "6", "?"); `resolutions`
     maps a custom slot to the canonical value id Alexa's entity resolution matched. A custom slot
     with a value but no resolution arrives as ER_SUCCESS_NO_MATCH, as Alexa sends words it heard but
@@ -134,7 +142,8 @@ def intent_request(intent_name: str, slots: Mapping[str, str | None] | None = No
     request = {"type": "IntentRequest", "requestId": _request_id(), "timestamp": _timestamp(timestamp),
                "locale": locale, "intent": intent}
     return _envelope(request, user_id=user_id, device_id=device_id, session_attributes=session_attributes,
-                     new=new, application_id=application_id, session_id=session_id)
+                     new=new, application_id=application_id, session_id=session_id,
+                     supported_interfaces=supported_interfaces)
 
 
 def session_ended_request(reason: str = "USER_INITIATED", *, error_type: str | None = None,
@@ -142,7 +151,8 @@ def session_ended_request(reason: str = "USER_INITIATED", *, error_type: str | N
                           device_id: str = DEFAULT_DEVICE, locale: str = "en-US",
                           session_attributes: Mapping | None = None, application_id: str = DEFAULT_APP_ID,
                           timestamp: datetime | None = None,
-                          session_id: str = DEFAULT_SESSION) -> dict[str, Any]:
+                          session_id: str = DEFAULT_SESSION,
+                          supported_interfaces: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The session closed: the runner said nothing after the reprompt, walked off, or the skill erred."""
     if reason not in SESSION_END_REASONS:
         raise ValueError(f"reason must be one of {SESSION_END_REASONS}, not {reason!r}")
@@ -151,4 +161,5 @@ def session_ended_request(reason: str = "USER_INITIATED", *, error_type: str | N
     if error_type is not None:
         request["error"] = {"type": error_type, "message": error_message or ""}
     return _envelope(request, user_id=user_id, device_id=device_id, session_attributes=session_attributes,
-                     new=False, application_id=application_id, session_id=session_id)
+                     new=False, application_id=application_id, session_id=session_id,
+                     supported_interfaces=supported_interfaces)
