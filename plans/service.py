@@ -63,6 +63,29 @@ def file_plan(
     return store.add_plan(prepare_plan(answers, preferences, now=now), owner_key=owner_key, now=now)
 
 
+@dataclass(frozen=True)
+class ReissuedCode:
+    """A fresh code for the runner's newest plan, with the plan's new token (its new link)."""
+
+    token: str
+    code: str
+    expires_at: dt.datetime
+    timezone: str
+
+
+def reissue_code_for_owner(store: PlanStore, owner_key: str, *, now: dt.datetime) -> ReissuedCode | None:
+    """'What's my code' by voice: the runner's newest plan gets a new code (and, since the store
+    cannot recover its token from the owner key, a new token: the old link and codes stop
+    working). None when the runner has no plan; StoreUnavailable when the database is away."""
+    issued = store.reissue_code_for_owner(owner_key, now)
+    if issued is None:
+        return None
+    token, short = issued
+    plan = store.get_plan(token)
+    timezone = plan.programme.timezone if plan is not None else "UTC"
+    return ReissuedCode(token=token, code=short.code, expires_at=short.expires_at, timezone=timezone)
+
+
 def purge(store: PlanStore, *, now: dt.datetime, retention_days: int) -> int:
     """Delete what the retention period no longer covers; the number of plans deleted."""
     return store.purge_expired(now, retention_days)

@@ -374,6 +374,48 @@ class PlanStore:
             return ShortCode(code=code, expires_at=expires_at)
         return None  # pragma: no cover - the loop returns or raises
 
+    def reissue_code_for_owner(self, owner_key: str, now: dt.datetime) -> tuple[str, ShortCode] | None:
+        """A new short code for the runner's newest plan, found by owner key ("what's my code" by
+        voice, when the skill holds no token). The store cannot recover the plan's token (only its
+        hash is kept, and the code row seals the token under the code), so the plan gets a new
+        token as well: the new code row seals it, and the plan's code is sealed under it. The old
+        token (its link and calendar feed) and the old codes stop working at once. Returns the
+        new token and code; None when the owner has no plan."""
+        if not isinstance(owner_key, str) or not 0 < len(owner_key) <= 128:
+            return None
+        now = _utc(now)
+        sa, exc = _sqlalchemy()
+        t = self._schema()
+        for attempt in range(_FILING_ATTEMPTS):
+            token = keys.new_token()
+            code = new_code()
+            expires_at = now + CODE_LIFETIME
+            try:
+                with self._writing() as conn:
+                    row = conn.execute(
+                        sa.select(t.plans.c.plan_id, t.plans.c.token_hash)
+                        .where(t.plans.c.owner_key == owner_key)
+                        .order_by(t.plans.c.created_at.desc(), t.plans.c.plan_id).limit(1)).first()
+                    if row is None:
+                        return None
+                    plan_id = row.plan_id
+                    conn.execute(t.short_codes.delete().where(t.short_codes.c.plan_id == plan_id))
+                    conn.execute(t.short_codes.insert().values(
+                        code_hash=self._code_hash(code), plan_id=plan_id, created_at=now,
+                        expires_at=expires_at,
+                        sealed_token=self._seal(token, key_from=f"seal:{code}", plan_id=plan_id)))
+                    conn.execute(t.plans.update().where(t.plans.c.plan_id == plan_id).values(
+                        sealed_code=self._seal(code, key_from=f"seal-code:{token}", plan_id=plan_id),
+                        code_expires_at=expires_at, token_hash=self._token_hash(token), updated_at=now))
+            except exc.IntegrityError:
+                if attempt == _FILING_ATTEMPTS - 1:
+                    raise StoreUnavailable("could not draw an unused short code; try again") from None
+                continue
+            self._forget(row.token_hash)
+            self._scrub()
+            return token, ShortCode(code=code, expires_at=expires_at)
+        return None  # pragma: no cover - the loop returns or raises
+
     def latest_plan_for_owner(self, owner_key: str) -> PlanRecord | None:
         return self._load_plan("newest_by_owner", owner_key)
 

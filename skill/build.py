@@ -36,6 +36,7 @@ from skill.handlers.answers import (
 )
 from skill.handlers.base import FALLBACK_ZONE, Services
 from skill.handlers.coaching import CheckInHandler, ClearanceHandler, ProgressHandler
+from skill.handlers.codes import WhatsMyCodeHandler
 from skill.handlers.data import DeleteMyDataHandler
 from skill.handlers.errors import CatchAllExceptionHandler
 from skill.handlers.interceptors import LoadConversation, SaveConversation, user_id_of
@@ -81,6 +82,7 @@ HANDLERS = (
     ProgressHandler,
     ClearanceHandler,
     DeleteMyDataHandler,
+    WhatsMyCodeHandler,
     StopHandler,
     SessionEndedHandler,
     ScreenEventHandler,

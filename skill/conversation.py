@@ -63,7 +63,12 @@ CHECK_IN_OFFER = "check_in_offer"  # "Your session on Friday isn't logged yet. S
 RETRY_SAVE = "retry_save"  # the plan store was away: "Shall I try again?"
 CLEARANCE = "clearance"  # which programme the clinician cleared a referred runner for
 START_OFFER = "start_offer"  # no plan yet: "Shall we check your hamstring now?"
-MODES = (RESUME, HOME, CONFIRM_DELETE, CHECK_IN, CHECK_IN_OFFER, RETRY_SAVE, CLEARANCE, START_OFFER)
+CODE_OFFER = "code_offer"  # the plan is filed: "Shall I read you the code that opens it?"
+CODE_REPEAT = "code_repeat"  # the code was said: "Want me to repeat it?"
+MODES = (RESUME, HOME, CONFIRM_DELETE, CHECK_IN, CHECK_IN_OFFER, RETRY_SAVE, CLEARANCE, START_OFFER,
+         CODE_OFFER, CODE_REPEAT)
+CODE_MODES = (CODE_OFFER, CODE_REPEAT)
+_CODE = re.compile(r"^[A-Z0-9]{8}$")
 # The modes that carry a check-in (or clearance) draft.
 DRAFT_MODES = (CHECK_IN, CHECK_IN_OFFER, RETRY_SAVE, CLEARANCE)
 
@@ -76,6 +81,7 @@ ACTION_LOG_CHECK_IN = "log_check_in"
 ACTION_OPEN_CLEARANCE = "open_clearance"  # read the plan: is it a referral?
 ACTION_LOG_CLEARANCE = "log_clearance"
 ACTION_READ_PROGRESS = "read_progress"
+ACTION_READ_CODE = "read_code"  # "what's my code": re-issue the newest plan's code
 
 # Check-in steps.
 SESSION_OUTCOME = "session_outcome"  # done, partly, missed
@@ -153,6 +159,11 @@ class State:
     # What the runner has said in a check-in or a clearance not yet logged (see `Draft`); kept in
     # the session only, while a draft mode is current (or waits behind "delete my data").
     check_in: Mapping[str, Any] | None = None
+    # The plan code just said, so "repeat it" needs no store: kept in the session only, while a
+    # code mode is current (never between visits).
+    code: str | None = None
+    # The code was re-issued by "what's my code": the old link no longer works (said at the end).
+    code_reissued: bool = False
 
     # ---- reading ---------------------------------------------------------------------------
 
@@ -212,6 +223,9 @@ class State:
             data["mode_before"] = self.mode_before
             if self.check_in is not None and (self.mode in DRAFT_MODES or self.mode_before in DRAFT_MODES):
                 data["check_in"] = dict(self.check_in)
+            if self.code is not None and self.mode in CODE_MODES:
+                data["code"] = self.code
+                data["code_reissued"] = self.code_reissued
         return data
 
     @classmethod
@@ -265,7 +279,15 @@ class State:
                 mode = None if mode in DRAFT_MODES else mode
                 mode_before = None if mode_before in DRAFT_MODES else mode_before
         return cls(answers=answers, history=tuple(history), preferences=preferences, mode=mode,
-                   mode_before=mode_before, plan_on_file=data.get("plan_on_file") is True, check_in=draft)
+                   mode_before=mode_before, plan_on_file=data.get("plan_on_file") is True, check_in=draft,
+                   **_code_from(data, mode))
+
+
+def _code_from(data: Mapping[str, Any], mode: str | None) -> dict[str, Any]:
+    code = data.get("code")
+    if mode in CODE_MODES and isinstance(code, str) and _CODE.match(code):
+        return {"code": code, "code_reissued": data.get("code_reissued") is True}
+    return {}
 
 
 # ---- transitions --------------------------------------------------------------------------
@@ -288,8 +310,8 @@ def new_visit(state: State) -> State:
     """The state as a new session finds it: an unfinished check is offered to resume before
     anything else, whatever the first request is."""
     if state.in_progress:
-        return replace(state, mode=RESUME, mode_before=None, check_in=None)
-    return replace(state, mode=None, mode_before=None, check_in=None)
+        return replace(state, mode=RESUME, mode_before=None, check_in=None, code=None, code_reissued=False)
+    return replace(state, mode=None, mode_before=None, check_in=None, code=None, code_reissued=False)
 
 
 def launch(state: State) -> tuple[State, Turn]:
@@ -334,6 +356,8 @@ def answer(state: State, kind: str, value: object) -> tuple[State, Turn]:
         if kind == "no":
             return replace(state, mode=None), Turn(say=(say("home_no"),), end=True)
         return state, Turn(ask=Step(HOME), brief=True)
+    if state.mode in CODE_MODES:
+        return code_answer(state, kind)
     if state.mode == CONFIRM_DELETE:
         if kind == "yes":
             return state, Turn(action=ACTION_DELETE)
@@ -911,15 +935,49 @@ def summary_lines(answers: Mapping[str, Any]) -> list[Line]:
 
 def plan_filed(state: State, *, code: str, start_date: str, weekdays: Sequence[str], time: str,
                site: str) -> tuple[State, Turn]:
-    """The plan is kept: speak its code and close. The answers now live in the plan, so the
-    conversation starts afresh next time, offering today's session."""
-    done = State(plan_on_file=True)
+    """The plan is kept: say when it starts, then offer its code as a turn of its own. The
+    answers now live in the plan, so the conversation starts afresh next time."""
+    done = State(plan_on_file=True, mode=CODE_OFFER, code=code)
     return done, Turn(say=(
         say("plan_ready", start_date=start_date, weekdays=list(weekdays), time=time),
-        say("code", code=code, site=site),
-        say("card_sent"),
-        say("goodbye_plan"),
-    ), end=True)
+        say("plan_site", site=site),
+    ), ask=Step(CODE_OFFER))
+
+
+def code_read(state: State, code: str, *, reissued: bool = False) -> tuple[State, Turn]:
+    """'What's my code': the code (a fresh one, when re-issued), then "want me to repeat it?"."""
+    reading = replace(state, mode=CODE_REPEAT, mode_before=None, check_in=None, code=code,
+                      code_reissued=reissued)
+    return reading, Turn(say=(say("code", code=code),), ask=Step(CODE_REPEAT))
+
+
+def code_asked(state: State) -> tuple[State, Turn]:
+    """'What's my code' said: the code of this session if there is one, else ask the store."""
+    if state.mode == CONFIRM_DELETE:
+        return state, Turn(ask=Step(CONFIRM_DELETE), brief=True)
+    if state.code is not None and state.mode in CODE_MODES:
+        return code_read(state, state.code, reissued=state.code_reissued)
+    return state, Turn(action=ACTION_READ_CODE)
+
+
+def no_code(state: State, key: str) -> tuple[State, Turn]:
+    """No code to say: no plan yet ("no_plan_yet"), or the store is away ("plan_unreachable")."""
+    return after_reading(state, [say(key)])
+
+
+def code_answer(state: State, kind: str) -> tuple[State, Turn]:
+    """Yes: the code (again, letter by letter); no: the goodbye, or back to the check."""
+    if kind == "yes" and state.code is not None:
+        if state.mode == CODE_OFFER:
+            return code_read(state, state.code, reissued=state.code_reissued)
+        return state, Turn(say=(say("code_spelled", code=state.code),), ask=Step(CODE_REPEAT))
+    if kind == "no" or state.code is None:
+        lines = [say("code_new_link" if state.code_reissued else "card_sent")]
+        done = replace(state, mode=None, mode_before=None, code=None, code_reissued=False)
+        if done.in_progress:
+            return done, ask_current(done, *lines, say("then_carry_on"), fresh=False)
+        return done, Turn(say=(*lines, say("goodbye_plan")), end=True)
+    return state, Turn(ask=Step(state.mode), brief=True)
 
 
 def plan_not_saved(state: State) -> tuple[State, Turn]:

@@ -200,12 +200,13 @@ def render_line(prompts: Prompts, line) -> str:
     if key == "guide":
         return escape(_guide(prompts, params["question_id"], params.get("heard")))
     if key == "code":
-        # Once with words to tell sound-alike letters apart, then once quickly to check against.
-        phonetic = phonetic_code(prompts, params["code"])
-        spelled = spell_code(params["code"])
-        intro = escape(prompts.say("code_intro", site=params.get("site", "")))
+        # A turn of its own, slowly, with a word for each letter to tell sound-alike ones apart.
+        intro = escape(prompts.say("code_intro"))
+        return f'{intro}<break time="{CODE_REPEAT_PAUSE}"/> {phonetic_code(prompts, params["code"])}'
+    if key == "code_spelled":
+        # Asked again: letter by letter, in its two groups of four.
         again = escape(prompts.say("code_again"))
-        return f'{intro} {phonetic}<break time="{CODE_REPEAT_PAUSE}"/>{again} {spelled}'
+        return f'{again}<break time="{CODE_REPEAT_PAUSE}"/> {spell_code(params["code"])}'
     if key in ("days_chosen", "plan_ready"):
         params["days"] = prompts.weekdays(params.pop("weekdays", params.get("days", ())))
     if "time" in params:

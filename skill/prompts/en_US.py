@@ -110,12 +110,23 @@ TEXT: dict[str, str] = {
 
     # ---- the plan ------------------------------------------------------------------------------
     "plan_ready": "Your plan is ready. Your first session is on {start_date} at {time}, then every {days}.",
-    "code_intro": "To open it on your phone or computer, go to {site} and enter this code:",
-    "code_again": "Once more:",
+    "plan_site": "To open it on your phone or computer, go to {site} and enter a code.",
+    "ask_code_offer": "Shall I read you the code? Have a pen ready.",
+    "reprompt_code_offer": "Shall I read you your plan code? Say yes or no.",
+    "help_code_offer": "The code opens your plan on a phone or computer. It's also in the Alexa app. Say "
+                       "yes to hear it.",
+    "code_intro": "Your code is:",
+    "code_again": "Once more, letter by letter:",
+    "ask_code_repeat": "Want me to repeat it?",
+    "reprompt_code_repeat": "Want me to repeat your code? Say yes or no.",
+    "help_code_repeat": "Say yes to hear the code again, letter by letter. It's also in the Alexa app.",
+    "code_new_link": "That code is new, and so is your plan's link: the old ones no longer work. The new "
+                     "link is in the Alexa app.",
     "code_letter": "{letter} as in {word}",
     "code_digit": "the number {digit}",
-    "card_sent": "I've also sent the link and the code to the Alexa app.",
-    "goodbye_plan": "Ask me what's my session today whenever you want it read out. Take care.",
+    "card_sent": "The link and the code are also in the Alexa app.",
+    "goodbye_plan": "Whenever you want it, say: ask Hamstring Coach what's my session today, or what's my "
+                    "code. Take care.",
     "plan_not_saved": "I'm sorry: I couldn't save your plan just now. Please try again later: open "
                       "Hamstring Coach and I'll offer to save it. I've kept your answers.",
     "card_title": "Your hamstring plan",

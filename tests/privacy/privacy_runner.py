@@ -90,9 +90,14 @@ class Conversation:
         assert self.step().kind == "weekdays", self.replies[-1]
         self.say("ChooseDaysIntent", {"firstDay": "tuesday", "secondDay": "thursday", "thirdDay": "saturday"})
         assert self.step().kind == "time", self.replies[-1]
-        final = self.say("ChooseTimeIntent", {"time": "18:30"})
-        assert final["response"]["shouldEndSession"] is True, final
-        return final
+        filed = self.say("ChooseTimeIntent", {"time": "18:30"})
+        assert filed["response"]["card"], filed
+        # The code is a turn of its own ("Shall I read you the code?"), then "want me to repeat it?".
+        code = self.say("AMAZON.YesIntent")
+        goodbye = self.say("AMAZON.NoIntent")
+        assert goodbye["response"]["shouldEndSession"] is True, goodbye
+        # The filing turn's card with the code turn's words: what the runner got from filing.
+        return {**code, "response": {**code["response"], "card": filed["response"]["card"]}}
 
     def _session_id(self) -> str:
         return f"amzn1.echo-api.session.privacy-{self.session}"

@@ -324,10 +324,20 @@ def test_delete_asks_for_confirmation_and_no_returns_to_where_the_runner_was():
 
 def test_after_filing_the_conversation_starts_afresh_with_a_plan_on_file():
     state = finished(location="back_of_thigh", nerve_symptoms="yes", onset="gradual")
-    done, turn = talk.plan_filed(state, code="AC3D7K", start_date="2026-03-02", weekdays=["MO"], time="07:00",
-                                 site="coach.example")
-    assert done == State(plan_on_file=True)
-    assert turn.end and keys(turn) == ["plan_ready", "code", "card_sent", "goodbye_plan"]
+    done, turn = talk.plan_filed(state, code="AC3D7KPQ", start_date="2026-03-02", weekdays=["MO"],
+                                 time="07:00", site="coach.example")
+    assert done == State(plan_on_file=True, mode=talk.CODE_OFFER, code="AC3D7KPQ")
+    assert keys(turn) == ["plan_ready", "plan_site"] and turn.ask == talk.Step(talk.CODE_OFFER)
+    heard, turn = talk.answer(done, "yes", None)
+    assert keys(turn) == ["code"] and turn.ask == talk.Step(talk.CODE_REPEAT)
+    again, turn = talk.answer(heard, "yes", None)
+    assert keys(turn) == ["code_spelled"] and turn.ask == talk.Step(talk.CODE_REPEAT)
+    closed, turn = talk.answer(again, "no", None)
+    assert turn.end and keys(turn) == ["card_sent", "goodbye_plan"]
+    assert closed == State(plan_on_file=True)
+    # Between visits the code is never kept: only the session carries it.
+    assert "code" not in done.to_attributes(with_mode=False)
+    assert State.from_attributes(done.to_attributes()).code == "AC3D7KPQ"
 
 
 def test_when_filing_fails_the_safety_advice_is_repeated_and_the_answers_kept():

@@ -175,9 +175,11 @@ def test_the_code_is_spelled_one_character_at_a_time_with_pauses():
     assert ssml == ('<say-as interpret-as="spell-out">A</say-as><break time="400ms"/>'
                     '<say-as interpret-as="spell-out">C</say-as><break time="400ms"/>'
                     '<say-as interpret-as="spell-out">3</say-as><break time="400ms"/>')
-    spoken = render_line(US, Line("code", {"code": "AC3D7K", "site": "coach.example"}))
-    assert spoken.startswith("To open it on your phone or computer, go to coach.example and enter this code:")
-    assert spoken.count('interpret-as="spell-out"') == 12  # said twice
+    spoken = render_line(US, Line("code", {"code": "AC3D7K"}))
+    assert spoken.startswith("Your code is:")
+    assert spoken.count('interpret-as="spell-out"') == 6  # once, slowly: "repeat it" says it again
+    again = render_line(US, Line("code_spelled", {"code": "AC3D7K"}))
+    assert again.endswith(spell_code("AC3D7K")) and again.count('interpret-as="spell-out"') == 6
 
 
 def spell(ch: str) -> str:
@@ -187,15 +189,18 @@ def spell(ch: str) -> str:
 def test_the_code_is_said_first_with_a_word_for_each_letter_then_letter_by_letter():
     # C, D, E, P, T, V and 3 sound alike over a kitchen speaker: the first reading tells them apart.
     pause = '<break time="400ms"/>'
-    spoken = render_line(US, Line("code", {"code": "CD3EPV", "site": "coach.example"}))
+    spoken = render_line(US, Line("code", {"code": "CD3EPV"}))
 
-    first, again = spoken.split('<break time="800ms"/>')
-    assert first.endswith(
-        f"enter this code: {spell('C')} as in Charlie,{pause} {spell('D')} as in Delta,{pause} "
+    intro, first = spoken.split('<break time="800ms"/>')
+    assert intro == "Your code is:"
+    assert first == (
+        f" {spell('C')} as in Charlie,{pause} {spell('D')} as in Delta,{pause} "
         f"the number {spell('3')},{pause} {spell('E')} as in Echo,{pause} {spell('P')} as in Papa,{pause} "
         f"{spell('V')} as in Victor.")
-    assert again == "Once more: " + spell_code("CD3EPV")
-    ElementTree.fromstring(f"<speak>{spoken}</speak>")  # Alexa refuses SSML that is not well-formed
+    repeated = render_line(US, Line("code_spelled", {"code": "CD3EPV"}))
+    assert repeated == 'Once more, letter by letter:<break time="800ms"/> ' + spell_code("CD3EPV")
+    for ssml in (spoken, repeated):
+        ElementTree.fromstring(f"<speak>{ssml}</speak>")  # Alexa refuses SSML that is not well-formed
 
 
 def test_every_letter_a_code_may_hold_has_its_own_word_and_digits_are_said_as_numbers():

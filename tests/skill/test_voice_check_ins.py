@@ -76,7 +76,9 @@ def file_plan(runner: CheckedRunner, answers=STRIDES_TWINGE) -> None:
         runner.answer_triage(answers)
         runner.to_the_plan()
         runner.say("AMAZON.YesIntent")
-    assert runner.last.ended and runner.last.card is not None
+        assert runner.last.card is not None
+        runner.say("AMAZON.NoIntent")  # "Shall I read you the code?"
+    assert runner.last.ended
 
 
 def plan_of(store, app_config):

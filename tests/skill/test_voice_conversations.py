@@ -26,7 +26,9 @@ def test_each_vignette_is_triaged_by_voice_and_filed_with_the_expected_assessmen
     outcome = voice.answer_triage(answers)
     voice.to_the_plan()
     assert voice.current_step().kind == "weekdays"
-    final = voice.say("AMAZON.YesIntent")
+    filed = voice.say("AMAZON.YesIntent")
+    heard = voice.hear_the_code()
+    final = voice.say("AMAZON.NoIntent")
 
     plan = filed_plan(store, app_config)
     check_filed(plan, expected)
@@ -35,11 +37,13 @@ def test_each_vignette_is_triaged_by_voice_and_filed_with_the_expected_assessmen
     assert "Thanks, that's all my questions." in outcome.speech
     assert final.ended
     assert final.response.get("reprompt") is None
-    code = spoken_code(final)
+    assert "Hamstring Coach" in final.speech, "after the session, what to say names the skill"
+    code = spoken_code(heard)
     assert len(code) == CODE_LENGTH
+    assert heard.speech.endswith("Want me to repeat it?") and not heard.ended
     assert store.token_for_code(code, now=dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC)) is not None
-    assert code in final.card["content"]
-    assert f"{app_config['COACH_BASE_URL']}/plans/" in final.card["content"]
+    assert code in filed.card["content"]
+    assert f"{app_config['COACH_BASE_URL']}/plans/" in filed.card["content"]
 
 
 @pytest.mark.parametrize(("answers", "expected"), [v for v in VIGNETTES if v.values[1]["red_flags"]])
@@ -450,7 +454,8 @@ def test_with_the_plan_store_down_the_advice_is_still_spoken_and_the_next_visit_
     back = Runner(in_process(skill_on(store)))
     assert back.launch().speech == "Welcome back. Shall we carry on where we left off?"
     filed = back.say("AMAZON.YesIntent")
-    assert len(spoken_code(filed)) == CODE_LENGTH and filed.ended
+    assert filed.card is not None
+    assert len(spoken_code(back.hear_the_code())) == CODE_LENGTH
     assert filed_plan(store, app_config).assessment.category == "refer"
 
 
@@ -480,6 +485,8 @@ def _file_tight_plan(voice: Runner) -> None:
     voice.answer_triage(TIGHT)
     voice.to_the_plan()
     voice.say("AMAZON.YesIntent")
+    voice.hear_the_code()
+    voice.say("AMAZON.NoIntent")
 
 
 def test_whats_my_session_today_reads_todays_session_with_sets_and_reps(voice, clock):
@@ -540,7 +547,7 @@ def test_delete_my_data_asks_first_and_no_keeps_everything(voice, store, app_con
 def test_delete_my_data_removes_the_plan_its_code_and_the_stored_answers(
         voice, store, state_store, app_config):
     _file_tight_plan(voice)
-    code = spoken_code(voice.last)
+    code = spoken_code(voice.replies[-2])
     voice.launch()
     voice.say("CheckHamstringIntent")
     voice.answer("behind_knee")
@@ -571,7 +578,7 @@ def test_deciding_not_to_delete_mid_check_returns_to_the_question(voice):
 def test_british_english_reads_dates_day_first(voice_skill, clock):
     runner = Runner(in_process(voice_skill), locale="en-GB")
     _file_tight_plan(runner)
-    assert "Monday 2 March" in runner.last.speech
+    assert "Monday 2 March" in runner.replies[-3].speech
     assert "programme" in runner.replies[0].speech
 
 

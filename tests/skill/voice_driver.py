@@ -141,6 +141,11 @@ class Runner:
         assert self.current_step().kind == "weekdays", reply.speech
         return reply
 
+    def hear_the_code(self) -> Reply:
+        """After filing ("Shall I read you the code?"): yes, and the code is said."""
+        assert self.current_step().kind == "code_offer", self.last.speech
+        return self.say("AMAZON.YesIntent")
+
     # ---- reading ---------------------------------------------------------------------------
 
     @property

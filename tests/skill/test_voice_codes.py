@@ -1,0 +1,144 @@
+"""The plan code by voice (issue 11 (2)): a turn of its own after filing, offered again ("want me to
+repeat it?"), and "what's my code" at any time later, also as a one-shot, re-issuing a fresh code
+by owner key (plans.store.PlanStore.reissue_code_for_owner)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from voice_driver import Runner, filed_plan, in_process, spoken_code
+
+from plans import service
+from plans.codes import CODE_LENGTH
+from skill.build import build_skill
+from tests.samples import LONDON_MWF, TIGHT, TIGHTNESS
+
+NOW = dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC)
+
+
+def _file(voice: Runner) -> tuple[str, str]:
+    """File TIGHT by voice, hear the code, decline a repeat: (the spoken code, the card's token)."""
+    voice.launch()
+    voice.answer_triage(TIGHT)
+    voice.to_the_plan()
+    filed = voice.say("AMAZON.YesIntent")
+    token = re.search(r"/plans/(\S+)", filed.card["content"]).group(1)
+    code = spoken_code(voice.hear_the_code())
+    voice.say("AMAZON.NoIntent")
+    return code, token
+
+
+# ---- the store and the service ----------------------------------------------------------------
+
+
+def test_reissuing_by_owner_key_gives_the_newest_plan_a_new_code_and_link_and_retires_the_old(store):
+    first = service.file_plan(store, TIGHTNESS, LONDON_MWF, owner_key="runner-key", now=NOW)
+    newest = service.file_plan(store, TIGHTNESS, LONDON_MWF, owner_key="runner-key",
+                               now=NOW + dt.timedelta(days=1))
+    later = NOW + dt.timedelta(days=40)  # both codes have expired by now
+    assert store.token_for_code(newest.code, later) is None
+
+    issued = service.reissue_code_for_owner(store, "runner-key", now=later)
+
+    assert issued is not None and len(issued.code) == CODE_LENGTH and issued.code != newest.code
+    assert store.token_for_code(issued.code, later) == issued.token
+    assert store.get_plan(issued.token).plan_id == newest.plan.plan_id
+    assert store.short_code_for(issued.token).code == issued.code
+    assert store.get_plan(newest.token) is None, "the old link stops working, as the runner is told"
+    assert store.get_plan(first.token) is not None, "only the newest plan is re-issued"
+    assert issued.timezone == "Europe/London"
+
+
+def test_reissuing_for_an_owner_without_a_plan_is_none(store):
+    service.file_plan(store, TIGHTNESS, LONDON_MWF, owner_key="someone-else", now=NOW)
+    assert service.reissue_code_for_owner(store, "nobody", now=NOW) is None
+
+
+# ---- by voice ---------------------------------------------------------------------------------
+
+
+def test_after_filing_the_code_is_offered_said_slowly_and_repeated_letter_by_letter(voice, store):
+    voice.launch()
+    voice.answer_triage(TIGHT)
+    voice.to_the_plan()
+    filed = voice.say("AMAZON.YesIntent")
+    assert filed.speech.endswith("Shall I read you the code? Have a pen ready.")
+    assert spoken_code(filed) == "", "the code is not buried in the filing turn"
+    heard = voice.hear_the_code()
+    code = spoken_code(heard)
+    assert heard.speech.startswith("Your code is:") and heard.speech.endswith("Want me to repeat it?")
+    assert '<break time="400ms"/>' in heard.ssml
+    again = voice.say("AMAZON.YesIntent")
+    assert spoken_code(again) == code and again.speech.startswith("Once more, letter by letter:")
+    # "What's my code" in the same visit says the same code: nothing is re-issued.
+    asked = voice.say("WhatsMyCodeIntent")
+    assert spoken_code(asked) == code
+    assert store.token_for_code(code, NOW) is not None
+    goodbye = voice.say("AMAZON.NoIntent")
+    assert goodbye.ended and "Alexa app" in goodbye.speech and "what's my code" in goodbye.speech
+
+
+def test_no_to_the_code_offer_closes_with_where_the_code_is(voice):
+    voice.launch()
+    voice.answer_triage(TIGHT)
+    voice.to_the_plan()
+    voice.say("AMAZON.YesIntent")
+    closed = voice.say("AMAZON.NoIntent")
+    assert closed.ended and "Alexa app" in closed.speech and spoken_code(closed) == ""
+
+
+def test_whats_my_code_as_a_one_shot_later_reissues_a_working_code_and_says_the_link_changed(
+        voice, store, app_config, clock):
+    old_code, old_token = _file(voice)
+    clock.advance(days=40)  # the filed code has expired
+
+    asked = voice.say("WhatsMyCodeIntent")
+
+    code = spoken_code(asked)
+    assert len(code) == CODE_LENGTH and code != old_code
+    assert asked.speech.endswith("Want me to repeat it?") and not asked.ended
+    assert code in asked.card["content"] and "/plans/" in asked.card["content"]
+    new_token = re.search(r"/plans/(\S+)", asked.card["content"]).group(1)
+    assert store.token_for_code(code, clock()) == new_token
+    assert filed_plan(store, app_config).plan_id == store.get_plan(new_token).plan_id
+    assert store.get_plan(old_token) is None
+    closing = voice.say("AMAZON.NoIntent")
+    assert "old ones no longer work" in closing.speech and closing.ended
+
+
+def test_whats_my_code_without_a_plan_says_there_is_none_yet(voice):
+    reply = voice.say("WhatsMyCodeIntent")
+    assert "don't have a plan yet" in reply.speech and spoken_code(reply) == ""
+
+
+def test_whats_my_code_mid_check_goes_back_to_the_check_afterwards(voice):
+    _file(voice)
+    voice.launch()
+    voice.say("CheckHamstringIntent")
+    voice.answer("back_of_thigh")
+    asked = voice.say("WhatsMyCodeIntent")
+    assert len(spoken_code(asked)) == CODE_LENGTH
+    back = voice.say("AMAZON.NoIntent")
+    assert "Now, back to your check." in back.speech and not back.ended
+    assert voice.current_step().question_id == "nerve_symptoms"
+
+
+@pytest.fixture
+def dead_store(app_config):
+    from plans.store import PlanStore
+
+    plan_store = PlanStore("postgresql://coach@127.0.0.1:1/coach", app_config["COACH_SECRET_KEY"])
+    yield plan_store
+    plan_store.close()
+
+
+def test_with_the_store_away_whats_my_code_says_so_and_claims_no_code(dead_store, state_store, clock,
+                                                                       device_zone, app_config):
+    skill = build_skill(store_factory=lambda: dead_store, state_store=state_store,
+                        timezone_lookup=device_zone, clock=clock, secret_key=app_config["COACH_SECRET_KEY"],
+                        base_url=app_config["COACH_BASE_URL"])
+    runner = Runner(in_process(skill))
+    reply = runner.say("WhatsMyCodeIntent")
+    assert "can't reach your plan" in reply.speech and spoken_code(reply) == ""
