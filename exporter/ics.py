@@ -41,6 +41,7 @@ from exporter import figures, wording
 from plans.records import PlanRecord
 from rehab.clock import as_utc
 from rehab.models import Phase, Session
+from rehab.programme import PLANS
 
 # Part of the feed's ETag: bump it whenever a change here, or in how rehab dates a stored session
 # (ics-3: a skipped time at midnight stays on its day; ics-4: SEQUENCE per session, cancelled
@@ -104,24 +105,36 @@ def render_ics(plan: PlanRecord, *, plan_url: str) -> bytes:
 
 
 BOOK_A_CLINICIAN = "Book a clinician"
+# The referral programme's own phases: self-care days the calendar does not list one by one.
+REFERRAL_PHASES = frozenset(phase.id for phase in PLANS["refer"].phases)
 SEEN_A_CLINICIAN = "Check in: seen a clinician yet?"
 
 
 def _shown(plan: PlanRecord) -> list[Session]:
-    """The events a calendar gets: every session, but for a referral plan only its first day (as
-    "Book a clinician") and its check-in. The programme's category, not the triage's: a referral
-    a clinician cleared has a rehab programme, and a red-flag check-in turns one into a referral."""
+    """The events a calendar gets: every session, but of a referral's self-care days only the first
+    (as "Book a clinician"). The programme's category, not the triage's: a referral a clinician
+    cleared has a rehab programme, and a red-flag check-in turns a programme into a referral whose
+    earlier training sessions, once published, must stay."""
     sessions = list(plan.programme.sessions)
     if plan.programme.category != "refer":
         return sessions
-    days = [s for s in sessions if s.kind == "session"]
-    return [s for s in sessions if s.kind == "gate" or (days and s is days[0])]
+    self_care = [s for s in sessions if s.kind == "session" and s.phase_id in REFERRAL_PHASES]
+    hidden = {s.id for s in self_care[1:]}
+    return [s for s in sessions if s.id not in hidden]
+
+
+def _self_care_day(plan: PlanRecord, session: Session) -> bool:
+    """A day of a referral's safe self-care (shown as "Book a clinician"), not a training session."""
+    return (plan.programme.category == "refer" and session.kind == "session"
+            and session.phase_id in REFERRAL_PHASES)
 
 
 def event_title(plan: PlanRecord, session: Session) -> str:
     """What to do, in under 40 characters (wording.short_title), or the referral's two events."""
-    if plan.programme.category == "refer":
-        return SEEN_A_CLINICIAN if session.kind == "gate" else BOOK_A_CLINICIAN
+    if plan.programme.category == "refer" and session.kind == "gate":
+        return SEEN_A_CLINICIAN
+    if _self_care_day(plan, session):
+        return BOOK_A_CLINICIAN
     return wording.short_title(session)
 
 
@@ -182,7 +195,7 @@ def _event(plan: PlanRecord, session: Session, phase: Phase | None, zone: ZoneIn
     # the night they spring forward) is written as the time it is (02:15), as the start is.
     ends = _existing(starts + dt.timedelta(minutes=session.duration_minutes))
     summary = _text(event_title(plan, session))
-    if plan.programme.category == "refer" and session.kind == "session":
+    if _self_care_day(plan, session):
         description = referral_description(plan, plan_url)
     else:
         description = session_description(session, phase, plan_url, plan.programme.disclaimer)
