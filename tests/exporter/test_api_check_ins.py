@@ -217,3 +217,19 @@ def test_a_check_in_that_changes_nothing_scheduled_still_gives_the_files_new_eta
         response = client.get(f"/plans/{token}.{kind}", headers={"If-None-Match": etag})
         assert response.status_code == 200, kind
         assert response.headers["ETag"] != etag
+
+
+def test_a_red_flag_check_in_turns_the_plan_into_a_referral_but_keeps_what_the_calendar_showed(
+        client, clock, token):
+    before = events_of(client, token)
+    clock.advance(days=2)
+    body = check_in(client, token, date="2026-03-02", session="done", pain_during=9).get_json()
+    assert body["check_in"]["verdict"] == "see_clinician"
+    assert plan_of(client, token)["programme"]["category"] == "refer"
+    after = events_of(client, token)
+    assert set(before) <= set(after)
+    first_day = [uid for uid, event in before.items()
+                 if event.decoded("DTSTART").date().isoformat() == "2026-03-02"]
+    for uid in first_day:  # the day already trained keeps its title: it was a session, not self-care
+        assert str(after[uid]["SUMMARY"]) == str(before[uid]["SUMMARY"])
+    assert any("clinician" in str(e["SUMMARY"]).lower() for e in after.values() if "STATUS" not in e)
