@@ -148,8 +148,24 @@ def respond(handler_input, services: Services, state: State, turn: Turn):
         state, turn = _perform(handler_input, services, visit, turn.action)
         visit.state = state
         lines.extend(turn.say)
+    if (turn.end or turn.ask is None) and any(line.key in KEPT_CLAIMS for line in lines):
+        lines = _claims_checked(handler_input, visit, lines)
     return speak(handler_input, visit.prompts, lines, turn.ask, end=turn.end or turn.ask is None,
                  brief=turn.brief)
+
+
+# Closing words that say the answers were kept, and what to say instead when they were not.
+KEPT_CLAIMS = {"goodbye_progress_kept": "goodbye_progress_lost", "plan_not_saved": "plan_not_saved_lost"}
+
+
+def _claims_checked(handler_input, visit: Visit, lines: list[Line]) -> list[Line]:
+    """Before a goodbye that says "I've kept your answers", keep them (the response interceptor
+    would save only after the words are chosen); when that fails, or there is no runner to keep
+    them for, say so instead."""
+    save_visit(handler_input)
+    if visit.owner_key is not None and not visit.unsaved:
+        return lines
+    return [Line(KEPT_CLAIMS[line.key], line.params) if line.key in KEPT_CLAIMS else line for line in lines]
 
 
 def speak(handler_input, prompts: Prompts, lines: list[Line], ask: Step | None, *, end: bool,
@@ -256,3 +272,35 @@ def delete_data(services: Services, visit: Visit) -> tuple[State, Turn]:
 
 def locale_prompts(handler_input) -> Prompts:
     return for_locale(getattr(request_of(handler_input), "locale", None))
+
+
+def save_visit(handler_input) -> None:
+    """Write the conversation back. Never raises: a failed save is logged and retried next turn."""
+    manager = handler_input.attributes_manager
+    visit: Visit | None = manager.request_attributes.get(VISIT)
+    if visit is None:
+        return
+    session = handler_input.request_envelope.session
+    if visit.forget:
+        if session is not None:
+            manager.session_attributes = {}
+        return
+    form = visit.state.to_attributes(with_mode=False)
+    unsaved = visit.unsaved
+    if visit.owner_key is not None and (unsaved or form != visit.saved):
+        try:
+            manager.persistent_attributes = {PERSISTED_STATE: form}
+            manager.save_persistent_attributes()
+            unsaved = False
+            visit.saved = form
+        except Exception as error:  # the database is away; the session still carries everything
+            logger.warning("progress not saved (%s); will retry next turn", type(error).__name__)
+            unsaved = True
+    visit.unsaved = unsaved
+    if session is not None:
+        attributes = manager.session_attributes
+        if not isinstance(attributes, dict):
+            attributes = {}
+            manager.session_attributes = attributes
+        attributes[SESSION_STATE] = visit.state.to_attributes()
+        attributes[SESSION_UNSAVED] = unsaved

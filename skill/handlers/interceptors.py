@@ -24,6 +24,7 @@ from skill.handlers.base import (
     Services,
     Visit,
     locale_prompts,
+    save_visit,
 )
 
 logger = logging.getLogger("skill")
@@ -71,35 +72,3 @@ def load_visit(handler_input, services: Services) -> Visit:
 class SaveConversation(AbstractResponseInterceptor):
     def process(self, handler_input, response) -> None:
         save_visit(handler_input)
-
-
-def save_visit(handler_input) -> None:
-    """Write the conversation back. Never raises: a failed save is logged and retried next turn."""
-    manager = handler_input.attributes_manager
-    visit: Visit | None = manager.request_attributes.get(VISIT)
-    if visit is None:
-        return
-    session = handler_input.request_envelope.session
-    if visit.forget:
-        if session is not None:
-            manager.session_attributes = {}
-        return
-    form = visit.state.to_attributes(with_mode=False)
-    unsaved = visit.unsaved
-    if visit.owner_key is not None and (unsaved or form != visit.saved):
-        try:
-            manager.persistent_attributes = {PERSISTED_STATE: form}
-            manager.save_persistent_attributes()
-            unsaved = False
-            visit.saved = form
-        except Exception as error:  # the database is away; the session still carries everything
-            logger.warning("progress not saved (%s); will retry next turn", type(error).__name__)
-            unsaved = True
-    visit.unsaved = unsaved
-    if session is not None:
-        attributes = manager.session_attributes
-        if not isinstance(attributes, dict):
-            attributes = {}
-            manager.session_attributes = attributes
-        attributes[SESSION_STATE] = visit.state.to_attributes()
-        attributes[SESSION_UNSAVED] = unsaved

@@ -129,6 +129,8 @@ TEXT: dict[str, str] = {
                     "code. Take care.",
     "plan_not_saved": "I'm sorry: I couldn't save your plan just now. Please try again later: open "
                       "Hamstring Coach and I'll offer to save it. I've kept your answers.",
+    "plan_not_saved_lost": "I'm sorry: I couldn't save your plan or your answers just now. Please try the "
+                           "check again later: ask Hamstring Coach to check my hamstring.",
     "card_title": "Your hamstring plan",
     "card_code": "Plan code: {code} (valid until {expires})",
     "card_link": "Open your plan: {url}",
@@ -141,10 +143,10 @@ TEXT: dict[str, str] = {
     "session_exercises": "The exercises: {exercises}.",
     "session_exercise": "{name}, {dosage}",
     "session_length": "It takes about {minutes} minutes.",
-    "session_plan_over": "Your plan has no sessions left. Well done! To make a new one, say: check my "
-                         "hamstring.",
-    "no_plan_yet": "You don't have a plan yet. Say, check my hamstring, and after a few questions I'll "
-                   "make you one.",
+    "session_plan_over": "Your plan has no sessions left. Well done! To make a new one, say: ask Hamstring "
+                         "Coach to check my hamstring.",
+    "no_plan_yet": "You don't have a plan yet. Say: ask Hamstring Coach to check my hamstring, and after a "
+                   "few questions I'll make you one.",
     "plan_unreachable": "Sorry, I can't reach your plan just now. Please try again in a little while.",
     "then_carry_on": "Now, back to your check.",
     "dose_sets_reps": "{sets} sets of {reps}",
@@ -201,8 +203,9 @@ TEXT: dict[str, str] = {
     "check_in_not_saved": "Sorry, I can't reach your plan just now, so nothing is logged yet. I've kept "
                           "what you told me.",
     "clearance_not_saved": "Sorry, I can't reach your plan just now, so nothing has changed yet.",
-    "nothing_logged": "Okay. Nothing is logged, so please tell me again later.",
-    "nothing_changed": "Okay. Your plan hasn't changed, so please tell me again later.",
+    "nothing_logged": "Okay. Nothing is logged. Later, say: tell Hamstring Coach I did my session.",
+    "nothing_changed": "Okay. Your plan hasn't changed. Later, say: tell Hamstring Coach my physio "
+                       "cleared me.",
     "check_in_refused": "I couldn't log that: {reason}.",
     "goodbye_nothing_logged": "Okay, I haven't logged anything. Goodbye.",
     "ask_start_offer": "You don't have a plan yet. Shall we check your hamstring now? Then I'll make you "
@@ -211,7 +214,8 @@ TEXT: dict[str, str] = {
     "help_start_offer": "I ask a few questions about the pain, tell you what it most likely is, and make "
                         "you a plan.",
     "no_plan_finish_check": "You don't have a plan yet: let's finish this check first.",
-    "plan_not_started": "Your plan starts on {date}. Tell me how it went after your first session.",
+    "plan_not_started": "Your plan starts on {date}. After your first session, say: tell Hamstring Coach I "
+                        "did my session.",
     "before_plan_started": "Your plan started on {date}, so there's no session to log before then.",
     "check_in_invalid": "Sorry, I couldn't log that, so nothing has changed.",
 
@@ -223,8 +227,8 @@ TEXT: dict[str, str] = {
     "help_clearance": "I'll build the programme for what your clinician found. If you're not sure which "
                       "it is, ask them first.",
     "guide_clearance": "I need one of these.",
-    "clearance_ask_them": "Okay. Ask your clinician which it is, then tell me: my physio cleared me. Until "
-                          "then, keep to your current plan.",
+    "clearance_ask_them": "Okay. Ask your clinician which it is, then say: tell Hamstring Coach my physio "
+                          "cleared me. Until then, keep to your current plan.",
     "clearance_first_session": "Your first session is on {date} at {time}.",
     "not_a_referral": "Your plan isn't waiting for a clinician, so there's nothing to clear. Keep going "
                       "with your sessions.",
@@ -248,6 +252,9 @@ TEXT: dict[str, str] = {
     "goodbye": "Okay. Take care of that hamstring. Goodbye.",
     "goodbye_progress_kept": "Okay. I've kept your answers, so next time you open Hamstring Coach we can "
                              "carry on. Goodbye.",
+    # Said instead when the answers could not be kept (the store was away, or no Alexa user id).
+    "goodbye_progress_lost": "Okay. I couldn't keep your answers this time, so next time we'll start again. "
+                             "Goodbye.",
     "error_sorry": "Sorry, something went wrong on my side. Your answers are safe.",
 
     # ---- the Echo Show screen (skill.apl): the same words as the voice, on a screen -----------------

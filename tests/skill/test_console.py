@@ -197,7 +197,8 @@ def test_what_is_my_session_today_reads_the_session_as_a_one_shot_or_after_openi
 def test_a_one_shot_session_question_before_any_plan_says_there_is_none_yet(chat):
     _, transcript = chat(["ask hamstring coach what is my session today"])
 
-    assert alexa_lines(transcript) == ["You don't have a plan yet. Say, check my hamstring, and after a few "
+    assert alexa_lines(transcript) == ["You don't have a plan yet. Say: ask Hamstring Coach to check my "
+                                       "hamstring, and after a few "
                                        "questions I'll make you one."]
 
 

@@ -444,8 +444,8 @@ def test_without_a_plan_a_check_in_says_so_and_offers_the_check(runner, store, a
 def test_a_check_in_before_the_plan_starts_says_when_it_does(runner, store, app_config):
     file_plan(runner)  # still Sunday: the first session is tomorrow
     reply = did_my_session(runner, "2")
-    assert reply.speech == ("Your plan starts on Monday, March 2. Tell me how it went after your first "
-                            "session.")
+    assert reply.speech == ("Your plan starts on Monday, March 2. After your first session, say: tell "
+                            "Hamstring Coach I did my session.")
     assert reply.ended and check_ins(store, app_config) == ()
 
 
@@ -549,7 +549,7 @@ def test_no_to_trying_again_says_nothing_was_logged(runner, store, app_config, a
     runner.send = in_process(skill_on(StoreThatCannotWrite(store)))
     did_my_session(runner, "2")
     reply = runner.say("AMAZON.NoIntent")
-    assert reply.speech == "Okay. Nothing is logged, so please tell me again later."
+    assert reply.speech == "Okay. Nothing is logged. Later, say: tell Hamstring Coach I did my session."
     assert reply.ended and check_ins(store, app_config) == ()
 
 
