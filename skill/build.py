@@ -48,6 +48,7 @@ from skill.handlers.navigation import (
     HelpHandler,
     RepeatHandler,
     StartOverHandler,
+    WaitHandler,
 )
 from skill.handlers.preferences import ChooseDaysHandler, ChooseStartDateHandler, ChooseTimeHandler
 from skill.handlers.sessions import TodaysSessionHandler
@@ -77,6 +78,7 @@ HANDLERS = (
     StartOverHandler,
     HelpHandler,
     ExplainTestHandler,
+    WaitHandler,
     TodaysSessionHandler,
     CheckInHandler,
     ProgressHandler,

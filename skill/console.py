@@ -48,6 +48,8 @@ def speech_text(output_speech: Mapping[str, Any] | None) -> str:
     if output_speech.get("type") == "PlainText":
         return " ".join(str(output_speech.get("text", "")).split())
     ssml = str(output_speech.get("ssml", ""))
+    # A pause long enough to do something in (an at-home test's) is shown with its length.
+    ssml = re.sub(r'<break time="([2-9]|10)s"\s*/>', lambda m: f" [pause {m.group(1)} s] ", ssml)
     # A pause between two spelled characters is just the gap between letters.
     ssml = re.sub(rf"(</say-as>)\s*<break[^>]*/>\s*(?={_SPELLED})", r"\1 ", ssml)
     ssml = re.sub(rf"{_SPELLED}(.*?)</say-as>", lambda match: " ".join(match.group(1).replace(" ", "")),

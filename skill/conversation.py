@@ -460,7 +460,8 @@ def explain_test(state: State) -> tuple[State, Turn]:
     is no test right now and carry on."""
     step = state.step()
     if step.kind == "question" and step.question_id in TEST_QUESTIONS:
-        return state, Turn(say=(say("question_help", question_id=step.question_id),), ask=step)
+        # The steps one at a time, a pause after each to do it, then the short question.
+        return state, Turn(say=(say("test_steps", question_id=step.question_id),), ask=step, brief=True)
     if step.kind == "question":
         return state, Turn(say=(say("no_test_now"), say("question_help", question_id=step.question_id)),
                            ask=step)
@@ -469,6 +470,18 @@ def explain_test(state: State) -> tuple[State, Turn]:
     if step.kind == LOG_CHECK_IN:
         return state, draft_turn(state)
     return state, Turn(say=(say("no_test_now"),), ask=step)
+
+
+def wait(state: State) -> tuple[State, Turn]:
+    """'Wait', 'not yet': more time before the question is asked again (at a test, a long pause
+    to do it; Alexa listens only after the words end)."""
+    step = state.step()
+    if step.kind == FILE:
+        return state, Turn(action=ACTION_FILE)
+    if step.kind == LOG_CHECK_IN:
+        return state, draft_turn(state)
+    pause = "test" if step.kind == "question" and step.question_id in TEST_QUESTIONS else "short"
+    return state, Turn(say=(say("take_your_time", pause=pause),), ask=step, brief=True)
 
 
 def fallback(state: State) -> tuple[State, Turn]:

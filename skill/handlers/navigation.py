@@ -61,3 +61,13 @@ class FallbackHandler(ConversationHandler):
     def handle(self, handler_input):
         state, turn = talk.fallback(visit_of(handler_input).state)
         return respond(handler_input, self.services, state, turn)
+
+
+class WaitHandler(ConversationHandler):
+    """'Wait', 'not yet', 'hang on': more time, then the question again (briefly)."""
+
+    intents = ("WaitIntent",)
+
+    def handle(self, handler_input):
+        state, turn = talk.wait(visit_of(handler_input).state)
+        return respond(handler_input, self.services, state, turn)

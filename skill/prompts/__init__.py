@@ -23,6 +23,15 @@ from rehab.clock import weekday_code
 from rehab.questions import question
 
 DEFAULT_LOCALE = "en-US"
+# The at-home tests' pauses (SSML allows up to 10 s per break): time to get up and try each one.
+TEST_PAUSES = {"shoe_test": "8s", "hinge_test": "10s", "heel_press_test": "8s", "wait": "10s"}
+TEST_STEP_PAUSE = "3s"
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
+
+
+def _sentences(text: str) -> list[str]:
+    return [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
+
 # A pause between the characters of a spoken code, long enough to write each one down.
 CODE_PAUSE = "400ms"
 CODE_REPEAT_PAUSE = "800ms"
@@ -197,6 +206,14 @@ def render_line(prompts: Prompts, line) -> str:
         return escape(params["text"])
     if key == "question_help":
         return escape(prompts.question_words(params["question_id"], "help"))
+    if key == "test_steps":
+        # One step at a time, each followed by a pause long enough to do it.
+        steps = _sentences(prompts.question_words(params["question_id"], "help"))
+        pause = f'<break time="{TEST_STEP_PAUSE}"/>'
+        return " ".join(escape(step) + pause for step in steps)
+    if key == "take_your_time":
+        seconds = TEST_PAUSES.get("wait") if params.get("pause") == "test" else "3s"
+        return f'{escape(prompts.say("take_your_time"))}<break time="{seconds}"/>'
     if key == "guide":
         return escape(_guide(prompts, params["question_id"], params.get("heard")))
     if key == "code":
@@ -227,6 +244,13 @@ def render_line(prompts: Prompts, line) -> str:
 
 def render_ask(prompts: Prompts, step, *, brief: bool = False) -> tuple[str, str]:
     """What to ask for a `skill.conversation.Step`, and its reprompt (after silence)."""
+    if step.kind == "question" and step.question_id in TEST_PAUSES and not brief:
+        # An at-home test: the instruction, a pause long enough to do it, then the yes/no question
+        # (Alexa listens for about 8 seconds after the words end, too short to stand up and try).
+        *instruction, asked = _sentences(prompts.question_words(step.question_id, "spoken"))
+        pause = f'<break time="{TEST_PAUSES[step.question_id]}"/>'
+        return (f"{escape(' '.join(instruction))}{pause} {escape(asked)}",
+                escape(prompts.question_words(step.question_id, "reprompt")))
     if step.kind == "question":
         spoken = prompts.question_words(step.question_id, "reprompt" if brief else "spoken")
         return escape(spoken), escape(prompts.question_words(step.question_id, "reprompt"))

@@ -57,6 +57,7 @@ TEXT: dict[str, str] = {
     "not_understood": "Sorry, I didn't get that.",
     "help_commands": "You can also say repeat, go back, start over, or stop.",
     "no_test_now": "There's no test for this question.",
+    "take_your_time": "Take your time.",
     "preferences_later": "We'll choose days and times once the questions are done.",
 
     # ---- outcome -------------------------------------------------------------------------------

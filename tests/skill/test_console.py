@@ -205,8 +205,9 @@ def test_a_one_shot_session_question_before_any_plan_says_there_is_none_yet(chat
 def test_explain_the_test_is_answered_with_the_steps_and_the_question_is_asked_again(chat):
     _, transcript = chat(TIGHT_HAMSTRINGS[:9])
 
-    assert question("shoe_test").spoken in alexa_lines(transcript)[-1]
-    assert alexa_lines(transcript)[-1] != question("shoe_test").spoken, "the steps come first"
+    steps = alexa_lines(transcript)[-1]
+    assert steps.startswith("Put on both shoes. [pause 3 s] Stand up"), "the steps, one at a time"
+    assert steps.endswith(question("shoe_test").reprompt), "then the short question"
 
 
 def test_a_one_shot_request_opens_the_skill_straight_into_the_check(chat):
@@ -321,6 +322,9 @@ def test_spoken_ssml_is_shown_as_plain_text_with_codes_letter_by_letter():
 
     assert speech_text({"type": "SSML", "ssml": ssml}) == "Enter this code: J 4 … Once more. Ice & rest."
     assert speech_text({"type": "PlainText", "text": " Hello  there "}) == "Hello there"
+    test = 'Stand up.<break time="8s"/> Did it hurt?'
+    shown = speech_text({"type": "SSML", "ssml": f"<speak>{test}</speak>"})
+    assert shown == "Stand up. [pause 8 s] Did it hurt?"
     assert speech_text(None) == ""
 
 

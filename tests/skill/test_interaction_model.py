@@ -40,6 +40,7 @@ CONTRACT_INTENTS: dict[str, dict[str, str]] = {
     "TodayAdviceIntent": {},
     "MakePlanIntent": {},
     "WhatsMyCodeIntent": {},
+    "WaitIntent": {},
 }
 # The coaching loop's intents (issue 10): a runner says these in many ways, so more samples.
 COACHING_INTENTS = ("CheckInIntent", "ProgressIntent", "ClearanceIntent")

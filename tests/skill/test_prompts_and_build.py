@@ -24,7 +24,8 @@ from skill.prompts import SUPPORTED_LOCALES, for_locale, phonetic_code, render_a
 ROOT = Path(__file__).resolve().parents[2]
 US = for_locale("en-US")
 # Keys built from a step's kind (help_weekdays, need_time, ask_resume, ...).
-STEP_KINDS = (talk.WEEKDAYS, talk.TIME, talk.RESUME, talk.HOME, talk.CONFIRM_DELETE)
+STEP_KINDS = (talk.WEEKDAYS, talk.TIME, talk.RESUME, talk.HOME, talk.CONFIRM_DELETE, talk.OUTCOME,
+              talk.OUTCOME_MORE, talk.CODE_OFFER, talk.CODE_REPEAT)
 
 
 @pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
@@ -49,7 +50,11 @@ def test_every_step_can_be_asked_and_helped_in_every_locale(locale):
     for q in QUESTIONS:
         for heard in ("yes", "number", "unsure", "other"):
             assert render_line(prompts, Line("guide", {"question_id": q.id, "heard": heard}))
-        assert render_ask(prompts, Step("question", q.id))[0] == prompts.question_words(q.id, "spoken")
+        asked = render_ask(prompts, Step("question", q.id))[0]
+        pauses = re.findall(r'<break time="(\d+)s"/>', asked)
+        # An at-home test pauses once, up to 10 s (SSML's limit), to do it before the question.
+        assert len(pauses) == (1 if q.id in talk.TEST_QUESTIONS else 0) and all(int(p) <= 10 for p in pauses)
+        assert re.sub(r'<break time="\d+s"/>', "", asked) == prompts.question_words(q.id, "spoken")
 
 
 # The check-in's steps (skill.conversation), as the conversation asks them.
