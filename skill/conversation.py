@@ -95,6 +95,11 @@ SESSION_OUTCOMES = ("done", "partial", "missed")
 CLEARED_CATEGORIES = ("tightness", "tendinopathy", "strain_low_grade", "strain")
 PAIN_MIN, PAIN_MAX = 0, 10
 
+# "Not sure" how long ago: a default said aloud (and undone by "go back"). A sudden injury is
+# taken as recent, which keeps its early care and any referral's urgency; a gradual one as two
+# weeks, neither brand new nor long-standing.
+UNSURE_DAYS = {"sudden": 3, "gradual": 14}
+
 # The at-home tests: "explain the test" walks through these.
 TEST_QUESTIONS = frozenset({"shoe_test", "hinge_test", "heel_press_test"})
 _QUESTION_IDS = frozenset(q.id for q in QUESTIONS)
@@ -389,7 +394,19 @@ def unsure(state: State) -> tuple[State, Turn]:
         return choose_days(state, list(DEFAULT_WEEKDAYS), lead=say("unsure_keep_default_days"))
     if step.kind == TIME:
         return choose_time(state, DEFAULT_TIME, lead=say("unsure_keep_default_time"))
+    if step.kind == "question" and step.question_id == "days_since":
+        onset = "gradual" if state.answers.get("onset") == "gradual" else "sudden"
+        updated, turn = answer(state, "days", UNSURE_DAYS[onset])
+        if "days_since" not in updated.answers:
+            return updated, turn
+        lead = say(f"unsure_days_{onset}")
+        return updated, replace(turn, say=(lead, *(line for line in turn.say if line.key != "ack")))
     return answer(state, "unsure", None)
+
+
+def at_question(state: State, question_id: str) -> bool:
+    step = state.step()
+    return state.mode is None and step.kind == "question" and step.question_id == question_id
 
 
 def resume(state: State, carry_on: bool) -> tuple[State, Turn]:
@@ -536,8 +553,17 @@ def delete_failed(state: State) -> tuple[State, Turn]:
 # ---- preferences -------------------------------------------------------------------------
 
 
-def choose_days(state: State, days: Sequence[str], *, lead: Line | None = None) -> tuple[State, Turn]:
-    """Which weekdays to train on (codes MO..SU; an empty list was not understood)."""
+def choose_days(state: State, days: Sequence[str], *, lead: Line | None = None,
+                today: dt.date | None = None) -> tuple[State, Turn]:
+    """Which weekdays to train on (codes MO..SU; an empty list was not understood). At "how many
+    days ago?", a day named ("on Monday") is when it started: counted back from `today`."""
+    if at_question(state, "days_since") and today is not None and len(days) == 1:
+        from rehab.clock import weekday_code
+
+        back = next(n for n in range(7) if weekday_code(today - dt.timedelta(days=n)) == days[0])
+        updated, turn = answer(state, "days", back)
+        heard = say("heard_days_ago", days=back)
+        return updated, replace(turn, say=(heard, *(line for line in turn.say if line.key != "ack")))
     blocked = _not_choosing_now(state)
     if blocked is not None:
         return blocked
@@ -550,8 +576,21 @@ def choose_days(state: State, days: Sequence[str], *, lead: Line | None = None) 
     return updated, ask_current(updated, lead or say("days_chosen", days=chosen), fresh=False)
 
 
-def choose_time(state: State, time: str | None, *, lead: Line | None = None) -> tuple[State, Turn]:
-    """What time of day (HH:MM, 24 h); None was not understood."""
+def choose_time(state: State, time: str | None, *, lead: Line | None = None,
+                spoken: str | None = None) -> tuple[State, Turn]:
+    """What time of day (HH:MM, 24 h); None was not understood. At a number question, "at seven"
+    is most likely "a seven" misheard: taken as the number, and said back so it can be undone."""
+    step = state.step()
+    clock_time = isinstance(spoken, str) and _HH_MM.match(spoken.strip()) is not None  # not "this morning"
+    if state.mode is None and step.kind == "question" and step.question_id == "pain_score" and clock_time \
+            and time:
+        hours, minutes = (int(part) for part in time.split(":")[:2])
+        number = hours % 12 or 12
+        if minutes == 0 and step.question.minimum <= number <= step.question.maximum:
+            updated, turn = answer(state, "number", number)
+            if step.question_id in updated.answers:
+                heard = say("heard_number", number=number)
+                return updated, replace(turn, say=(heard, *(line for line in turn.say if line.key != "ack")))
     blocked = _not_choosing_now(state)
     if blocked is not None:
         return blocked
@@ -581,7 +620,9 @@ def _not_choosing_now(state: State) -> tuple[State, Turn] | None:
         return answer(state, "other", None)
     if not state.triage_finished:
         step = state.step()
-        return state, Turn(say=(say("preferences_later"),), ask=step)
+        # Not a lecture about choosing later: what this question needs.
+        guide = say("guide", question_id=step.question_id, heard="other")
+        return state, Turn(say=(guide,), ask=step, brief=True)
     return None
 
 

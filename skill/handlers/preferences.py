@@ -15,7 +15,11 @@ class ChooseDaysHandler(ConversationHandler):
 
     def handle(self, handler_input):
         days = talk.weekdays_from(slot_value(handler_input, slot) for slot in DAY_SLOTS)
-        state, turn = talk.choose_days(visit_of(handler_input).state, days)
+        state = visit_of(handler_input).state
+        today = None
+        if talk.at_question(state, "days_since"):  # "on Monday": when it started, in the runner's week
+            today = today_in(device_zone(handler_input, self.services), self.services.clock())
+        state, turn = talk.choose_days(state, days, today=today)
         return respond(handler_input, self.services, state, turn)
 
 
@@ -23,8 +27,8 @@ class ChooseTimeHandler(ConversationHandler):
     intents = ("ChooseTimeIntent",)
 
     def handle(self, handler_input):
-        time = talk.time_from(slot_value(handler_input, "time"))
-        state, turn = talk.choose_time(visit_of(handler_input).state, time)
+        spoken = slot_value(handler_input, "time")
+        state, turn = talk.choose_time(visit_of(handler_input).state, talk.time_from(spoken), spoken=spoken)
         return respond(handler_input, self.services, state, turn)
 
 

@@ -58,7 +58,10 @@ TEXT: dict[str, str] = {
     "help_commands": "You can also say repeat, go back, start over, or stop.",
     "no_test_now": "There's no test for this question.",
     "take_your_time": "Take your time.",
-    "preferences_later": "We'll choose days and times once the questions are done.",
+    "unsure_days_sudden": "No problem: I'll count it as about three days ago. Say go back to change it.",
+    "unsure_days_gradual": "No problem: I'll count it as about two weeks ago. Say go back to change it.",
+    "heard_days_ago": "So it started {days} days ago.",
+    "heard_number": "I heard {number}.",
 
     # ---- outcome -------------------------------------------------------------------------------
     "outcome_intro": "Thanks, that's all my questions.",

@@ -12,6 +12,7 @@ from voice_driver import VIGNETTES, Runner, check_filed, filed_plan, in_process,
 
 from plans.codes import CODE_LENGTH
 from plans.keys import owner_key
+from skill import conversation as talk
 from skill import envelopes
 from skill.build import build_skill, invoke_json
 from tests.samples import SIT_BONE_ACHE, SPRINTER, STRIDES_TWINGE, TIGHT
@@ -254,11 +255,11 @@ def test_i_didnt_try_it_records_not_done_for_an_at_home_test(voice):
     assert voice.last.state.answers["shoe_test"] == "not_done"
 
 
-def test_not_sure_how_many_days_asks_for_a_rough_number(voice):
+def test_not_sure_how_many_days_takes_a_default_said_aloud(voice):
     _reach(voice, "days_since")
     reply = voice.say("UnsureIntent")
-    assert "A rough answer is fine." in reply.speech
-    assert "days_since" not in voice.last.state.answers
+    assert "I'll count it as about" in reply.speech and "go back" in reply.speech
+    assert voice.last.state.answers["days_since"] in talk.UNSURE_DAYS.values()
 
 
 # ---- stopping and coming back -----------------------------------------------------------------
@@ -354,10 +355,11 @@ def test_days_that_are_not_days_are_asked_again(voice):
     assert voice.current_step().kind == "weekdays"
 
 
-def test_choosing_days_during_the_questions_waits_for_the_end(voice):
+def test_choosing_days_during_the_questions_gets_what_the_question_needs(voice):
     voice.launch()
     reply = voice.say("ChooseDaysIntent", {"firstDay": "monday"})
-    assert "once the questions are done" in reply.speech
+    assert "once the questions are done" not in reply.speech
+    assert reply.speech.startswith("I need to know where it hurts most.")
     assert dict(voice.last.state.preferences) == {}
 
 
