@@ -149,6 +149,23 @@ def test_every_custom_intent_has_at_least_eight_samples(locale):
 
 
 @every_locale
+def test_every_custom_intent_has_at_least_fifteen_samples(locale):
+    # Issue 11: runners say each thing in many ways; the new phrasings are in every locale.
+    thin = {name: len(intent["samples"]) for name, intent in custom_intents(locale).items()
+            if len(intent["samples"]) < 15}
+
+    assert not thin
+
+
+@every_locale
+def test_the_new_phrasings_of_issue_11_are_in_every_locale(locale):
+    for name, sample in [("WhyIntent", "why"), ("TodayAdviceIntent", "what do i do now"),
+                         ("MakePlanIntent", "make my plan"), ("WhatsMyCodeIntent", "what's my code"),
+                         ("WaitIntent", "not yet"), ("WaitIntent", "wait")]:
+        assert sample in intents(locale)[name]["samples"], (name, sample)
+
+
+@every_locale
 def test_the_coaching_intents_have_at_least_fifteen_samples_and_none_is_a_broad_slot_alone(locale):
     for name in COACHING_INTENTS:
         intent = intents(locale)[name]
