@@ -113,9 +113,10 @@ TEXT: dict[str, str] = {
     "help_file": "I'm saving your plan now.",
 
     # ---- the plan ------------------------------------------------------------------------------
-    "plan_ready": "Your plan is ready. Your first session is on {start_date} at {time}, then every {days}.",
-    "plan_site": "To open it on your phone or computer, go to {site} and enter a code.",
-    "ask_code_offer": "Shall I read you the code? Have a pen ready.",
+    # The days were just chosen: the filing turn stays short, the code comes in a turn of its own.
+    "plan_ready": "Your plan is ready. The first session is on {start_date} at {time}.",
+    "plan_site": "It opens at {site} with a code.",
+    "ask_code_offer": "Shall I read you the code?",
     "reprompt_code_offer": "Shall I read you your plan code? Say yes or no.",
     "help_code_offer": "The code opens your plan on a phone or computer. It's also in the Alexa app. Say "
                        "yes to hear it.",
