@@ -861,6 +861,8 @@ def why_sentences(answers: Mapping[str, Any]) -> list[str]:
         if parts and parts[0] not in firsts:
             firsts.append(parts[0])
             rests.extend(p for p in parts[1:] if p not in rests)
+    if answers.get("training_change") == "yes":  # the likely cause, as the runner said it
+        rests.extend(sentences(rule("cause-training-change").reason))
     return firsts + rests
 
 
