@@ -6,13 +6,14 @@ only keeps things.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from plans.records import CLEARANCE, GATE_ONLY, LoggedCheckIn, PlanChange, PlanRecord, PreparedPlan
-from rehab.changes import CLEARANCE_SAYS, describe_changes
+from rehab.changes import CLEARANCE_SAYS, describe_changes, keep_the_past
 from rehab.clock import today_in
 from rehab.models import Answers, Preferences
 from rehab.programme import build_programme
@@ -142,6 +143,9 @@ def check_in(store: PlanStore, token: str, report: Mapping[str, Any], *, now: dt
                               assessment=plan.assessment, preferences=plan.preferences)
         except ValueError as error:
             raise refused(error, default_field="criteria") from None
+        # A check-in about an earlier day may not rewrite the days since (design.md §3).
+        kept = keep_the_past(plan.programme, outcome.programme, today)
+        outcome = dataclasses.replace(outcome, programme=kept)
         logged = LoggedCheckIn(
             number=len(plan.check_ins) + 1, date=reported.date, session=reported.session or GATE_ONLY,
             pain_during=reported.pain_during, pain_next_morning=reported.pain_next_morning,

@@ -4,6 +4,8 @@ changed, 1 cancelled, 3 new". Pure: it compares two revisions of one programme b
 
 from __future__ import annotations
 
+import datetime as dt
+
 from rehab.models import Programme
 
 # The words of a change, one template per kind; {n} is the number of sessions.
@@ -31,3 +33,18 @@ def describe_changes(old: Programme, new: Programme) -> str:
         return NOTHING_CHANGED
     text = ", ".join(parts)
     return text[0].upper() + text[1:] + "."
+
+
+def keep_the_past(old: Programme, new: Programme, today: dt.date) -> Programme:
+    """`new` with every session dated before `today` as it was in `old` (design.md §3: past
+    sessions never change). The core already keeps what lies on or before a check-in's own date; a
+    check-in about an earlier day must not rewrite the days since either: a past session the new
+    revision changed or cancelled is restored, and a session it dated in the past is dropped."""
+    past = {s.id: s for s in old.sessions if s.date < today}
+    if not past and not any(s.date < today for s in new.sessions):
+        return new
+    sessions = [past.get(s.id, s) for s in new.sessions if s.date >= today or s.id in past]
+    missing = [s for sid, s in past.items() if sid not in {kept.id for kept in sessions}]
+    sessions = sorted([*sessions, *missing], key=lambda s: (s.date, s.start_time, s.id))
+    cancelled = tuple(c for c in new.cancelled if c.id not in past or c in old.cancelled)
+    return new.model_copy(update={"sessions": tuple(sessions), "cancelled": cancelled})

@@ -233,3 +233,13 @@ def test_a_red_flag_check_in_turns_the_plan_into_a_referral_but_keeps_what_the_c
     for uid in first_day:  # the day already trained keeps its title: it was a session, not self-care
         assert str(after[uid]["SUMMARY"]) == str(before[uid]["SUMMARY"])
     assert any("clinician" in str(e["SUMMARY"]).lower() for e in after.values() if "STATUS" not in e)
+
+
+def test_a_check_in_about_an_earlier_day_never_rewrites_the_days_since(client, clock, token):
+    clock.advance(days=5)  # Friday 6 March; the check-in is about Monday 2 March
+    before = {s["id"]: s for s in plan_of(client, token)["programme"]["sessions"] if s["date"] < "2026-03-06"}
+    body = check_in(client, token, date="2026-03-02", session="done", pain_during=7, pain_next_morning=7)
+    assert body.status_code == 201
+    after = {s["id"]: s for s in plan_of(client, token)["programme"]["sessions"]}
+    for session_id, session in before.items():  # Wednesday 4 March is past: it stays as it was
+        assert after[session_id] == session
