@@ -29,7 +29,7 @@ pytestmark = pytest.mark.system
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "build_lambda_zip.py"
 SECRET = "lambda-package-secret-key-0123456789-abcdefghij"
-WEB_STACK = ("flask", "werkzeug", "jinja2", "reportlab", "gunicorn", "icalendar", "segno")
+WEB_STACK = ("flask", "werkzeug", "jinja2", "reportlab", "gunicorn", "icalendar")
 
 
 def load_builder():

@@ -285,8 +285,10 @@ class Voice:
 
     def answer(self, answers: Mapping[str, object]) -> Reply:
         """Answer whatever is asked now from `answers` (unlisted questions "no"); yes to the
-        offered days and time, yes to carrying on."""
+        offered days and time, yes to carrying on and to hearing the code, no to hearing it again."""
         step = self.step()
+        if step.kind == "code_repeat":  # "Want me to repeat it?": heard it, thanks
+            return self.say("AMAZON.NoIntent")
         if step.kind != "question":
             return self.say("AMAZON.YesIntent")
         value = answers.get(step.question_id, "no")
@@ -301,10 +303,13 @@ class Voice:
         return self.say("AMAZON.YesIntent" if value == "yes" else "AMAZON.NoIntent")
 
     def answer_until_the_end(self, answers: Mapping[str, object], limit: int = 25) -> Reply:
+        """Answer until the session ends. Returns the turn that filed the plan (the one with the
+        card: "Your plan is ready", the link and the code), or the last turn when none did."""
+        start = len(self.replies)
         for _ in range(limit):
             reply = self.answer(answers)
             if reply.ended:
-                return reply
+                return next((r for r in reversed(self.replies[start:]) if r.card_text), reply)
         raise AssertionError(f"the conversation did not end in {limit} turns: {self.replies[-1].speech}")
 
     def _session_id(self) -> str:

@@ -62,7 +62,7 @@ def assert_advice_spoken_and_plan_not_saved(voice: Voice, answers: dict) -> None
     assert running_advice(answers) in spoken  # the outcome, when the questions are done
     assert running_advice(answers) in final.speech  # and again with the apology
     assert "couldn't save your plan" in final.speech
-    assert "try again" in final.speech
+    assert "again later" in final.speech
     assert final.card_text == ""  # no link or code to a plan that does not exist
 
 
