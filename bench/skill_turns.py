@@ -27,7 +27,15 @@ TYPED_ANSWERS = {
     "days_since": "it started about ten days ago",
     "pain_score": "about a two out of ten",
 }
-TYPED_PREFERENCES = ("monday wednesday and friday", "seven a.m.", "yes", "yes")
+# What the runner says at each step that is not a triage question (by the step's kind); "yes" to
+# anything else the skill offers.
+TYPED_AT_STEP = {
+    "outcome": "make my plan",
+    "weekdays": "monday wednesday and friday",
+    "time": "seven a.m.",
+    "code_offer": "yes",
+    "code_repeat": "no",
+}
 TODAY = dt.date(2026, 3, 1)
 NOW = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)
 
@@ -43,13 +51,15 @@ def recorded_conversation(skill) -> list[str]:
     model = VoiceModel.for_locale("en-US")
     requests = [json.dumps(envelopes.launch_request(timestamp=NOW))]
     reply = invoke_json(skill, requests[0])
-    preferences = iter(TYPED_PREFERENCES)
     for _ in range(30):
         if reply["response"].get("shouldEndSession"):
             return requests
         attributes = reply.get("sessionAttributes") or {}
         step = State.from_attributes(attributes.get("coach")).step()
-        typed = TYPED_ANSWERS.get(step.question_id, "no") if step.kind == "question" else next(preferences)
+        if step.kind == "question":
+            typed = TYPED_ANSWERS.get(step.question_id, "no")
+        else:
+            typed = TYPED_AT_STEP.get(step.kind, "yes")
         requests.append(json.dumps(model.understand(typed, today=TODAY).envelope(
             session_attributes=attributes, timestamp=NOW)))
         reply = invoke_json(skill, requests[-1])
