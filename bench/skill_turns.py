@@ -42,7 +42,9 @@ NOW = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)
 
 def recorded_conversation(skill) -> list[str]:
     """The request envelopes (as JSON text) of one whole conversation, each carrying the session
-    attributes the skill returned on the turn before, as Alexa does."""
+    attributes the skill returned on the turn before, as Alexa does. The one that files the plan
+    is the last (what follows it, hearing the code and goodbye, is left out: the final turn's bar
+    is the filing one)."""
     from skill import envelopes
     from skill.build import invoke_json
     from skill.conversation import State
@@ -63,6 +65,8 @@ def recorded_conversation(skill) -> list[str]:
         requests.append(json.dumps(model.understand(typed, today=TODAY).envelope(
             session_attributes=attributes, timestamp=NOW)))
         reply = invoke_json(skill, requests[-1])
+        if reply["response"].get("card"):  # the turn that filed the plan sends its card
+            return requests
     raise RuntimeError("the scripted conversation did not reach the end")
 
 

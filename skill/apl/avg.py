@@ -11,8 +11,6 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from rehab.figures import panels_of
-
 AVG_VERSION = "1.2"
 PANEL_GAP = 6.0  # body units between a drawing's panels
 QR_BORDER = 2  # modules of quiet zone around the code (white, drawn as the background)
@@ -33,6 +31,8 @@ def _circle_path(cx: float, cy: float, r: float) -> str:
 def figure(exercise_id: str) -> dict[str, Any]:
     """The exercise's drawing as an AVG graphic, its panels side by side as on the plan page.
     Captions are left out: the screen's own text says what to do, in the runner's locale."""
+    from rehab.figures import panels_of  # the pictures' data, on the turn that draws one
+
     shapes, (x0, x1), heights = panels_of(exercise_id)
     width = x1 - x0
     top = max(y1 for _, y1 in heights)

@@ -22,10 +22,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ask_sdk_core.dispatch_components import AbstractResponseInterceptor
-from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 
 from rehab.clock import today_in
-from rehab.figures import CREDIT, DRAWINGS
 from skill import conversation as talk
 from skill.apl import documents
 from skill.handlers.base import (
@@ -52,7 +50,10 @@ def supports_apl(handler_input) -> bool:
     return getattr(interfaces, "alexa_presentation_apl", None) is not None
 
 
-def _directive(token: str, document: dict[str, Any]) -> RenderDocumentDirective:
+def _directive(token: str, document: dict[str, Any]):
+    # Imported on the turn that shows a screen: the SDK's APL models are a tenth of a cold start.
+    from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
+
     return RenderDocumentDirective(token=token, document=document)
 
 
@@ -79,6 +80,8 @@ def session_document(prompts: Prompts, session, today: dt.date, index: int) -> d
     if session.date == today:
         buttons.append((prompts.say("screen_button_done"), [documents.DONE, day], documents.INK))
         buttons.append((prompts.say("screen_button_hurts"), [documents.HURTS, day], documents.WARN))
+    from rehab.figures import CREDIT, DRAWINGS  # the pictures' data: only on a turn that shows one
+
     drawing = DRAWINGS.get(shown.exercise_id)
     return documents.exercise_document(
         heading=heading,
