@@ -12,19 +12,8 @@ import pytest
 
 from exporter.pages import WRONG_CODES_PER_MINUTE
 
-
-# Storage behaviour: on both databases, whatever the shared default (tests/conftest.py).
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'coach.sqlite3'}"
-        return
-    from bench import pgcluster
-
-    server = request.getfixturevalue("postgres_url")
-    url = pgcluster.create_database(server)
-    yield url
-    pgcluster.drop_database(server, url)
+# Storage behaviour: on both databases (tests/conftest.py's each_database).
+pytestmark = pytest.mark.each_database
 
 GUESSERS = 40
 
