@@ -73,7 +73,7 @@ from rehab.clock import as_utc
 
 # The newest Alembic revision in plans/migrations/versions. A test keeps them equal; knowing it
 # here lets a started store skip importing Alembic when the schema is already current.
-SCHEMA_REVISION = "0005"
+SCHEMA_REVISION = "0006"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 WRONG_CODE_WINDOW = GUESS_WINDOW
@@ -980,6 +980,8 @@ class _Tables:
             sa.Column("programme", sa.Text(), nullable=False),
             sa.Column("sealed_code", sa.Text(), nullable=True),
             sa.Column("code_expires_at", UTCDateTime(), nullable=True),
+            sa.Column("sealed_token", sa.Text(), nullable=True),
+            sa.Column("sealed_reminders", sa.Text(), nullable=True),
             sa.UniqueConstraint("token_hash", name="uq_plans_token_hash"),
             sa.Index("ix_plans_owner_key", "owner_key"),
             sa.Index("ix_plans_updated_at", "updated_at"),
