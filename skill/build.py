@@ -150,9 +150,15 @@ def build_skill(
 def build_skill_for(config, *, store=None, **overrides):
     """The skill on a configuration (plans.config.Config) read by a composition root: its plan
     store (or the one given) and the skill state in the same database."""
-    from plans.store import PlanStore
 
-    made = _Once(lambda: store if store is not None else PlanStore(config.database_url, config.secret_key))
+    def open_store():
+        if store is not None:
+            return store
+        from plans.store import PlanStore  # on the first turn that files or reads a plan
+
+        return PlanStore(config.database_url, config.secret_key)
+
+    made = _Once(open_store)
     wiring = dict(
         store_factory=made,
         state_store=state_store_for(config.database_url, ensure_schema=lambda: made().migrate()),
