@@ -64,17 +64,19 @@ def against_bar(name: str, ours: float, bar_seconds: float) -> None:
            ours <= bar_seconds)
 
 
-def cold_start_seconds(code: str, *, runs: int) -> float:
-    """Median wall time of a new interpreter running `code` (import + one request). Bytecode is
-    cached as a deployed package has it, for ours and the floor alike."""
+def cold_start_seconds(*codes: str, runs: int) -> list[float]:
+    """Median wall time of a new interpreter running each of `codes` (import + one request),
+    the codes taking turns run by run so that a busy machine slows each of them alike. Bytecode
+    is cached as a deployed package has it, for ours and the floor alike."""
     env = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
-    samples = []
+    samples: list[list[float]] = [[] for _ in codes]
     for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, env=env,
-                       stdout=subprocess.DEVNULL)
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+        for code, taken in zip(codes, samples, strict=True):
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, env=env,
+                           stdout=subprocess.DEVNULL)
+            taken.append(time.perf_counter() - start)
+    return [statistics.median(taken) for taken in samples]
 
 
 def envelope_json(envelope: dict) -> str:
