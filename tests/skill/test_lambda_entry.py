@@ -15,7 +15,8 @@ import pytest
 pytestmark = pytest.mark.system
 
 ROOT = Path(__file__).resolve().parents[2]
-HEAVY = ("flask", "reportlab", "sqlalchemy", "pydantic", "requests", "icalendar", "psycopg", "alembic")
+HEAVY = ("flask", "reportlab", "sqlalchemy", "pydantic", "requests", "icalendar", "psycopg", "alembic",
+         "plans.store")
 
 SCRIPT = textwrap.dedent("""
     import json, sys
@@ -87,7 +88,7 @@ def run_entry(tmp_path, **environment) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def test_a_cold_start_imports_no_flask_reportlab_sqlalchemy_or_pydantic_and_answers(tmp_path):
+def test_a_cold_start_imports_no_flask_reportlab_sqlalchemy_pydantic_or_plan_store_and_answers(tmp_path):
     report = run_entry(tmp_path)
     assert report["after_import"] == []
     assert "Welcome to Hamstring Coach" in report["launch"]
