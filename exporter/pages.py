@@ -250,12 +250,12 @@ def plan_pdf(token: str) -> Response:
     if plan is None:
         return _unknown_plan()
     page_size = size.upper() if size else pdf.page_size_for(plan.programme.timezone)
-    links = plan_links(token)
+    page = _page_url(token)
     return _file(
         plan, kind="pdf", variant=page_size, mimetype="application/pdf",
         filename=f"hamstring-plan-{page_size.lower()}.pdf",
-        render=lambda: _render_pdf(plan, token, links["page"], page_size),
-        renderer_version=pdf.RENDERER_VERSION, plan_url=links["page"],
+        render=lambda: _render_pdf(plan, token, page, page_size),
+        renderer_version=pdf.RENDERER_VERSION, plan_url=page,
     )
 
 
@@ -281,7 +281,7 @@ def plan_calendar(token: str) -> Response:
     plan = _plan_or_none(token)
     if plan is None:
         return _unknown_plan()
-    page = plan_links(token)["page"]
+    page = _page_url(token)  # the one link the feed needs, on the path calendar apps poll
     return _file(
         plan, kind="ics", variant="", mimetype="text/calendar", filename="hamstring-plan.ics",
         render=lambda: ics.render_ics(plan, plan_url=page),
@@ -301,6 +301,10 @@ def plan_links(token: str) -> dict[str, str]:
         "webcal": addresses.webcal,
         "google": GOOGLE_CALENDAR_ADD_BY_URL + quote(addresses.webcal, safe=""),
     }
+
+
+def _page_url(token: str) -> str:
+    return plan_links_of.plan_url(coach_config().base_url, token)
 
 
 def etag_for(plan: PlanRecord, *, renderer_version: str, plan_url: str, variant: str = "") -> str:
