@@ -23,9 +23,10 @@ Why each choice:
 - REFRESH-INTERVAL (RFC 7986) and X-PUBLISHED-TTL (older clients) ask subscribers to re-fetch
   twice a day. icalendar writes REFRESH-INTERVAL without VALUE=DURATION, which RFC 7986 requires,
   so the parameter is set here.
-- icalendar builds the calendar's header and the VTIMEZONE and escapes every value (vText, vUri,
-  vDuration); the events' content lines are assembled and folded here, because icalendar's
-  serialiser folds one character at a time (30 ms for a full programme; design.md §5 allows 10).
+- icalendar builds the calendar's header and the VTIMEZONE and escapes URIs and durations; the
+  events' content lines are assembled, TEXT-escaped and folded here, because icalendar's
+  serialiser folds one character at a time (30 ms for a full programme; design.md §5 allows 10)
+  and its TEXT escaping turns a literal backslash-N into a line break.
 """
 
 from __future__ import annotations
@@ -114,19 +115,30 @@ def _shown(plan: PlanRecord) -> list[Session]:
     """The events a calendar gets: every session, but of a referral's self-care days only the first
     (as "Book a clinician"). The programme's category, not the triage's: a referral a clinician
     cleared has a rehab programme, and a red-flag check-in turns a programme into a referral whose
-    earlier training sessions, once published, must stay."""
-    sessions = list(plan.programme.sessions)
+    earlier training sessions, once published, must stay. So must the self-care days of an
+    earlier referral that a clearance published: only the current referral's are folded."""
+    hidden = {s.id for s in _current_self_care(plan)[1:]}
+    return [s for s in plan.programme.sessions if s.id not in hidden]
+
+
+def _current_self_care(plan: PlanRecord) -> list[Session]:
+    """The self-care days of the referral the plan is in now: those after its last training
+    session. Self-care days before a training session belong to an earlier referral; the
+    clearance that scheduled that session published them with the rest of its programme (a
+    programme that is not a referral shows every session), and they keep their own titles."""
+    sessions = plan.programme.sessions
     if plan.programme.category != "refer":
-        return sessions
-    self_care = [s for s in sessions if s.kind == "session" and s.phase_id in REFERRAL_PHASES]
-    hidden = {s.id for s in self_care[1:]}
-    return [s for s in sessions if s.id not in hidden]
+        return []
+    trained = [s.date for s in sessions if s.kind == "session" and s.phase_id not in REFERRAL_PHASES]
+    after = max(trained, default=None)
+    return [s for s in sessions if s.kind == "session" and s.phase_id in REFERRAL_PHASES
+            and (after is None or s.date > after)]
 
 
 def _self_care_day(plan: PlanRecord, session: Session) -> bool:
-    """A day of a referral's safe self-care (shown as "Book a clinician"), not a training session."""
-    return (plan.programme.category == "refer" and session.kind == "session"
-            and session.phase_id in REFERRAL_PHASES)
+    """A day of the current referral's safe self-care (shown as "Book a clinician"), not a
+    training session."""
+    return session in _current_self_care(plan)
 
 
 def event_title(plan: PlanRecord, session: Session) -> str:
@@ -236,7 +248,10 @@ def _local(name: str, moment: dt.datetime) -> tuple[str, str]:
 
 
 def _text(value: str) -> str:
-    return vText(value).to_ical().decode("utf-8")
+    """TEXT escaped as RFC 5545 §3.3.11 says: backslash first, then ";", "," and line breaks.
+    Not icalendar's vText, which first reads a literal backslash-N in the text as a line break."""
+    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
 
 
 def _uri(value: str) -> str:

@@ -243,3 +243,24 @@ def test_a_check_in_about_an_earlier_day_never_rewrites_the_days_since(client, c
     after = {s["id"]: s for s in plan_of(client, token)["programme"]["sessions"]}
     for session_id, session in before.items():  # Wednesday 4 March is past: it stays as it was
         assert after[session_id] == session
+
+
+def test_a_referral_cleared_then_referred_again_keeps_the_self_care_days_the_clearance_published(
+        client, clock):
+    """Found by the check-in state machine: a referral's later self-care days are folded into one
+    "Book a clinician" event, but once a clearance has published them they must stay in the feed
+    when a red check-in makes the plan a referral again."""
+    token = create(client, answers=SEVERE_TEAR, preferences=LONDON_MWF_FROM_MONDAY).get_json()["token"]
+    clock.advance(days=3)
+    assert client.post(f"/api/plans/{token}/clearance", json={"category": "tightness"}).status_code == 201
+    published = events_of(client, token)
+    clock.advance(days=3)
+    day = clock().date().isoformat()
+    body = check_in(client, token, date=day, session="done", pain_next_morning=8).get_json()
+    assert plan_of(client, token)["programme"]["category"] == "refer", body
+    after = events_of(client, token)
+    assert set(published) <= set(after)
+    live = [e for e in after.values() if "STATUS" not in e]
+    # The new referral still shows one "Book a clinician" day, not one a day.
+    future = [e for e in live if e.decoded("DTSTART").date().isoformat() > day]
+    assert sum(str(e["SUMMARY"]) == "Book a clinician" for e in future) == 1

@@ -12,7 +12,7 @@ import icalendar
 import pytest
 import recurring_ical_events
 import vobject
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from plan_samples import FILED_AT, full_plan, plan_for
 
@@ -300,6 +300,7 @@ TEXT = st.text(
 
 @settings(max_examples=60, deadline=None)
 @given(title=TEXT)
+@example(title="\\N")  # icalendar's vText reads a literal backslash-N as a line break
 def test_any_running_note_survives_escaping_and_folding(title):
     plan = plan_for(TIGHTNESS)
     sessions = (plan.programme.sessions[0].model_copy(update={"running_note": title}),)
