@@ -66,25 +66,29 @@ def file_plan(
 
 @dataclass(frozen=True)
 class ReissuedCode:
-    """A fresh code for the runner's newest plan, with the plan's new token (its new link)."""
+    """A fresh code for the runner's newest plan, with the plan's token (its link). `new_link` is
+    true only for a plan kept before its token was (see PlanStore.reissue_code_for_owner): its
+    token is new and its old link no longer works."""
 
     token: str
     code: str
     expires_at: dt.datetime
     timezone: str
+    new_link: bool = False
 
 
 def reissue_code_for_owner(store: PlanStore, owner_key: str, *, now: dt.datetime) -> ReissuedCode | None:
-    """'What's my code' by voice: the runner's newest plan gets a new code (and, since the store
-    cannot recover its token from the owner key, a new token: the old link and codes stop
-    working). None when the runner has no plan; StoreUnavailable when the database is away."""
+    """'What's my code' by voice: the runner's newest plan gets a new code, under the same token
+    (its link and calendar feed keep working; the old codes stop). None when the runner has no
+    plan; StoreUnavailable when the database is away."""
     issued = store.reissue_code_for_owner(owner_key, now)
     if issued is None:
         return None
-    token, short = issued
+    token, short, new_link = issued
     plan = store.get_plan(token)
     timezone = plan.programme.timezone if plan is not None else "UTC"
-    return ReissuedCode(token=token, code=short.code, expires_at=short.expires_at, timezone=timezone)
+    return ReissuedCode(token=token, code=short.code, expires_at=short.expires_at, timezone=timezone,
+                        new_link=new_link)
 
 
 def purge(store: PlanStore, *, now: dt.datetime, retention_days: int) -> int:

@@ -15,7 +15,12 @@ What is kept, and why it is safe to lose the database file:
   and the database alone cannot (the key needs the secret).
 - The printed plan shows the code beside its QR code, so the plan row also keeps the code sealed
   the other way round: under a key derived from `HMAC(secret, token)`. Whoever holds the plan's
-  link can read its code; the database and the secret together still cannot.
+  link can read its code.
+- The plan row also keeps its token sealed at rest (`sealed_token`, like the health data below),
+  so that "what's my code" by voice, which finds the plan by owner key alone, can seal the same
+  token under a fresh code: a plan keeps its link and calendar feed for life (design.md §3). The
+  database and the secret together can therefore open a plan's token, and through it its code;
+  the database alone still opens nothing.
 - The skill's state is keyed by `owner_key`, a keyed hash of the Alexa user id that the skill
   computes; the Alexa id itself is never stored.
 - Health data is sealed at rest (plans.keys.Keyring): a plan's answers, preferences, assessment
@@ -189,6 +194,7 @@ class PlanStore:
             plan_row = dict(plan_id=plan_id, token_hash=self._token_hash(token), owner_key=owner_key,
                             revision=prepared.programme.revision, created_at=now, updated_at=now,
                             sealed_code=self._seal(code, key_from=f"seal-code:{token}", plan_id=plan_id),
+                            sealed_token=self._sealed_token(token, plan_id),
                             code_expires_at=expires_at, **texts)
             code_row = dict(code_hash=self._code_hash(code), plan_id=plan_id,
                             sealed_token=self._seal(token, key_from=f"seal:{code}", plan_id=plan_id),
@@ -257,6 +263,11 @@ class PlanStore:
                                                      bound_to=bound)
             if token is not None and row.token_hash != self._token_hash(token):
                 values["token_hash"] = self._token_hash(token)  # found under a retired key
+            kept_token = token if token is not None else self._opened_token(row.plan_id, row.sealed_token)
+            if kept_token is not None and (row.sealed_token is None
+                                           or self._keys.needs_resealing(row.sealed_token)):
+                # A plan kept before its token was (kept under a retired key, or not kept at all).
+                values["sealed_token"] = self._sealed_token(kept_token, row.plan_id)
             if change.programme is not None:
                 values.update(revision=programme.revision, programme=self._keys.seal(
                     programme.model_dump_json(), bound_to=sealed_bound_to(row.plan_id, "programme")))
@@ -270,7 +281,7 @@ class PlanStore:
         if not keys.plausible_token(token):
             return None
         for token_hash in self._token_hashes(token):
-            plan = self._load_plan("by_token", token_hash)
+            plan = self._load_plan("by_token", token_hash, token=token)
             if plan is not None:
                 return plan
         return None
@@ -342,63 +353,75 @@ class PlanStore:
         """A new short code for the plan with this token, valid CODE_LIFETIME from `now`; the
         plan's earlier codes stop working at once (one live code per plan keeps the number of
         live codes, which the guessing arithmetic counts, no larger than the number of plans).
-        For "what's my code" by voice and the plan page. None for an unknown token."""
+        For "what's my code" on the plan page. None for an unknown token."""
         if not keys.plausible_token(token):
             return None
-        now = _utc(now)
-        sa, exc = _sqlalchemy()
+        sa, _ = _sqlalchemy()
         t = self._schema()
         hashes = self._token_hashes(token)
-        for attempt in range(_FILING_ATTEMPTS):
-            code = new_code()
-            expires_at = now + CODE_LIFETIME
-            try:
-                with self._writing() as conn:
-                    plan_id = conn.execute(
-                        sa.select(t.plans.c.plan_id).where(t.plans.c.token_hash.in_(hashes))).scalar()
-                    if plan_id is None:
-                        return None
-                    conn.execute(t.short_codes.delete().where(t.short_codes.c.plan_id == plan_id))
-                    conn.execute(t.short_codes.insert().values(
-                        code_hash=self._code_hash(code), plan_id=plan_id, created_at=now,
-                        expires_at=expires_at,
-                        sealed_token=self._seal(token, key_from=f"seal:{code}", plan_id=plan_id)))
-                    conn.execute(t.plans.update().where(t.plans.c.plan_id == plan_id).values(
-                        sealed_code=self._seal(code, key_from=f"seal-code:{token}", plan_id=plan_id),
-                        code_expires_at=expires_at, token_hash=self._token_hash(token)))
-            except exc.IntegrityError:
-                if attempt == _FILING_ATTEMPTS - 1:
-                    raise StoreUnavailable("could not draw an unused short code; try again") from None
-                continue
-            self._scrub()
-            return ShortCode(code=code, expires_at=expires_at)
-        return None  # pragma: no cover - the loop returns or raises
 
-    def reissue_code_for_owner(self, owner_key: str, now: dt.datetime) -> tuple[str, ShortCode] | None:
+        def plan_of_token(conn) -> tuple[str, str, dict[str, Any]] | None:
+            plan_id = conn.execute(
+                sa.select(t.plans.c.plan_id).where(t.plans.c.token_hash.in_(hashes))).scalar()
+            return None if plan_id is None else (plan_id, token, {})
+
+        issued = self._issue_code(plan_of_token, _utc(now))
+        return None if issued is None else issued[1]
+
+    def reissue_code_for_owner(self, owner_key: str, now: dt.datetime,
+                               ) -> tuple[str, ShortCode, bool] | None:
         """A new short code for the runner's newest plan, found by owner key ("what's my code" by
-        voice, when the skill holds no token). The store cannot recover the plan's token (only its
-        hash is kept, and the code row seals the token under the code), so the plan gets a new
-        token as well: the new code row seals it, and the plan's code is sealed under it. The old
-        token (its link and calendar feed) and the old codes stop working at once. Returns the
-        new token and code; None when the owner has no plan."""
+        voice, when the skill holds no token). The plan keeps its token (design.md §3: one link and
+        one calendar feed for life): it is opened from `sealed_token` and sealed under the new
+        code, and only the old codes stop working.
+
+        A plan kept before revision 0006 whose token has not been presented since (its link
+        opened, its feed polled, a check-in; each keeps the token) has no sealed token: only then
+        does the plan get a new token, and its old link and feed stop working, as they did before.
+        Returns the token (the same one, but for that fallback), the code and whether the token
+        is new; None when the owner has no plan."""
         if not isinstance(owner_key, str) or not 0 < len(owner_key) <= 128:
             return None
         now = _utc(now)
-        sa, exc = _sqlalchemy()
+        sa, _ = _sqlalchemy()
+        t = self._schema()
+        replaced: list[str] = []
+
+        def newest_of_owner(conn) -> tuple[str, str, dict[str, Any]] | None:
+            row = conn.execute(
+                sa.select(t.plans.c.plan_id, t.plans.c.token_hash, t.plans.c.sealed_token)
+                .where(t.plans.c.owner_key == owner_key)
+                .order_by(t.plans.c.created_at.desc(), t.plans.c.plan_id).limit(1)).first()
+            if row is None:
+                return None
+            token = self._opened_token(row.plan_id, row.sealed_token)
+            if token is None:
+                token = keys.new_token()  # the fallback above: the old token cannot be recovered
+                replaced.append(row.token_hash)
+            return row.plan_id, token, {"updated_at": now}
+
+        issued = self._issue_code(newest_of_owner, now)
+        for token_hash in replaced:
+            self._forget(token_hash)
+        return None if issued is None else (*issued, bool(replaced))
+
+    def _issue_code(self, find_plan: Callable[[Any], tuple[str, str, dict[str, Any]] | None],
+                    now: dt.datetime) -> tuple[str, ShortCode] | None:
+        """Give one plan a new short code in one transaction: `find_plan(conn)` names it (plan id,
+        its token, other values its row takes) or None. The plan's earlier codes are deleted; the
+        new code row seals the token under the code, the plan row seals the code under the token
+        (and the token at rest, under the current key). A code already taken draws another."""
+        _, exc = _sqlalchemy()
         t = self._schema()
         for attempt in range(_FILING_ATTEMPTS):
-            token = keys.new_token()
             code = new_code()
             expires_at = now + CODE_LIFETIME
             try:
                 with self._writing() as conn:
-                    row = conn.execute(
-                        sa.select(t.plans.c.plan_id, t.plans.c.token_hash)
-                        .where(t.plans.c.owner_key == owner_key)
-                        .order_by(t.plans.c.created_at.desc(), t.plans.c.plan_id).limit(1)).first()
-                    if row is None:
+                    found = find_plan(conn)
+                    if found is None:
                         return None
-                    plan_id = row.plan_id
+                    plan_id, token, values = found
                     conn.execute(t.short_codes.delete().where(t.short_codes.c.plan_id == plan_id))
                     conn.execute(t.short_codes.insert().values(
                         code_hash=self._code_hash(code), plan_id=plan_id, created_at=now,
@@ -406,12 +429,12 @@ class PlanStore:
                         sealed_token=self._seal(token, key_from=f"seal:{code}", plan_id=plan_id)))
                     conn.execute(t.plans.update().where(t.plans.c.plan_id == plan_id).values(
                         sealed_code=self._seal(code, key_from=f"seal-code:{token}", plan_id=plan_id),
-                        code_expires_at=expires_at, token_hash=self._token_hash(token), updated_at=now))
+                        code_expires_at=expires_at, token_hash=self._token_hash(token),
+                        sealed_token=self._sealed_token(token, plan_id), **values))
             except exc.IntegrityError:
                 if attempt == _FILING_ATTEMPTS - 1:
                     raise StoreUnavailable("could not draw an unused short code; try again") from None
                 continue
-            self._forget(row.token_hash)
             self._scrub()
             return token, ShortCode(code=code, expires_at=expires_at)
         return None  # pragma: no cover - the loop returns or raises
@@ -690,9 +713,35 @@ class PlanStore:
     def _unseal(self, sealed: str, *, key_from: str, plan_id: str) -> str | None:
         return keys.unseal(self._secret, sealed, key_from=key_from, bound_to=plan_id)
 
+    def _sealed_token(self, token: str, plan_id: str) -> str:
+        """The plan's token at rest (`plans.sealed_token`), sealed like its health data: under the
+        keyring's current key, bound to the plan and the column."""
+        return self._keys.seal(token, bound_to=sealed_bound_to(plan_id, "sealed_token"))
+
+    def _opened_token(self, plan_id: str, sealed: str | None) -> str | None:
+        """The token `_sealed_token` kept (under the current or a retired key); None when the plan
+        has none (kept before revision 0006) or its key is no longer configured."""
+        if sealed is None:
+            return None
+        try:
+            return self._keys.open(sealed, bound_to=sealed_bound_to(plan_id, "sealed_token"))
+        except keys.SealError:
+            return None
+
+    def _keep_token(self, plan_id: str, token: str) -> None:
+        """Backfill `sealed_token` for a plan kept before revision 0006, now that its token has
+        been presented. Once per such plan (the header read says whether it is missing), and
+        best effort: a read that cannot also write still answers."""
+        sa, _ = _sqlalchemy()
+        t = self._schema()
+        with contextlib.suppress(StoreUnavailable), self._writing() as conn:
+            conn.execute(t.plans.update()
+                         .where(t.plans.c.plan_id == plan_id, t.plans.c.sealed_token.is_(None))
+                         .values(sealed_token=self._sealed_token(token, plan_id)))
+
     # ---- rows to models ---------------------------------------------------------------------
 
-    def _load_plan(self, which: str, value: str) -> PlanRecord | None:
+    def _load_plan(self, which: str, value: str, *, token: str | None = None) -> PlanRecord | None:
         """Read a plan's header first; parse its stored JSON only when this process has not
         already got the same revision. A programme is tens of kilobytes of JSON: reading and
         parsing it costs far more than the header, and calendar apps poll the same plan.
@@ -703,7 +752,9 @@ class PlanStore:
         header = self._plan_header(which, value)
         if header is None:
             return None
-        plan_id, token_hash, revision, stamp = header
+        plan_id, token_hash, revision, stamp, token_missing = header
+        if token_missing and token is not None:
+            self._keep_token(plan_id, token)
         with self._cache_lock:
             cached = self._cache.get(token_hash)
             if cached is not None and cached[0] == revision and cached[1] == stamp:
@@ -723,7 +774,8 @@ class PlanStore:
         return plan
 
     def _plan_header(self, which: str, value: str) -> tuple | None:
-        """(plan_id, token_hash, revision, updated_at as the driver gives it), on the pooled
+        """(plan_id, token_hash, revision, updated_at as the driver gives it, whether the plan
+        lacks its sealed token), on the pooled
         DB-API connection directly: this one query is what every calendar poll costs, and
         SQLAlchemy's statement machinery would be most of it (about 120 µs against 20 µs)."""
         with self._translated_errors():
@@ -1048,9 +1100,11 @@ _TABLES: _Tables | None = None
 
 # The plan-header reads, in plain SQL for the DB-API fast path ({p}: the driver's placeholder).
 _HEADER_SQL = {
-    "by_token": "SELECT plan_id, token_hash, revision, updated_at FROM plans WHERE token_hash = {p}",
+    "by_token": "SELECT plan_id, token_hash, revision, updated_at, sealed_token IS NULL FROM plans "
+                "WHERE token_hash = {p}",
     "newest_by_owner": (
-        "SELECT plan_id, token_hash, revision, updated_at FROM plans WHERE owner_key = {p} "
+        "SELECT plan_id, token_hash, revision, updated_at, sealed_token IS NULL FROM plans "
+        "WHERE owner_key = {p} "
         "ORDER BY created_at DESC, plan_id LIMIT 1"
     ),
 }

@@ -167,7 +167,8 @@ class State:
     # The plan code just said, so "repeat it" needs no store: kept in the session only, while a
     # code mode is current (never between visits).
     code: str | None = None
-    # The code was re-issued by "what's my code": the old link no longer works (said at the end).
+    # The code was re-issued by "what's my code" with a new link (a plan kept before its token
+    # was, plans.store): the old link no longer works (said at the end).
     code_reissued: bool = False
 
     # ---- reading ---------------------------------------------------------------------------

@@ -2,9 +2,10 @@
 what's my code").
 
 Within the visit that filed the plan the code is still in the session, so it is said again as it
-was. Later, the skill holds no token (the store keeps only its hash), so `plans.service` re-issues
-the runner's newest plan a fresh code (and link) by owner key; the card carries both, and the
-runner is told plainly that the old link no longer works.
+was. Later the skill holds no token, so `plans.service` re-issues the runner's newest plan a fresh
+code by owner key, under the plan's own token: the link and the calendar feed stay as they were,
+and the card carries both. Only a plan kept before its token was gets a new link, and then the
+runner is told plainly that the old one no longer works.
 """
 
 from __future__ import annotations
@@ -52,4 +53,4 @@ class WhatsMyCodeHandler(ConversationHandler):
             prompts.say("card_disclaimer"),
         ])
         handler_input.response_builder.set_card(SimpleCard(title=prompts.say("card_title"), content=card))
-        return talk.code_read(state, issued.code, reissued=True)
+        return talk.code_read(state, issued.code, reissued=issued.new_link)

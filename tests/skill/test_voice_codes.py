@@ -33,7 +33,7 @@ def _file(voice: Runner) -> tuple[str, str]:
 # ---- the store and the service ----------------------------------------------------------------
 
 
-def test_reissuing_by_owner_key_gives_the_newest_plan_a_new_code_and_link_and_retires_the_old(store):
+def test_reissuing_by_owner_key_gives_the_newest_plan_a_new_code_under_the_same_token(store):
     first = service.file_plan(store, TIGHTNESS, LONDON_MWF, owner_key="runner-key", now=NOW)
     newest = service.file_plan(store, TIGHTNESS, LONDON_MWF, owner_key="runner-key",
                                now=NOW + dt.timedelta(days=1))
@@ -43,12 +43,32 @@ def test_reissuing_by_owner_key_gives_the_newest_plan_a_new_code_and_link_and_re
     issued = service.reissue_code_for_owner(store, "runner-key", now=later)
 
     assert issued is not None and len(issued.code) == CODE_LENGTH and issued.code != newest.code
-    assert store.token_for_code(issued.code, later) == issued.token
-    assert store.get_plan(issued.token).plan_id == newest.plan.plan_id
-    assert store.short_code_for(issued.token).code == issued.code
-    assert store.get_plan(newest.token) is None, "the old link stops working, as the runner is told"
+    assert issued.token == newest.token and not issued.new_link, "a plan keeps its token for life"
+    assert store.token_for_code(issued.code, later) == newest.token
+    assert store.get_plan(newest.token).plan_id == newest.plan.plan_id
+    assert store.short_code_for(newest.token).code == issued.code
     assert store.get_plan(first.token) is not None, "only the newest plan is re-issued"
     assert issued.timezone == "Europe/London"
+
+
+def test_a_code_reissued_by_owner_key_retires_the_code_before_it(store):
+    filed = service.file_plan(store, TIGHTNESS, LONDON_MWF, owner_key="runner-key", now=NOW)
+    soon = NOW + dt.timedelta(days=1)  # the filed code still works until the re-issue
+    assert store.token_for_code(filed.code, soon) == filed.token
+
+    issued = service.reissue_code_for_owner(store, "runner-key", now=soon)
+
+    assert store.token_for_code(filed.code, soon) is None
+    assert store.token_for_code(issued.code, soon) == filed.token
+
+
+def test_reissuing_twice_by_owner_key_keeps_the_token_each_time(store):
+    filed = service.file_plan(store, TIGHTNESS, LONDON_MWF, owner_key="runner-key", now=NOW)
+    once = service.reissue_code_for_owner(store, "runner-key", now=NOW + dt.timedelta(days=40))
+    twice = service.reissue_code_for_owner(store, "runner-key", now=NOW + dt.timedelta(days=80))
+    assert once.token == twice.token == filed.token
+    assert store.token_for_code(once.code, NOW + dt.timedelta(days=80)) is None
+    assert store.token_for_code(twice.code, NOW + dt.timedelta(days=80)) == filed.token
 
 
 def test_reissuing_for_an_owner_without_a_plan_is_none(store):
@@ -90,7 +110,7 @@ def test_no_to_the_code_offer_closes_with_where_the_code_is(voice):
     assert closed.ended and "Alexa app" in closed.speech and spoken_code(closed) == ""
 
 
-def test_whats_my_code_as_a_one_shot_later_reissues_a_working_code_and_says_the_link_changed(
+def test_whats_my_code_as_a_one_shot_later_reissues_a_working_code_under_the_same_link(
         voice, store, app_config, clock):
     old_code, old_token = _file(voice)
     clock.advance(days=40)  # the filed code has expired
@@ -101,12 +121,22 @@ def test_whats_my_code_as_a_one_shot_later_reissues_a_working_code_and_says_the_
     assert len(code) == CODE_LENGTH and code != old_code
     assert asked.speech.endswith("Want me to repeat it?") and not asked.ended
     assert code in asked.card["content"] and "/plans/" in asked.card["content"]
-    new_token = re.search(r"/plans/(\S+)", asked.card["content"]).group(1)
-    assert store.token_for_code(code, clock()) == new_token
-    assert filed_plan(store, app_config).plan_id == store.get_plan(new_token).plan_id
-    assert store.get_plan(old_token) is None
+    card_token = re.search(r"/plans/(\S+)", asked.card["content"]).group(1)
+    assert card_token == old_token, "the plan's link and calendar feed are for life"
+    assert store.token_for_code(code, clock()) == old_token
+    assert store.token_for_code(old_code, clock()) is None
+    assert filed_plan(store, app_config).plan_id == store.get_plan(old_token).plan_id
     closing = voice.say("AMAZON.NoIntent")
-    assert "old ones no longer work" in closing.speech and closing.ended
+    assert "no longer work" not in closing.speech and closing.ended
+
+
+def test_whats_my_code_while_the_old_code_still_works_retires_it(voice, store, clock):
+    old_code, old_token = _file(voice)
+    clock.advance(days=1)
+    asked = voice.say("WhatsMyCodeIntent")
+    code = spoken_code(asked)
+    assert store.token_for_code(old_code, clock()) is None
+    assert store.token_for_code(code, clock()) == old_token
 
 
 def test_whats_my_code_without_a_plan_says_there_is_none_yet(voice):
