@@ -53,6 +53,36 @@ def owner_key(secret: bytes, user_id: str) -> str:
     return keyed_hash(secret, OWNER_KEY_PURPOSE, user_id)
 
 
+class OwnerKey(str):
+    """A runner's owner key under the current secret that also carries their owner keys under
+    each retired secret (`former`), so a look-up can find what was filed before a rotation.
+
+    It is the key itself (a str: what is stored and compared), so every caller that hands the
+    stores a runner's key passes the former keys along without knowing of them. The stores look
+    under the current key first, then under the former ones, and move what they find there to the
+    current key in the same transaction: once per runner, after which the old secret can go."""
+
+    former: tuple[str, ...]
+
+    def __new__(cls, current: str, former: Iterable[str] = ()) -> OwnerKey:
+        key = super().__new__(cls, current)
+        key.former = tuple(dict.fromkeys(k for k in former if k != current))
+        return key
+
+
+def owner_keys(secret: bytes, user_id: str) -> OwnerKey:
+    """The runner's owner key (as `owner_key`) with their keys under the retired secrets that the
+    configuration registered for this one (`register_keys`, from COACH_SECRET_KEY_OLD)."""
+    with _REGISTRY_LOCK:
+        retired = _RETIRED.get(bytes(secret), ())
+    return OwnerKey(owner_key(secret, user_id), (owner_key(old, user_id) for old in retired))
+
+
+def former_owner_keys(key: str) -> tuple[str, ...]:
+    """The retired owner keys an `OwnerKey` carries; none for a plain key."""
+    return tuple(getattr(key, "former", ()))
+
+
 def _seal_key(secret: bytes, key_from: str) -> bytes:
     return hmac.new(secret, key_from.encode(), hashlib.sha256).digest()
 

@@ -9,6 +9,9 @@ migrations; when it is missing (a brand-new database) the first save asks the st
 Rows are keyed by `owner_key`, a keyed hash (HMAC-SHA256 under `COACH_SECRET_KEY`) of the Alexa
 user id: the id itself is never stored, and it is the same key the store files plans under, so
 "delete my data" finds both. Nothing here logs attributes or keys: they hold health answers.
+After a key rotation a runner's key changes: a key given as `plans.keys.OwnerKey` carries the
+runner's keys under the retired secrets, a state found under one of them moves to the current key
+(re-sealed, in one transaction) when first loaded, and a delete deletes under all of them.
 
 The attributes (unfinished answers) are sealed at rest with `plans.keys.Keyring`, bound to their
 row's owner key, under the key the configuration registered for this database (or the one given):
@@ -43,6 +46,13 @@ _UPSERT = (
     "ON CONFLICT (owner_key) DO UPDATE SET attributes = excluded.attributes, updated_at = excluded.updated_at"
 )
 _DELETE = "DELETE FROM skill_state WHERE owner_key = {p}"
+# Moving a state to the runner's current key after a rotation: a state already saved under the
+# current key is newer and stays.
+_INSERT_IF_ABSENT = (
+    "INSERT INTO skill_state (owner_key, attributes, updated_at) VALUES ({p}, {p}, {p}) "
+    "ON CONFLICT (owner_key) DO NOTHING"
+)
+_SELECT_FOR_MOVE = "SELECT attributes, updated_at FROM skill_state WHERE owner_key = {p}"
 
 
 def state_bound_to(owner_key: str) -> str:
@@ -79,6 +89,12 @@ class MemoryStateStore:
     def load(self, key: str) -> dict[str, Any] | None:
         with self._lock:
             text = self._rows.get(key)
+            for former in keys.former_owner_keys(key):
+                if text is not None:
+                    break
+                text = self._rows.pop(former, None)
+                if text is not None:
+                    self._rows[str(key)] = text
         return _parse_attributes(text)
 
     def save(self, key: str, attributes: Mapping[str, Any], *, now: dt.datetime) -> None:
@@ -88,7 +104,8 @@ class MemoryStateStore:
 
     def delete(self, key: str) -> bool:
         with self._lock:
-            return self._rows.pop(key, None) is not None
+            deleted = [self._rows.pop(k, None) for k in (str(key), *keys.former_owner_keys(key))]
+        return any(text is not None for text in deleted)
 
 
 class SqlStateStore:
@@ -128,7 +145,9 @@ class SqlStateStore:
         """The runner's saved attributes, or None when there are none (including when the table
         does not exist yet). Raises StateUnavailable when the database cannot be read."""
         try:
-            rows = self._run(_SELECT, (key,), fetch=True)
+            rows = self._run(_SELECT, (str(key),), fetch=True)
+            if not rows:
+                rows = self._moved_to_current_key(key)
         except _MissingSchema:
             return None
         if not rows:
@@ -144,7 +163,7 @@ class SqlStateStore:
 
     def save(self, key: str, attributes: Mapping[str, Any], *, now: dt.datetime) -> None:
         text = json.dumps(attributes, separators=(",", ":"), sort_keys=True)
-        params = (key, self._keys().seal(text, bound_to=state_bound_to(key)), _utc_iso(now))
+        params = (str(key), self._keys().seal(text, bound_to=state_bound_to(key)), _utc_iso(now))
         try:
             self._run(_UPSERT, params)
         except _MissingSchema:
@@ -155,8 +174,10 @@ class SqlStateStore:
                 raise StateUnavailable("the skill_state table does not exist") from None
 
     def delete(self, key: str) -> bool:
+        """Delete the runner's state, under their current key and every retired one."""
         try:
-            deleted = self._run(_DELETE, (key,), count=True) > 0
+            deleted = sum(self._run(_DELETE, (k,), count=True)
+                          for k in (str(key), *keys.former_owner_keys(key))) > 0
         except _MissingSchema:
             return False
         if deleted and self._kind == "sqlite":
@@ -164,6 +185,25 @@ class SqlStateStore:
             with contextlib.suppress(StateUnavailable, _MissingSchema):
                 self._run("PRAGMA wal_checkpoint(TRUNCATE)", (), fetch=True)
         return deleted
+
+    def _moved_to_current_key(self, key: str) -> list[tuple[str]]:
+        """The runner's state saved under a key a rotation retired (plans.keys.OwnerKey), moved
+        to their current key, re-sealed for its new row, in one transaction; [] when there is
+        none. A state that does not open is left for the retention purge."""
+        for former in keys.former_owner_keys(key):
+            rows = self._run(_SELECT_FOR_MOVE, (former,), fetch=True)
+            if not rows:
+                continue
+            sealed, updated_at = rows[0]
+            try:
+                text = self._keys().open(sealed, bound_to=state_bound_to(former))
+            except keys.SealError:
+                return []
+            resealed = self._keys().seal(text, bound_to=state_bound_to(key))
+            self._run_atomically([(_INSERT_IF_ABSENT, (str(key), resealed, updated_at)),
+                                  (_DELETE, (former,))])
+            return self._run(_SELECT, (str(key),), fetch=True)
+        return []
 
     def _keys(self) -> keys.Keyring:
         """The given key, else the one the configuration registered for this database, else a
@@ -186,6 +226,35 @@ class SqlStateStore:
                 self._ensure_schema()
             except Exception as error:  # the store reports its own failures; ours is "unavailable"
                 raise StateUnavailable(f"could not create the schema ({type(error).__name__})") from None
+
+    def _run_atomically(self, statements: list[tuple[str, tuple]]) -> None:
+        """Run (statement, parameters) pairs in one transaction: all of them or none."""
+        if self._kind == "sqlite":
+            self._run("BEGIN IMMEDIATE", ())
+            try:
+                for statement, params in statements:
+                    self._run(statement, params)
+                self._run("COMMIT", ())
+            except BaseException:
+                connection = self._kept_connection()
+                if connection is not None:
+                    with contextlib.suppress(Exception):
+                        connection.execute("ROLLBACK")
+                raise
+            return
+        import psycopg
+
+        self._run("SELECT 1", (), fetch=True)  # a live connection, reconnecting if it went stale
+        connection = self._kept_connection()
+        try:
+            with connection.transaction(), connection.cursor() as cursor:
+                for statement, params in statements:
+                    cursor.execute(statement.format(p=self._placeholder), params)
+        except psycopg.errors.UndefinedTable:
+            raise _MissingSchema() from None
+        except psycopg.Error as error:
+            self._drop_connection()
+            raise _unavailable(error) from None
 
     def _run(self, statement: str, params: tuple, *, fetch: bool = False, count: bool = False):
         sql = statement.format(p=self._placeholder)

@@ -191,7 +191,8 @@ class PlanStore:
             texts = {column: self._keys.seal(text, bound_to=sealed_bound_to(plan_id, column))
                      for column, text in plain.items()}
             # Hash and seal before taking the write lock: other workers wait while it is held.
-            plan_row = dict(plan_id=plan_id, token_hash=self._token_hash(token), owner_key=owner_key,
+            plan_row = dict(plan_id=plan_id, token_hash=self._token_hash(token),
+                            owner_key=None if owner_key is None else str(owner_key),
                             revision=prepared.programme.revision, created_at=now, updated_at=now,
                             sealed_code=self._seal(code, key_from=f"seal-code:{token}", plan_id=plan_id),
                             sealed_token=self._sealed_token(token, plan_id),
@@ -220,8 +221,9 @@ class PlanStore:
                     ) -> tuple[PlanRecord, PlanChange] | None:
         """Change one plan in one transaction: read it (locked against other writers), let
         `decide` (plans.service, from the clinical core) say what changes, keep that. The plan is
-        the one with this token, or else the newest filed under this owner key. None when there
-        is none. Whatever `decide` raises leaves the plan as it was."""
+        the one with this token, or else the newest filed under this owner key (see
+        `_adopt_former_keys`). None when there is none. Whatever `decide` raises leaves the plan
+        as it was."""
         now = _utc(now)
         sa, _ = _sqlalchemy()
         t = self._schema()
@@ -230,12 +232,14 @@ class PlanStore:
                 return None
             where = t.plans.c.token_hash.in_(self._token_hashes(token))
         elif owner_key is not None:
-            newest = (sa.select(t.plans.c.plan_id).where(t.plans.c.owner_key == owner_key)
+            newest = (sa.select(t.plans.c.plan_id).where(t.plans.c.owner_key == str(owner_key))
                       .order_by(t.plans.c.created_at.desc(), t.plans.c.plan_id).limit(1).scalar_subquery())
             where = t.plans.c.plan_id == newest
         else:
             raise ValueError("change_plan needs a token or an owner key")
         with self._writing() as conn:
+            if token is None:
+                self._adopt_former_keys(conn, owner_key)
             query = sa.select(t.plans).where(where)
             if conn.dialect.name == "postgresql":
                 query = query.with_for_update()
@@ -388,9 +392,10 @@ class PlanStore:
         replaced: list[str] = []
 
         def newest_of_owner(conn) -> tuple[str, str, dict[str, Any]] | None:
+            self._adopt_former_keys(conn, owner_key)
             row = conn.execute(
                 sa.select(t.plans.c.plan_id, t.plans.c.token_hash, t.plans.c.sealed_token)
-                .where(t.plans.c.owner_key == owner_key)
+                .where(t.plans.c.owner_key == str(owner_key))
                 .order_by(t.plans.c.created_at.desc(), t.plans.c.plan_id).limit(1)).first()
             if row is None:
                 return None
@@ -440,22 +445,40 @@ class PlanStore:
         return None  # pragma: no cover - the loop returns or raises
 
     def latest_plan_for_owner(self, owner_key: str) -> PlanRecord | None:
-        return self._load_plan("newest_by_owner", owner_key)
-
-    def delete_owner_data(self, owner_key: str) -> OwnerDataDeleted:
-        """Everything kept about one runner: their plans, the plans' codes and the skill's state."""
+        """The runner's newest plan. Looked for under the current owner key first (one header
+        read, as every turn that reads the plan pays); only when there is none there, under the
+        keys a rotation retired, which are then moved to the current key (`_adopt_former_keys`)."""
+        plan = self._load_plan("newest_by_owner", str(owner_key))
+        if plan is not None or not keys.former_owner_keys(owner_key):
+            return plan
         sa, _ = _sqlalchemy()
         t = self._schema()
+        former = keys.former_owner_keys(owner_key)
+        with self._reading() as conn:
+            filed_before = conn.execute(
+                sa.select(t.plans.c.plan_id).where(t.plans.c.owner_key.in_(former)).limit(1)).first()
+        if filed_before is None:
+            return None
         with self._writing() as conn:
-            owned = sa.select(t.plans.c.plan_id).where(t.plans.c.owner_key == owner_key)
+            self._adopt_former_keys(conn, owner_key)
+        return self._load_plan("newest_by_owner", str(owner_key))
+
+    def delete_owner_data(self, owner_key: str) -> OwnerDataDeleted:
+        """Everything kept about one runner: their plans, the plans' codes and the skill's state,
+        under their current owner key and under every key a rotation retired."""
+        sa, _ = _sqlalchemy()
+        t = self._schema()
+        every_key = [str(owner_key), *keys.former_owner_keys(owner_key)]
+        with self._writing() as conn:
+            owned = sa.select(t.plans.c.plan_id).where(t.plans.c.owner_key.in_(every_key))
             codes = conn.execute(
                 sa.select(sa.func.count()).select_from(t.short_codes).where(t.short_codes.c.plan_id.in_(owned))
             ).scalar_one()
-            is_owner = t.plans.c.owner_key == owner_key
+            is_owner = t.plans.c.owner_key.in_(every_key)
             hashes = conn.execute(sa.select(t.plans.c.token_hash).where(is_owner)).scalars().all()
             plans = conn.execute(t.plans.delete().where(is_owner)).rowcount
             state = conn.execute(
-                t.skill_state.delete().where(t.skill_state.c.owner_key == owner_key)
+                t.skill_state.delete().where(t.skill_state.c.owner_key.in_(every_key))
             ).rowcount
         for token_hash in hashes:
             self._forget(token_hash)
@@ -690,7 +713,8 @@ class PlanStore:
 
     def owner_key_for(self, user_id: str) -> str:
         """The keyed hash the store files a runner's plans under, from their Alexa user id."""
-        return keys.owner_key(self._secret, user_id)
+        return keys.OwnerKey(keys.owner_key(self._secret, user_id),
+                             (keys.owner_key(old, user_id) for old in self._keys.old))
 
     # ---- hashing and sealing ----------------------------------------------------------------
 
@@ -824,6 +848,18 @@ class PlanStore:
     def _forget(self, token_hash: str) -> None:
         with self._cache_lock:
             self._cache.pop(token_hash, None)
+
+    def _adopt_former_keys(self, conn, owner_key: str) -> int:
+        """In the caller's transaction, file the runner's plans kept under an owner key a rotation
+        retired (plans.keys.OwnerKey.former) under their current owner key, so each is found
+        under it from now on; the number moved. A plain key carries none: nothing is done. The
+        skill's state moves in plans.state, which can re-seal it (it is bound to its key)."""
+        former = keys.former_owner_keys(owner_key)
+        if not former:
+            return 0
+        t = self._schema()
+        return conn.execute(t.plans.update().where(t.plans.c.owner_key.in_(former))
+                            .values(owner_key=str(owner_key))).rowcount
 
     # ---- connections, transactions, schema --------------------------------------------------
 

@@ -21,7 +21,7 @@ from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_model import RequestEnvelope
 from ask_sdk_model.services import ApiClient
 
-from plans.keys import owner_key
+from plans.keys import owner_keys
 from plans.state import state_store_for
 from skill.apl.screens import ScreenEventHandler, ScreenInterceptor
 from skill.handlers import coaching, sessions
@@ -122,7 +122,9 @@ def build_skill(
     store = _Once(store_factory)
 
     def owner_key_for(user_id: str | None) -> str | None:
-        return owner_key(secret, user_id) if user_id else None
+        # With the runner's keys under retired secrets, so what was kept before a rotation is
+        # found (plans.keys.OwnerKey).
+        return owner_keys(secret, user_id) if user_id else None
 
     services = Services(
         store=store,
