@@ -372,9 +372,8 @@ CARE: tuple[CareItem, ...] = (
              f"a snap or pop (or not sure) away from the sit bone, no bruising or limp yet, within "
              f"{_BRUISING_DAYS} of it; {_NOT_REFERRED}",
              lambda a, s: s.category != "refer" and rules.watch_for_bruising(a.model_dump()),
-             f"After a possible pop, bruising can take up to {_BRUISING_DAYS} to show. Check the back of "
-             "your thigh and knee each day until then: if bruising appears, or you start to limp, stop the "
-             "exercises and see a clinician within days.",
+             f"Bruising can take up to {_BRUISING_DAYS} to show after a pop. Check the back of your thigh "
+             "each day: if bruising or a limp appears, stop the exercises and see a clinician within days.",
              "clinical-basis.md, Avulsion: bruising 'may take 3-7 days to appear', and a pop with bruising "
              "or a limp needs a clinician within days (Subbu 2015)"),
     CareItem("care-heat",
