@@ -8,6 +8,7 @@ import textwrap
 
 from rehab import advice
 from rehab.exercises import EXERCISES
+from rehab.guiding import DEFAULT_PACE, PACES
 from rehab.programme import (
     CARE,
     CATEGORY_WORDS,
@@ -77,6 +78,12 @@ def sources_report() -> str:
             detail += f" Cautions: {' '.join(e.cautions)}"
         body += _item(f"{e.name} ({e.kind.replace('_', '-')})", detail, e.source)
     lines += _section("Exercises and self-care (what is prescribed)", body)
+
+    body = []
+    for pace in (*PACES, DEFAULT_PACE):
+        name = "any other exercise" if pace is DEFAULT_PACE else pace.exercise_id
+        body += _item(f"{name}: {pace.seconds_per_rep} seconds a repetition", pace.why, pace.source)
+    lines += _section("Guided sessions: how fast the voice counts each exercise", body)
 
     body = []
     for category, plan in PLANS.items():
