@@ -7,6 +7,8 @@ from skill.prompts.en_GB import PROMPTS as GB
 PROMPTS = GB.override(
     "en-AU",
     text={
+        "disclaimer": "I'm not a substitute for professional medical advice. "
+                      "For emergencies, call triple zero.",
         "goodbye": "Okay. Look after that hammy. Bye for now.",
     },
 )

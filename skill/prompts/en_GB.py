@@ -11,9 +11,8 @@ PROMPTS = US.override(
         "reprompt": "Is it the sit bone, low in your bum; the back of the thigh; or behind the knee?",
     }},
     text={
-        "welcome": "Welcome to Hamstring Coach. I'll ask a few short questions about the pain at the back "
-                   "of your thigh, then tell you what it most likely is, what to do today, and make you a "
-                   "programme.",
+        "disclaimer": "I'm not a substitute for professional medical advice. "
+                      "For emergencies, call nine nine nine.",
         "ask_weekdays": "Now, your programme. Which days suit you for your sessions? I suggest Monday, "
                         "Wednesday and Friday at seven in the morning. Say yes to keep those, or tell me "
                         "your days.",

@@ -11,10 +11,11 @@ from skill.prompts import Prompts
 
 TEXT: dict[str, str] = {
     # ---- opening -------------------------------------------------------------------------------
-    "welcome": "Welcome to Hamstring Coach. I'll ask a few short questions about the pain at the back of "
-               "your thigh, then tell you what it most likely is, what to do today, and make you a plan.",
-    "disclaimer": "I'm not a doctor, and this is not a substitute for professional medical advice. "
-                  "If the pain is severe, see a doctor.",
+    # The welcome turn, with the disclaimer and the first question, stays within 40 words (issue 11);
+    # the emergency number is spelled out, as Alexa should say it, in each locale.
+    "welcome": "Welcome to Hamstring Coach.",
+    "disclaimer": "I'm not a substitute for professional medical advice. "
+                  "For emergencies, call nine one one.",
     "lets_check": "Let's check your hamstring.",
     "ask_resume": "Welcome back. Shall we carry on where we left off?",
     "reprompt_resume": "Say yes to carry on where we left off, or no to start again.",

@@ -149,3 +149,36 @@ def test_every_asked_step_and_reprompt_is_within_the_limit_in_every_locale(local
             assert len(text.split()) <= WORD_LIMIT - 8, key  # room for a short lead
     for qid in ("location", "nerve_symptoms", "onset", "days_since", "pain_score"):
         assert len(prompts.question_words(qid, "spoken").split()) <= WORD_LIMIT - 8
+
+
+# The welcome turns are the first thing a runner hears: within the bar itself (40 words), not "about".
+WELCOME_LIMIT = 40
+WELCOMES = {
+    "first visit": State(),
+    "back with a check unfinished": State(answers={"location": "back_of_thigh"}),
+    "back with a plan": State(plan_on_file=True),
+}
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+@pytest.mark.parametrize("visit", list(WELCOMES))
+def test_every_welcome_turn_is_within_forty_words_in_every_locale(locale, visit):
+    prompts = for_locale(locale)
+    _, turn = talk.launch(WELCOMES[visit])
+    text = spoken(turn, prompts)
+    assert text is not None and speech_text({"type": "SSML", "ssml": text}).startswith("Welcome")
+    assert words(text) <= WELCOME_LIMIT, f"{words(text)} words: {text}"
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_the_first_welcome_keeps_the_disclaimer_and_says_whom_to_call_in_an_emergency(locale):
+    _, turn = talk.launch(State())
+    said = speech_text({"type": "SSML", "ssml": spoken(turn, for_locale(locale))})
+    assert "not a substitute for professional medical advice" in said
+    assert re.search(r"emergenc\w+, call \w+", said), said
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_the_one_shot_start_with_its_disclaimer_is_within_forty_words_too(locale):
+    _, turn = talk.check_hamstring(State())
+    assert words(spoken(turn, for_locale(locale))) <= WELCOME_LIMIT
