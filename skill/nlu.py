@@ -9,6 +9,11 @@ This is a typed-text approximation of Alexa's NLU, not a copy of it. It is deter
 1. a sample without slots that matches the whole utterance wins;
 2. otherwise the sample with the most literal words around its slots whose slot values all make
    sense (a known synonym, a number, a weekday, a time, a date);
+   A bare number, weekday, time or duration ("six", "monday") has no sample of its own (a sample
+   that is only a built-in slot would claim it for one intent, issue 11); Alexa's statistical
+   model still hears it as an intent whose carrier phrases take that slot type ("it's {number}"),
+   so it goes to the first such intent in the model's order, and the skill takes it from there
+   whichever question is open;
 3. otherwise a sample with literal words whose slot values do not make sense, sent the way Alexa
    sends them: a custom value with ER_SUCCESS_NO_MATCH, a number as "?", a date or time unfilled;
 4. otherwise, words that open with a plain yes or no ("yes, I added hills") are that answer, as
@@ -57,6 +62,10 @@ LEADING_ANSWERS: dict[str, tuple[str, ...]] = {
 # Custom slot types whose answers runners describe in their own longer words ("it's behind my
 # right knee, I think"): typed text that contains exactly one value's synonym resolves to it.
 DESCRIBED_TYPES = frozenset({"LOCATION_TYPE", "ONSET_TYPE"})
+
+# The built-in types a runner says alone as an answer ("six", "two weeks", "monday", "7 am"):
+# rule 2 in the docstring above.
+BARE_VALUE_TYPES = ("AMAZON.NUMBER", "AMAZON.DURATION", "AMAZON.DayOfWeek", "AMAZON.TIME")
 
 LAUNCH_VERBS = ("open", "launch", "start", "begin", "load", "run", "play", "use")
 ASK_VERBS = ("ask", "tell")
@@ -384,9 +393,9 @@ class _Pattern:
     regex: re.Pattern[str]
     slots: tuple[str, ...]
     literal_words: int
-    # "at seven" is a time, but "seven" alone is a number: the bare "{number}" sample comes before
-    # the bare "{time}" one, and where a carrier exists for both ("around {number}", "around {time}")
-    # the number sample is tried first, so only "7 am" or "seven thirty" reach the time.
+    # "at seven" is a time, but "seven" alone is a number: a bare value is a time only with its
+    # minutes or "am" / "pm", and where a carrier exists for both ("around {number}", "around
+    # {time}") the number sample is tried first, so only "7 am" or "seven thirty" reach the time.
     bare_hour_is_time: bool
 
 
@@ -408,6 +417,8 @@ class VoiceModel:
             self._synonyms[slot_type["name"]] = table
         self._literal: dict[str, str] = {}
         patterns: list[_Pattern] = []
+        bare: list[_Pattern] = []
+        bare_types: set[str] = set()
         for intent in language["intents"]:
             slots = {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
             self.intent_slots[intent["name"]] = slots
@@ -418,6 +429,14 @@ class VoiceModel:
                     self._literal.setdefault(text, intent["name"])
                     continue
                 patterns.append(self._compile(intent["name"], text, slots))
+            # One bare pattern per built-in slot type, for the first intent whose samples take it
+            # (rule 2 in the module's docstring); the model's own samples never are one.
+            for name, slot_type in slots.items():
+                if slot_type in BARE_VALUE_TYPES and slot_type not in bare_types and any(
+                        "{" + name + "}" in sample for sample in samples):
+                    bare_types.add(slot_type)
+                    bare.append(self._compile(intent["name"], "{" + name + "}", slots))
+        patterns += bare
         # Most literal context first: "it started {number} days ago" before "{number}". Among
         # equals, the model's intent order decides, so "about seven" stays a number.
         self._patterns = [pattern for _, pattern in sorted(

@@ -177,6 +177,22 @@ def test_the_coaching_intents_have_at_least_fifteen_samples_and_none_is_a_broad_
 
 
 @every_locale
+def test_no_sample_is_only_a_built_in_slot_that_another_intent_could_mean(locale):
+    # Issue 11: "seven" may be a pain score, a number of days or a time, "monday" a training day or
+    # the day it started. A sample that is nothing but an AMAZON.* slot claims every such word for
+    # one intent; a carrier phrase ("it's {number}", "at {time}") says which question it answers.
+    # A custom type alone ({location}) is fine: its values belong to one question.
+    alone = []
+    for name, intent in intents(locale).items():
+        types = {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
+        alone += [(name, sample) for sample in intent.get("samples", [])
+                  if re.fullmatch(r"\s*\{(\w+)\}\s*", sample)
+                  and types.get(slot_names(sample)[0], "").startswith("AMAZON.")]
+
+    assert not alone
+
+
+@every_locale
 def test_no_sample_appears_in_two_intents_or_twice_in_one(locale):
     owners = Counter()
     for name, intent in intents(locale).items():
@@ -343,12 +359,12 @@ def test_the_onset_type_understands_sudden_and_gradual_in_everyday_words(locale)
 
 @every_locale
 @pytest.mark.parametrize("intent, sample", [
-    ("AnswerNumberIntent", "{number}"),
+    ("AnswerNumberIntent", "it's {number}"),
     ("AnswerNumberIntent", "about a {number}"),
     ("AnswerNumberIntent", "{number} out of ten"),
     ("AnswerNumberIntent", "{number} days ago"),
     ("AnswerNumberIntent", "{duration} ago"),
-    ("AnswerNumberIntent", "{duration}"),
+    ("AnswerNumberIntent", "for {duration}"),
     ("AnswerNumberIntent", "{relativeDay}"),
     ("AnswerNumberIntent", "it started {relativeDay}"),
     ("AnswerNumberIntent", "it started {partOfDay}"),

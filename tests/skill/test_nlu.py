@@ -376,3 +376,27 @@ def test_typed_text_is_normalised_like_a_transcript():
 def test_an_unknown_locale_is_refused_with_the_ones_there_are():
     with pytest.raises(ValueError, match="en-GB"):
         load_interaction_model("fr-FR")
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("typed, intent, slots", [
+    # Issue 11's carrier phrases, and the bare values a runner says alone, which no sample claims.
+    ("it's six", "AnswerNumberIntent", {"number": "6"}),
+    ("six", "AnswerNumberIntent", {"number": "6"}),
+    ("roughly two weeks", "AnswerNumberIntent", {"duration": "P2W"}),
+    ("two weeks", "AnswerNumberIntent", {"duration": "P2W"}),
+    ("monday please", "ChooseDaysIntent", {"firstDay": "monday"}),
+    ("monday", "ChooseDaysIntent", {"firstDay": "monday"}),
+    ("seven thirty is fine", "ChooseTimeIntent", {"time": "07:30"}),
+    ("7 am", "ChooseTimeIntent", {"time": "07:00"}),
+    ("seven", "AnswerNumberIntent", {"number": "7"}),
+])
+def test_carrier_phrases_and_bare_built_in_values_are_heard_in_every_locale(locale, typed, intent, slots):
+    understood = hear(typed, locale)
+
+    assert (understood.intent, heard_slots(understood)) == (intent, slots)
+
+
+def test_a_date_alone_is_not_taken_as_a_start_date_without_words_that_say_so():
+    assert hear("june the first").intent == "AMAZON.FallbackIntent"
+    assert hear("start june the first").intent == "ChooseStartDateIntent"
