@@ -95,3 +95,13 @@ class PlanChange:
 
     programme: Programme | None
     check_in: LoggedCheckIn | None
+
+
+@dataclass(frozen=True)
+class KeptReminders:
+    """A plan's Alexa reminders as the skill kept them (PlanStore.keep_reminders): opaque to the
+    store; `revision` is the plan's current revision, to tell whether they still fit it."""
+
+    plan_id: str
+    revision: int
+    reminders: dict

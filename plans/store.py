@@ -67,6 +67,7 @@ from plans.codes import (
 )
 from plans.records import (
     FiledPlan,
+    KeptReminders,
     LoggedCheckIn,
     OwnerDataDeleted,
     PlanChange,
@@ -443,6 +444,32 @@ class PlanStore:
             self._scrub()
             return token, ShortCode(code=code, expires_at=expires_at)
         return None  # pragma: no cover - the loop returns or raises
+
+    def keep_reminders(self, plan_id: str, reminders: dict[str, Any] | None) -> bool:
+        """Keep what the skill made of a plan's Alexa reminders (their alert tokens and the requests
+        they were made from), sealed like the health data and bound to the plan's row; None clears
+        it. The store does not read it: it is the skill's (skill.reminders). Deleted with the
+        plan. False when there is no such plan."""
+        sealed = None if reminders is None else self._keys.seal(
+            json.dumps(reminders, sort_keys=True), bound_to=sealed_bound_to(plan_id, "reminders"))
+        t = self._schema()
+        with self._writing() as conn:
+            changed = conn.execute(t.plans.update().where(t.plans.c.plan_id == plan_id)
+                                   .values(sealed_reminders=sealed)).rowcount
+        return changed > 0
+
+    def reminders_for_owner(self, owner_key: str) -> list[KeptReminders]:
+        """The runner's plans that keep Alexa reminders, newest first, each with its revision."""
+        sa, _ = _sqlalchemy()
+        t = self._schema()
+        with self._reading() as conn:
+            rows = conn.execute(
+                sa.select(t.plans.c.plan_id, t.plans.c.revision, t.plans.c.sealed_reminders)
+                .where(t.plans.c.owner_key == owner_key, t.plans.c.sealed_reminders.is_not(None))
+                .order_by(t.plans.c.created_at.desc(), t.plans.c.plan_id)).all()
+        return [KeptReminders(plan_id=row.plan_id, revision=row.revision, reminders=json.loads(
+            self._keys.open(row.sealed_reminders, bound_to=sealed_bound_to(row.plan_id, "reminders"))))
+            for row in rows]
 
     def latest_plan_for_owner(self, owner_key: str) -> PlanRecord | None:
         """The runner's newest plan. Looked for under the current owner key first (one header

@@ -51,6 +51,13 @@ from skill.handlers.navigation import (
     WaitHandler,
 )
 from skill.handlers.preferences import ChooseDaysHandler, ChooseStartDateHandler, ChooseTimeHandler
+from skill.handlers.reminders import (
+    REQUEST_ACTIONS,
+    KeepRemindersInStep,
+    PermissionAnsweredHandler,
+    SetUpRemindersHandler,
+    StopRemindersHandler,
+)
 from skill.handlers.sessions import TodaysSessionHandler
 from skill.persistence import StatePersistenceAdapter
 
@@ -85,6 +92,9 @@ HANDLERS = (
     ClearanceHandler,
     DeleteMyDataHandler,
     WhatsMyCodeHandler,
+    SetUpRemindersHandler,
+    StopRemindersHandler,
+    PermissionAnsweredHandler,
     StopHandler,
     SessionEndedHandler,
     ScreenEventHandler,
@@ -134,6 +144,7 @@ def build_skill(
         clock=clock,
         base_url=lambda: base_url.rstrip("/"),
         actions=ACTIONS,
+        request_actions=REQUEST_ACTIONS,
     )
     adapter = StatePersistenceAdapter(
         state_store, lambda envelope: owner_key_for(user_id_of(envelope)), clock,
@@ -145,6 +156,8 @@ def build_skill(
     builder.add_global_response_interceptor(SaveConversation())
     # Echo Show screens (skill.apl), on devices that render APL only.
     builder.add_global_response_interceptor(ScreenInterceptor(services))
+    # Alexa reminders follow the plan's revisions (skill.handlers.reminders).
+    builder.add_global_response_interceptor(KeepRemindersInStep(services))
     builder.add_exception_handler(CatchAllExceptionHandler(services))
     return builder.create()
 

@@ -68,6 +68,12 @@ CODE_REPEAT = "code_repeat"  # the code was said: "Want me to repeat it?"
 MODES = (RESUME, HOME, CONFIRM_DELETE, CHECK_IN, CHECK_IN_OFFER, RETRY_SAVE, CLEARANCE, START_OFFER,
          CODE_OFFER, CODE_REPEAT)
 CODE_MODES = (CODE_OFFER, CODE_REPEAT)
+# After the code (skill.handlers.reminders): "Shall I set that reminder?" for the sessions, then
+# "Shall I set that one too?" for the morning after each session.
+REMINDER_OFFER = "reminder_offer"
+CHECK_IN_REMINDER_OFFER = "check_in_reminder_offer"
+REMINDER_MODES = (REMINDER_OFFER, CHECK_IN_REMINDER_OFFER)
+MODES = (*MODES, *REMINDER_MODES)
 _CODE = re.compile(r"^[A-Z0-9]{8}$")
 # The modes that carry a check-in (or clearance) draft.
 DRAFT_MODES = (CHECK_IN, CHECK_IN_OFFER, RETRY_SAVE, CLEARANCE)
@@ -82,6 +88,9 @@ ACTION_OPEN_CLEARANCE = "open_clearance"  # read the plan: is it a referral?
 ACTION_LOG_CLEARANCE = "log_clearance"
 ACTION_READ_PROGRESS = "read_progress"
 ACTION_READ_CODE = "read_code"  # "what's my code": re-issue the newest plan's code
+ACTION_OFFER_REMINDERS = "offer_reminders"  # read the plan: what the reminders would be
+ACTION_SET_REMINDERS = "set_reminders"  # the sessions' reminders (asking for permission first)
+ACTION_SET_CHECK_IN_REMINDER = "set_check_in_reminder"
 
 # Check-in steps.
 SESSION_OUTCOME = "session_outcome"  # done, partly, missed
@@ -364,6 +373,8 @@ def answer(state: State, kind: str, value: object) -> tuple[State, Turn]:
         return state, Turn(ask=Step(HOME), brief=True)
     if state.mode in CODE_MODES:
         return code_answer(state, kind)
+    if state.mode in REMINDER_MODES:
+        return reminder_answer(state, kind)
     if state.mode == CONFIRM_DELETE:
         if kind == "yes":
             return state, Turn(action=ACTION_DELETE)
@@ -1033,8 +1044,29 @@ def code_answer(state: State, kind: str) -> tuple[State, Turn]:
         done = replace(state, mode=None, mode_before=None, code=None, code_reissued=False)
         if done.in_progress:
             return done, ask_current(done, *lines, say("then_carry_on"), fresh=False)
+        if not state.code_reissued:  # the plan was just filed: offer its reminders
+            return done, Turn(say=tuple(lines), action=ACTION_OFFER_REMINDERS)
         return done, Turn(say=(*lines, say("goodbye_plan")), end=True)
     return state, Turn(ask=Step(state.mode), brief=True)
+
+
+def reminders_offered(state: State, mode: str, *lines: Line) -> tuple[State, Turn]:
+    """Offer a reminder (`lines` say when it would ring, as Alexa's rules ask)."""
+    offering = replace(state, mode=mode, mode_before=None, check_in=None)
+    return offering, Turn(say=lines, ask=Step(mode))
+
+
+def reminder_answer(state: State, kind: str) -> tuple[State, Turn]:
+    """Yes: set it (the handler asks for permission first when needed); no: goodbye."""
+    done = replace(state, mode=None, mode_before=None)
+    if kind == "yes":
+        return done, Turn(action=ACTION_SET_REMINDERS if state.mode == REMINDER_OFFER
+                          else ACTION_SET_CHECK_IN_REMINDER)
+    if kind == "no":
+        if state.mode == REMINDER_OFFER:
+            return done, Turn(say=(say("reminders_declined"), say("goodbye_plan")), end=True)
+        return done, Turn(say=(say("check_in_reminder_declined"),), end=True)
+    return state, Turn(ask=Step(state.mode or REMINDER_OFFER), brief=True)
 
 
 def plan_not_saved(state: State) -> tuple[State, Turn]:

@@ -49,6 +49,9 @@ class Services:
     - `actions`: the other actions a turn may ask for (skill.conversation.ACTION_*), by name:
       `action(services, visit)` returns the conversation's next state and turn. Registered in
       skill.build with the handlers, so this module needs none of their modules.
+    - `request_actions`: actions that need the request itself (the Alexa APIs its envelope
+      opens, a directive or a card): `action(handler_input, services, visit)`. Tried first, so
+      one may wrap a built-in ("delete my data" deletes the reminders first).
     """
 
     store: Callable[[], Any]
@@ -58,6 +61,8 @@ class Services:
     clock: Callable[[], dt.datetime]
     base_url: Callable[[], str]
     actions: Mapping[str, Callable[[Services, Visit], tuple[State, Turn]]] = field(default_factory=dict)
+    request_actions: Mapping[str, Callable[[Any, Services, Visit], tuple[State, Turn]]] = field(
+        default_factory=dict)
 
 
 @dataclass
@@ -185,6 +190,8 @@ def speak(handler_input, prompts: Prompts, lines: list[Line], ask: Step | None, 
 
 
 def _perform(handler_input, services: Services, visit: Visit, action: str) -> tuple[State, Turn]:
+    if action in services.request_actions:
+        return services.request_actions[action](handler_input, services, visit)
     if action == talk.ACTION_FILE:
         return file_plan(handler_input, services, visit)
     if action == talk.ACTION_DELETE:

@@ -224,7 +224,7 @@ def render_line(prompts: Prompts, line) -> str:
         # Asked again: letter by letter, in its two groups of four.
         again = escape(prompts.say("code_again"))
         return f'{again}<break time="{CODE_REPEAT_PAUSE}"/> {spell_code(params["code"])}'
-    if key in ("days_chosen", "plan_ready"):
+    if key in ("days_chosen", "plan_ready") or "weekdays" in params:
         params["days"] = prompts.weekdays(params.pop("weekdays", params.get("days", ())))
     if "time" in params:
         params["time"] = prompts.time(params["time"])

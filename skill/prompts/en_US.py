@@ -142,6 +142,49 @@ TEXT: dict[str, str] = {
     "card_link": "Open your plan: {url}",
     "card_disclaimer": "Hamstring Coach is not a substitute for professional medical advice.",
 
+    # ---- reminders (skill.handlers.reminders) ---------------------------------------------------
+    # Alexa's rules: the offer says exactly when the reminder rings and that it repeats.
+    "reminder_offer": "I can also have Alexa remind you every {days} at {time}, while your sessions are "
+                      "dated.",
+    "ask_reminder_offer": "Shall I set that reminder?",
+    "reprompt_reminder_offer": "Shall I set Alexa reminders for your sessions? Say yes or no.",
+    "help_reminder_offer": "A reminder rings on your Alexa devices at each session time and tells you what "
+                           "to say. To stop them later, say: ask Hamstring Coach to stop my reminders.",
+    "check_in_reminder_offer": "I can also remind you at {time} the morning after each session, to tell me "
+                               "how it went.",
+    "ask_check_in_reminder_offer": "Shall I set that one too?",
+    "reprompt_check_in_reminder_offer": "Shall I remind you the morning after each session? Say yes or no.",
+    "help_check_in_reminder_offer": "How your leg feels the morning after a session tells me whether the "
+                                    "load was right. The reminder tells you what to say.",
+    "reminders_permission_first": "To set reminders, Alexa needs your permission.",
+    "reminders_set": "Done: Alexa will remind you every {days} at {time}.",
+    "reminders_already_set": "Your reminders are set: every {days} at {time}.",
+    "check_in_reminder_set": "Done: I'll also remind you at {time} the morning after each session. Take "
+                             "care.",
+    "check_in_reminder_declined": "Okay, just the session reminders. Take care.",
+    "reminders_declined": "Okay, no reminders. If you want them later, say: ask Hamstring Coach to set up "
+                          "my reminders.",
+    "reminders_denied": "Okay, no reminders. Your plan is saved. To allow them later, use the card I've "
+                        "sent to the Alexa app, then say: ask Hamstring Coach to set up my reminders.",
+    "reminders_no_permission": "I can't set reminders: Hamstring Coach doesn't have your permission. Your "
+                               "plan is saved. I've sent a card to the Alexa app to allow it.",
+    "reminders_unavailable": "Sorry, I couldn't reach Alexa reminders just now, so I haven't set any. Your "
+                             "plan is saved. Try later: say, ask Hamstring Coach to set up my reminders.",
+    "reminders_refused": "Sorry, Alexa wouldn't take that reminder, so I haven't set it. Your plan is saved.",
+    "reminders_nothing_ahead": "Your plan has no sessions dated ahead just now, so there's nothing to remind "
+                               "you of. I'll set reminders when it has.",
+    "reminders_stopped": "Done: I've deleted your Hamstring Coach reminders. Your plan hasn't changed.",
+    "reminders_none": "You don't have any reminders from Hamstring Coach.",
+    "reminders_not_stopped": "Sorry, I couldn't reach Alexa reminders just now, so they're still set. Try "
+                             "again later, or delete them in the Alexa app.",
+    "reminders_left_with_data": "I couldn't reach Alexa reminders, so any Hamstring Coach reminders may need "
+                                "deleting in the Alexa app.",
+    # What the reminder itself says: it can't open the skill, so it says what to say next.
+    "reminder_label_sessions": "Time for your hamstring session. Say: Alexa, ask Hamstring Coach to start my "
+                               "session.",
+    "reminder_label_check_in": "How did your hamstring session go? Say: Alexa, tell Hamstring Coach I did "
+                               "my session.",
+
     # ---- today's session -----------------------------------------------------------------------
     "session_today": "Today's session, at {time}: {title}.",
     "session_next": "There's no session today. Your next one is on {date} at {time}: {title}.",

@@ -162,10 +162,11 @@ def test_the_spoken_delete_the_privacy_page_quotes_is_understood_in_every_locale
     assert "delete my data" in delete["samples"]
 
 
-def test_the_skill_asks_for_no_permissions_as_the_privacy_page_says(client):
-    assert "The skill asks for no Alexa permissions." in get_page(client, "/privacy").text
+def test_the_skill_asks_only_for_reminders_as_the_privacy_page_says(client):
+    text = get_page(client, "/privacy").text
+    assert "The skill asks for one Alexa permission: to set the reminders you agree to." in text
     manifest = json.loads((ROOT / "skill.json").read_text(encoding="utf-8"))["manifest"]
-    assert not manifest.get("permissions")
+    assert manifest["permissions"] == [{"name": "alexa::alerts:reminders:skill:readwrite"}]
 
 
 # ---- the terms of use ---------------------------------------------------------------------------

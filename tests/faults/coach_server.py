@@ -287,7 +287,7 @@ class Voice:
         """Answer whatever is asked now from `answers` (unlisted questions "no"); yes to the
         offered days and time, yes to carrying on and to hearing the code, no to hearing it again."""
         step = self.step()
-        if step.kind == "code_repeat":  # "Want me to repeat it?": heard it, thanks
+        if step.kind in ("code_repeat", "reminder_offer"):  # heard the code; no reminders, thanks
             return self.say("AMAZON.NoIntent")
         if step.kind != "question":
             return self.say("AMAZON.YesIntent")

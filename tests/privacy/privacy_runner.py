@@ -95,6 +95,8 @@ class Conversation:
         # The code is a turn of its own ("Shall I read you the code?"), then "want me to repeat it?".
         code = self.say("AMAZON.YesIntent")
         goodbye = self.say("AMAZON.NoIntent")
+        if self.step().kind == "reminder_offer":  # "Shall I set that reminder?" (skill.handlers.reminders)
+            goodbye = self.say("AMAZON.NoIntent")
         assert goodbye["response"]["shouldEndSession"] is True, goodbye
         # The filing turn's card with the code turn's words: what the runner got from filing.
         return {**code, "response": {**code["response"], "card": filed["response"]["card"]}}

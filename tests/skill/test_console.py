@@ -80,18 +80,19 @@ def alexa_lines(transcript: str) -> list[str]:
 
 
 def test_a_whole_typed_conversation_ends_with_the_outcome_the_spoken_code_and_the_card(chat):
-    # Then: "Shall I read you the code?" yes; "Want me to repeat it?" yes, and no.
-    code, transcript = chat([*TIGHT_HAMSTRINGS, "yes", "yes", "no"])
+    # Then: "Shall I read you the code?" yes; "Want me to repeat it?" yes, and no; no reminders.
+    code, transcript = chat([*TIGHT_HAMSTRINGS, "yes", "yes", "no", "no"])
 
     assert code == 0
     assert transcript.rstrip().endswith("(session ended)")
     plan_code = re.search(r"Plan code: ([A-Z0-9]+)", transcript).group(1)
-    said, repeated, goodbye = alexa_lines(transcript)[-3:]
+    said, repeated, offer, goodbye = alexa_lines(transcript)[-4:]
     first = plan_code[0]
     assert said.startswith("Your code is:") and said.endswith("Want me to repeat it?")
     assert (f"the number {first}," if first.isdigit() else f"{first} as in ") in said, said
     assert " ".join(plan_code) in repeated, "asked again, the code is spelled out, one character at a time"
-    assert "Alexa app" in goodbye
+    assert "Alexa app" in offer and "Shall I set that reminder?" in offer
+    assert "set up my reminders" in goodbye
     assert "most likely tight hamstrings" in " ".join(alexa_lines(transcript)).lower()
     assert "[Card] " in transcript and f"{BASE_URL}/plans/" in transcript
 

@@ -333,8 +333,15 @@ def test_after_filing_the_conversation_starts_afresh_with_a_plan_on_file():
     again, turn = talk.answer(heard, "yes", None)
     assert keys(turn) == ["code_spelled"] and turn.ask == talk.Step(talk.CODE_REPEAT)
     closed, turn = talk.answer(again, "no", None)
-    assert turn.end and keys(turn) == ["card_sent", "goodbye_plan"]
+    # Then the plan's reminders are offered (skill.handlers.reminders reads the plan to say when).
+    assert keys(turn) == ["card_sent"] and turn.action == talk.ACTION_OFFER_REMINDERS
     assert closed == State(plan_on_file=True)
+    offering, turn = talk.reminders_offered(closed, talk.REMINDER_OFFER, talk.say("reminder_offer"))
+    assert turn.ask == talk.Step(talk.REMINDER_OFFER)
+    assert talk.answer(offering, "yes", None)[1].action == talk.ACTION_SET_REMINDERS
+    declined, turn = talk.answer(offering, "no", None)
+    assert turn.end and keys(turn) == ["reminders_declined", "goodbye_plan"]
+    assert declined == State(plan_on_file=True)
     # Between visits the code is never kept: only the session carries it.
     assert "code" not in done.to_attributes(with_mode=False)
     assert State.from_attributes(done.to_attributes()).code == "AC3D7KPQ"

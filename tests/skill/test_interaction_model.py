@@ -41,6 +41,9 @@ CONTRACT_INTENTS: dict[str, dict[str, str]] = {
     "MakePlanIntent": {},
     "WhatsMyCodeIntent": {},
     "WaitIntent": {},
+    # Alexa reminders (issue 13): "set up my reminders", "stop my reminders".
+    "SetUpRemindersIntent": {},
+    "StopRemindersIntent": {},
 }
 # The coaching loop's intents (issue 10): a runner says these in many ways, so more samples.
 COACHING_INTENTS = ("CheckInIntent", "ProgressIntent", "ClearanceIntent")
@@ -509,8 +512,8 @@ def test_the_manifest_is_a_health_and_fitness_skill_for_adults_without_ads_or_pu
     assert all(urls["privacyPolicyUrl"].startswith("https://") for urls in privacy["locales"].values())
 
 
-def test_the_manifest_asks_for_no_device_permissions_because_the_time_zone_needs_none():
-    assert not manifest().get("permissions")
+def test_the_manifest_asks_only_for_reminders_because_the_time_zone_needs_no_permission():
+    assert manifest()["permissions"] == [{"name": "alexa::alerts:reminders:skill:readwrite"}]
 
 
 def test_the_endpoint_is_https_on_the_alexa_route_with_a_trusted_certificate():

@@ -78,6 +78,7 @@ def file_plan(runner: CheckedRunner, answers=STRIDES_TWINGE) -> None:
         runner.say("AMAZON.YesIntent")
         assert runner.last.card is not None
         runner.say("AMAZON.NoIntent")  # "Shall I read you the code?"
+        runner.decline_reminders()
     assert runner.last.ended
 
 

@@ -97,8 +97,10 @@ def test_after_filing_the_code_is_offered_said_slowly_and_repeated_letter_by_let
     asked = voice.say("WhatsMyCodeIntent")
     assert spoken_code(asked) == code
     assert store.token_for_code(code, NOW) is not None
-    goodbye = voice.say("AMAZON.NoIntent")
-    assert goodbye.ended and "Alexa app" in goodbye.speech and "what's my code" in goodbye.speech
+    offer = voice.say("AMAZON.NoIntent")
+    assert "Alexa app" in offer.speech and voice.current_step().kind == "reminder_offer"
+    goodbye = voice.decline_reminders()
+    assert goodbye.ended and "what's my code" in goodbye.speech
 
 
 def test_no_to_the_code_offer_closes_with_where_the_code_is(voice):
@@ -107,7 +109,8 @@ def test_no_to_the_code_offer_closes_with_where_the_code_is(voice):
     voice.to_the_plan()
     voice.say("AMAZON.YesIntent")
     closed = voice.say("AMAZON.NoIntent")
-    assert closed.ended and "Alexa app" in closed.speech and spoken_code(closed) == ""
+    assert "Alexa app" in closed.speech and spoken_code(closed) == ""
+    assert voice.decline_reminders().ended
 
 
 def test_whats_my_code_as_a_one_shot_later_reissues_a_working_code_under_the_same_link(

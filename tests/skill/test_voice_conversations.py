@@ -29,7 +29,8 @@ def test_each_vignette_is_triaged_by_voice_and_filed_with_the_expected_assessmen
     assert voice.current_step().kind == "weekdays"
     filed = voice.say("AMAZON.YesIntent")
     heard = voice.hear_the_code()
-    final = voice.say("AMAZON.NoIntent")
+    voice.say("AMAZON.NoIntent")
+    final = voice.decline_reminders()
 
     plan = filed_plan(store, app_config)
     check_filed(plan, expected)
@@ -489,6 +490,7 @@ def _file_tight_plan(voice: Runner) -> None:
     voice.say("AMAZON.YesIntent")
     voice.hear_the_code()
     voice.say("AMAZON.NoIntent")
+    voice.decline_reminders()
 
 
 def test_whats_my_session_today_reads_todays_session_with_sets_and_reps(voice, clock):
@@ -580,7 +582,7 @@ def test_deciding_not_to_delete_mid_check_returns_to_the_question(voice):
 def test_british_english_reads_dates_day_first(voice_skill, clock):
     runner = Runner(in_process(voice_skill), locale="en-GB")
     _file_tight_plan(runner)
-    assert "Monday 2 March" in runner.replies[-3].speech
+    assert "Monday 2 March" in runner.replies[-4].speech  # the filing turn
     assert any("your programme" in reply.speech for reply in runner.replies)  # the days question
 
 

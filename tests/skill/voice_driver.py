@@ -146,6 +146,12 @@ class Runner:
         assert self.current_step().kind == "code_offer", self.last.speech
         return self.say("AMAZON.YesIntent")
 
+    def decline_reminders(self) -> Reply:
+        """After the code, when Alexa reminders are offered ("Shall I set that reminder?"): no."""
+        if self.current_step().kind == "reminder_offer":
+            return self.say("AMAZON.NoIntent")
+        return self.last
+
     # ---- reading ---------------------------------------------------------------------------
 
     @property
