@@ -23,6 +23,7 @@ from ask_sdk_model.services import ApiClient
 
 from plans.keys import owner_keys
 from plans.state import state_store_for
+from skill.apl.guided_screen import GuidedScreenEventHandler, GuidedScreenInterceptor
 from skill.apl.screens import ScreenEventHandler, ScreenInterceptor
 from skill.handlers import coaching, sessions
 from skill.handlers.answers import (
@@ -39,6 +40,7 @@ from skill.handlers.coaching import CheckInHandler, ClearanceHandler, ProgressHa
 from skill.handlers.codes import WhatsMyCodeHandler
 from skill.handlers.data import DeleteMyDataHandler
 from skill.handlers.errors import CatchAllExceptionHandler
+from skill.handlers.guided import GuidedSessionHandler
 from skill.handlers.interceptors import LoadConversation, SaveConversation, user_id_of
 from skill.handlers.lifecycle import CheckHamstringHandler, LaunchHandler, SessionEndedHandler, StopHandler
 from skill.handlers.navigation import (
@@ -69,6 +71,8 @@ ACTIONS = {**sessions.ACTIONS, **coaching.ACTIONS}
 # In the order they are tried; the fallback takes whatever is left, so it comes last.
 HANDLERS = (
     LaunchHandler,
+    # "Start my session", and while it is guided, most of what is said (skill.handlers.guided).
+    GuidedSessionHandler,
     CheckHamstringHandler,
     LocationAnswerHandler,
     OnsetAnswerHandler,
@@ -97,6 +101,7 @@ HANDLERS = (
     PermissionAnsweredHandler,
     StopHandler,
     SessionEndedHandler,
+    GuidedScreenEventHandler,
     ScreenEventHandler,
     FallbackHandler,
 )
@@ -155,6 +160,7 @@ def build_skill(
     builder.add_global_request_interceptor(LoadConversation(services))
     builder.add_global_response_interceptor(SaveConversation())
     # Echo Show screens (skill.apl), on devices that render APL only.
+    builder.add_global_response_interceptor(GuidedScreenInterceptor(services))
     builder.add_global_response_interceptor(ScreenInterceptor(services))
     # Alexa reminders follow the plan's revisions (skill.handlers.reminders).
     builder.add_global_response_interceptor(KeepRemindersInStep(services))

@@ -65,8 +65,9 @@ CLEARANCE = "clearance"  # which programme the clinician cleared a referred runn
 START_OFFER = "start_offer"  # no plan yet: "Shall we check your hamstring now?"
 CODE_OFFER = "code_offer"  # the plan is filed: "Shall I read you the code that opens it?"
 CODE_REPEAT = "code_repeat"  # the code was said: "Want me to repeat it?"
+GUIDING = "guiding"  # "start my session": exercise by exercise (skill.guided); the place is `State.guided`
 MODES = (RESUME, HOME, CONFIRM_DELETE, CHECK_IN, CHECK_IN_OFFER, RETRY_SAVE, CLEARANCE, START_OFFER,
-         CODE_OFFER, CODE_REPEAT)
+         CODE_OFFER, CODE_REPEAT, GUIDING)
 CODE_MODES = (CODE_OFFER, CODE_REPEAT)
 # After the code (skill.handlers.reminders): "Shall I set that reminder?" for the sessions, then
 # "Shall I set that one too?" for the morning after each session.
@@ -179,6 +180,9 @@ class State:
     # The code was re-issued by "what's my code" with a new link (a plan kept before its token
     # was, plans.store): the old link no longer works (said at the end).
     code_reissued: bool = False
+    # Where a guided session stands (see `guided_from`). Kept between visits, unlike the mode, so a
+    # paused session carries on where it stopped.
+    guided: Mapping[str, Any] | None = None
 
     # ---- reading ---------------------------------------------------------------------------
 
@@ -233,6 +237,8 @@ class State:
             "preferences": {k: list(v) if isinstance(v, tuple) else v for k, v in self.preferences.items()},
             "plan_on_file": self.plan_on_file,
         }
+        if self.guided is not None:
+            data["guided"] = dict(self.guided)
         if with_mode:
             data["mode"] = self.mode
             data["mode_before"] = self.mode_before
@@ -293,9 +299,34 @@ class State:
             if draft is None:  # a draft mode without a usable draft: as if it had never started
                 mode = None if mode in DRAFT_MODES else mode
                 mode_before = None if mode_before in DRAFT_MODES else mode_before
+        guided = guided_from(data.get("guided"))
+        if guided is None:  # guiding with no place to guide from: as if it had never started
+            mode = None if mode == GUIDING else mode
+            mode_before = None if mode_before == GUIDING else mode_before
         return cls(answers=answers, history=tuple(history), preferences=preferences, mode=mode,
                    mode_before=mode_before, plan_on_file=data.get("plan_on_file") is True, check_in=draft,
-                   **_code_from(data, mode))
+                   guided=guided, **_code_from(data, mode))
+
+
+_EXERCISE_ID = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
+MAX_GUIDED_STEPS = 1000
+
+
+def guided_from(data: object) -> dict[str, Any] | None:
+    """A guided session's place read back, keeping only what is legal; None when it is not one:
+    `date` (the session's day, ISO), `step` (the step reached, skill.guided), `exercise_id` (the
+    exercise that step belongs to, so a plan revised since is caught), `skipped` (an exercise was
+    skipped: the session is reported as partly done)."""
+    if not isinstance(data, Mapping):
+        return None
+    day, step, exercise_id = data.get("date"), data.get("step"), data.get("exercise_id")
+    if not (isinstance(day, str) and _iso_date(day) is not None):
+        return None
+    if isinstance(step, bool) or not isinstance(step, int) or not 0 <= step < MAX_GUIDED_STEPS:
+        return None
+    if not (isinstance(exercise_id, str) and _EXERCISE_ID.match(exercise_id)):
+        return None
+    return {"date": day, "step": step, "exercise_id": exercise_id, "skipped": data.get("skipped") is True}
 
 
 def _code_from(data: Mapping[str, Any], mode: str | None) -> dict[str, Any]:

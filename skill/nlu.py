@@ -51,6 +51,9 @@ BUILT_IN_PHRASES: dict[str, tuple[str, ...]] = {
     "AMAZON.PreviousIntent": ("go back", "back", "previous"),
     "AMAZON.StartOverIntent": ("start over", "restart"),
     "AMAZON.NavigateHomeIntent": ("go home", "home"),
+    "AMAZON.NextIntent": ("next",),
+    "AMAZON.PauseIntent": ("pause",),
+    "AMAZON.ResumeIntent": ("resume", "continue"),
 }
 
 # Words that answer a yes/no question on their own, even with a reason after them.

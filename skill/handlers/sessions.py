@@ -132,6 +132,8 @@ def _session_lines(prompts: Prompts, session, today: dt.date, gate=None) -> list
     if exercises:
         lines.append(talk.say("text", text=prompts.say("session_exercises", exercises="; ".join(exercises))))
     lines.append(talk.say("session_length", minutes=session.duration_minutes))
+    if session.date == today and exercises:  # issue 13: the same session, guided exercise by exercise
+        lines.append(talk.say("session_guide_offer"))
     return lines
 
 

@@ -203,6 +203,48 @@ TEXT: dict[str, str] = {
     "dose_seconds": "{count} times {seconds} seconds",
     "dose_times": "{count} times {what}",
 
+    "session_guide_offer": "To be guided through it, say: ask Hamstring Coach to start my session.",
+
+    # ---- a guided session ("start my session", skill.guided): short words around the counts ------
+    "guided_opening": "Let's do today's session: {count} exercises, about {minutes} minutes. At any time, "
+                      "say repeat, skip, pause, or that hurts.",
+    "guided_exercise": "Exercise {number} of {count}: {name}, {dosage}.",
+    "guided_set": "Set {number} of {sets}.",
+    "guided_first_side": "First side.",
+    "guided_other_side": "Other side.",
+    "guided_switch_sides": "Switch sides.",
+    "guided_go": "Ready, go.",
+    "guided_keep_going": "Keep going.",
+    "guided_hold": "Ready, hold.",
+    "guided_keep_holding": "Keep holding.",
+    "guided_relax": "And relax.",
+    "guided_ask_ready": "Say next when you're ready.",
+    "guided_ask_more": "Say next for more.",
+    "guided_ask_position": "Say next when you're in position.",
+    "guided_ask_untimed": "Do it now, then say next.",
+    "guided_ask_next_set": "Rest, then say next for the next set.",
+    "guided_ask_next_exercise": "Say next for the next exercise.",
+    "guided_ask_carry_on": "Say next to keep going.",
+    "guided_ask_finish": "Say next to finish.",
+    "guided_again": "Again.",
+    "guided_welcome_back": "Welcome back to your session.",
+    "guided_skipping": "Okay, skipping that one.",
+    "guided_paused": "Paused at exercise {number} of {count}. When you're ready, say: ask Hamstring Coach to "
+                     "resume my session.",
+    "guided_take_your_time": "Take your time.",
+    "guided_yes_unclear": "If it hurts, say: that hurts. If you're ready, say: next.",
+    "guided_hurts": "Okay, stop that set there.",
+    "guided_finished": "That's your session done. Well done!",
+    "guided_no_session_today": "There's no session today. Your next one is on {date} at {time}. Then say: "
+                               "ask Hamstring Coach to start my session.",
+    "guided_nothing_to_count": "Today's session has no exercises to count out. To hear it, say: what's my "
+                               "session today.",
+    "ask_guiding": "Say next when you're ready, or say repeat or pause.",
+    "ask_brief_guiding": "Say next, repeat or pause.",
+    "reprompt_guiding": "Say next, repeat or pause.",
+    "help_guiding": "I'm guiding you through today's session. Say next to move on, repeat to hear it again, "
+                    "skip for the next exercise, pause to stop for now, or that hurts.",
+
     "session_gate_due": "There's no session today: your move-on check is due.",
     "session_gate_next": "Next comes your move-on check, on {date}.",
 

@@ -41,6 +41,10 @@ CONTRACT_INTENTS: dict[str, dict[str, str]] = {
     "MakePlanIntent": {},
     "WhatsMyCodeIntent": {},
     "WaitIntent": {},
+    # A guided session (issue 13): "start my session", "skip this one", "that hurts".
+    "StartSessionIntent": {},
+    "SkipIntent": {},
+    "HurtsIntent": {},
     # Alexa reminders (issue 13): "set up my reminders", "stop my reminders".
     "SetUpRemindersIntent": {},
     "StopRemindersIntent": {},
@@ -51,6 +55,8 @@ REQUIRED_BUILT_INS = {
     "AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.FallbackIntent",
     "AMAZON.NavigateHomeIntent", "AMAZON.RepeatIntent", "AMAZON.StartOverIntent", "AMAZON.PreviousIntent",
     "AMAZON.YesIntent", "AMAZON.NoIntent",
+    # A guided session: "next", "pause", "resume".
+    "AMAZON.NextIntent", "AMAZON.PauseIntent", "AMAZON.ResumeIntent",
 }
 CUSTOM_VALUE_IDS = {
     "LOCATION_TYPE": {"lower_buttock", "back_of_thigh", "behind_knee"},  # rehab.models.Location
