@@ -10,6 +10,7 @@ revisions kept by ETag (the same revision always renders the same bytes).
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import hashlib
 import threading
 from collections import OrderedDict
@@ -54,7 +55,7 @@ MAX_CODE_LENGTH = 32
 NEXT_SESSIONS_SHOWN = 4
 # How far back the page's check-in form offers a day: a session a week ago is still worth logging.
 CHECK_IN_DAYS_BACK = 6
-RENDER_CACHE_SIZE = {"ics": 128, "pdf": 16}
+RENDER_CACHE_SIZE = {"ics": 256, "pdf": 16}  # a calendar twice: as it is and gzipped
 GOOGLE_CALENDAR_ADD_BY_URL = "https://calendar.google.com/calendar/r?cid="
 # ---- the front page and short codes --------------------------------------------------------------
 
@@ -285,7 +286,7 @@ def plan_calendar(token: str) -> Response:
     return _file(
         plan, kind="ics", variant="", mimetype="text/calendar", filename="hamstring-plan.ics",
         render=lambda: ics.render_ics(plan, plan_url=page),
-        renderer_version=ics.RENDERER_VERSION, plan_url=page,
+        renderer_version=ics.RENDERER_VERSION, plan_url=page, compressible=True,
     )
 
 
@@ -373,19 +374,31 @@ _render_caches = {kind: _RenderCache(size) for kind, size in RENDER_CACHE_SIZE.i
 
 
 def _file(plan: PlanRecord, *, kind: str, variant: str, mimetype: str, filename: str,
-          render: Callable[[], bytes], renderer_version: str, plan_url: str) -> Response:
+          render: Callable[[], bytes], renderer_version: str, plan_url: str,
+          compressible: bool = False) -> Response:
+    """A plan file with its validators. `compressible` (the calendar: text a tenth its size in
+    gzip, fetched again and again by calendar apps, which ask for gzip): sent gzipped to a client
+    that accepts it, as its own representation with its own ETag, compressed once per ETag."""
     etag = etag_for(plan, renderer_version=renderer_version, plan_url=plan_url, variant=variant)
+    gzipped = compressible and request.accept_encodings["gzip"] > 0
+    sent_etag = f"{etag}-gzip" if gzipped else etag
     updated_at = as_utc(plan.updated_at)
     headers = {
         **FILE_HEADERS,
-        "ETag": f'"{etag}"',
+        "ETag": f'"{sent_etag}"',
         "Last-Modified": http_date(updated_at),
         # no-transform: a proxy must not compress or rewrite a calendar some clients read raw.
         "Cache-Control": "private, no-cache, no-transform",
     }
-    if _not_modified(etag, updated_at):
+    if compressible:
+        headers["Vary"] = "Accept-Encoding"
+    if _not_modified(sent_etag, updated_at):
         return Response(status=304, headers=headers)
-    body = _render_caches[kind].get_or_render(etag, render)
+    cache = _render_caches[kind]
+    body = cache.get_or_render(etag, render)
+    if gzipped:
+        body = cache.get_or_render(sent_etag, lambda: gzip.compress(body, mtime=0))
+        headers["Content-Encoding"] = "gzip"
     response = Response(body, mimetype=mimetype, headers=headers)
     disposition = "attachment" if request.args.get("download") == "1" else "inline"
     response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'

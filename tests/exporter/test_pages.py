@@ -4,6 +4,7 @@ and the PDF and calendar as a browser or a calendar app fetches them."""
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import io
 from html.parser import HTMLParser
 from urllib.parse import quote, urlsplit
@@ -290,10 +291,11 @@ def test_an_unknown_plan_page_is_friendly_html(client):
 
 
 def test_the_calendar_is_served_as_text_calendar_with_an_etag(client, filed):
-    response = client.get(f"/plans/{filed.token}.ics", headers={"Accept-Encoding": "gzip, br"})
+    response = client.get(f"/plans/{filed.token}.ics")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
     assert "Content-Encoding" not in response.headers
+    assert response.headers["Vary"] == "Accept-Encoding"
     etag = response.headers["ETag"]
     assert etag.startswith('"') and not etag.startswith("W/")
     assert response.headers["Last-Modified"] == "Sun, 01 Mar 2026 12:00:00 GMT"
@@ -302,6 +304,36 @@ def test_the_calendar_is_served_as_text_calendar_with_an_etag(client, filed):
     calendar = vobject.readOne(response.get_data(as_text=True))
     assert len(calendar.vevent_list) == len(filed.plan.programme.sessions)
     assert calendar.vevent.url.value == f"{BASE_URL}/plans/{filed.token}"
+
+
+def test_a_calendar_app_that_accepts_gzip_gets_the_same_calendar_gzipped_with_its_own_etag(client, filed):
+    feed = f"/plans/{filed.token}.ics"
+    plain = client.get(feed)
+    zipped = client.get(feed, headers={"Accept-Encoding": "gzip, deflate"})
+    assert zipped.status_code == 200
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert zipped.headers["Vary"] == "Accept-Encoding"
+    assert gzip.decompress(zipped.get_data()) == plain.get_data()
+    assert len(zipped.get_data()) * 4 < len(plain.get_data())
+    # Two representations, two strong validators; each answers 304 to its own.
+    assert zipped.headers["ETag"] != plain.headers["ETag"]
+    again = client.get(feed, headers={"Accept-Encoding": "gzip", "If-None-Match": zipped.headers["ETag"]})
+    assert again.status_code == 304 and again.headers["ETag"] == zipped.headers["ETag"]
+    assert client.get(feed, headers={"If-None-Match": zipped.headers["ETag"]}).status_code == 200
+    # The same bytes every time (no timestamp in the gzip header), so the ETag names them.
+    assert client.get(feed, headers={"Accept-Encoding": "gzip"}).get_data() == zipped.get_data()
+
+
+@pytest.mark.parametrize("accepted", ["identity", "gzip;q=0", "br"])
+def test_a_client_that_does_not_accept_gzip_gets_the_calendar_as_it_is(client, filed, accepted):
+    response = client.get(f"/plans/{filed.token}.ics", headers={"Accept-Encoding": accepted})
+    assert "Content-Encoding" not in response.headers
+    assert response.get_data().startswith(b"BEGIN:VCALENDAR")
+
+
+def test_the_pdf_is_never_gzipped(client, filed):
+    response = client.get(f"/plans/{filed.token}.pdf", headers={"Accept-Encoding": "gzip"})
+    assert "Content-Encoding" not in response.headers and "Vary" not in response.headers
 
 
 def test_a_matching_if_none_match_gets_304_without_rendering(client, filed, monkeypatch):
