@@ -568,3 +568,26 @@ def test_a_guided_place_round_trips_and_a_tampered_one_is_dropped():
                 {**place, "exercise_id": "<script>"}, "glute_bridge", [4]):
         read = State.from_attributes({**state.to_attributes(), "guided": bad})
         assert read.guided is None and read.mode is None
+
+
+# ---- what the runner says, as the voice model hears it ----------------------------------------
+
+
+@pytest.mark.parametrize("locale", ["en-US", "en-GB", "en-AU", "en-CA", "en-IN"])
+@pytest.mark.parametrize("typed, intent", [
+    ("start my session", "StartSessionIntent"),
+    ("let's do my exercises", "StartSessionIntent"),
+    ("guide me through my session", "StartSessionIntent"),
+    ("resume my session", "StartSessionIntent"),
+    ("next", "AMAZON.NextIntent"),
+    ("repeat", "AMAZON.RepeatIntent"),
+    ("pause", "AMAZON.PauseIntent"),
+    ("resume", "AMAZON.ResumeIntent"),
+    ("skip this one", "SkipIntent"),
+    ("that hurts", "HurtsIntent"),
+    ("ouch that hurts", "HurtsIntent"),
+])
+def test_the_phrases_of_a_guided_session_reach_their_intents_in_every_locale(locale, typed, intent):
+    from skill.nlu import VoiceModel
+
+    assert VoiceModel.for_locale(locale).understand(typed, today=MONDAY).intent == intent
