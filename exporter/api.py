@@ -16,7 +16,14 @@ from typing import Any
 from flask import Blueprint, Response, request
 from pydantic import BaseModel, ValidationError
 
-from exporter.context import coach_config, plan_store, request_body, utc_now
+from exporter.context import (
+    coach_config,
+    plan_store,
+    reminders_follow,
+    reminders_forgotten,
+    request_body,
+    utc_now,
+)
 from exporter.errors import ApiError
 from exporter.schemas import (
     CheckInCreated,
@@ -93,6 +100,8 @@ def record_check_in(token: str) -> Response:
         raise ApiError(400, refused.message, code="check_in_refused", details=_refusal(refused)) from None
     if done is None:
         raise ApiError(404, NO_PLAN)
+    if done.changed:
+        reminders_follow(done.plan)
     programme = done.plan.programme
     created = CheckInCreated(
         check_in=check_in_view(done.check_in), revision=done.plan.revision, changed=done.changed,
@@ -113,6 +122,7 @@ def record_clearance(token: str) -> Response:
                        details=_refusal(refused)) from None
     if done is None:
         raise ApiError(404, NO_PLAN)
+    reminders_follow(done.plan)
     programme = done.plan.programme
     created = ClearanceCreated(
         revision=done.plan.revision, category=programme.category, says=done.check_in.says,
@@ -124,6 +134,7 @@ def record_clearance(token: str) -> Response:
 
 @bp.delete("/api/plans/<token>")
 def delete_plan(token: str) -> Response:
+    reminders_forgotten(token)
     if not plan_store().delete_plan(token):
         raise ApiError(404, "no plan has this token (it may have been deleted or expired)")
     response = Response(status=204)

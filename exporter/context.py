@@ -25,6 +25,36 @@ def coach_config() -> Config:
     return current_app.config["COACH"]
 
 
+def reminders_follow(plan) -> None:
+    """A check-in or clearance on the web changed the plan: move the runner's Alexa reminders now
+    when the skill's LWA credentials are configured (skill.reminder_sync), else the runner's next
+    voice visit does. Never raises; `ALEXA_LWA_URL` (tests) replaces Amazon's token endpoint."""
+    config = coach_config()
+    if not (config.alexa_client_id and config.alexa_client_secret):
+        return
+    from skill.reminder_sync import LWA_TOKEN_URL, follow_plan
+
+    follow_plan(plan_store(), plan, client_id=config.alexa_client_id,
+                client_secret=config.alexa_client_secret, now=utc_now(),
+                lwa_url=current_app.config.get("ALEXA_LWA_URL", LWA_TOKEN_URL))
+
+
+def reminders_forgotten(token: str) -> None:
+    """The plan with this token is about to be deleted on the web: delete its Alexa reminders
+    first when the skill's LWA credentials are configured (skill.reminder_sync). Never raises."""
+    config = coach_config()
+    if not (config.alexa_client_id and config.alexa_client_secret):
+        return
+    plan = plan_store().get_plan(token)
+    if plan is None:
+        return
+    from skill.reminder_sync import LWA_TOKEN_URL, delete_plan_reminders
+
+    delete_plan_reminders(plan_store(), plan.plan_id, client_id=config.alexa_client_id,
+                          client_secret=config.alexa_client_secret,
+                          lwa_url=current_app.config.get("ALEXA_LWA_URL", LWA_TOKEN_URL))
+
+
 def utc_now() -> dt.datetime:
     clock: Callable[[], dt.datetime] = current_app.config["CLOCK"]
     return clock()

@@ -24,7 +24,7 @@ from werkzeug.http import http_date
 
 from exporter import figures, ics, pdf, qr, wording
 from exporter.charts import progress_chart, progress_svg
-from exporter.context import coach_config, plan_store, utc_now
+from exporter.context import coach_config, plan_store, reminders_follow, utc_now
 from exporter.csrf import same_origin_only
 from exporter.errors import error_response
 from exporter.headers import FILE_HEADERS, PAGE_HEADERS
@@ -204,6 +204,8 @@ def check_in(token: str) -> Response:
                       "checkin_refused.html", token=token)
     if done is None:
         return _unknown_plan()
+    if done.changed:
+        reminders_follow(done.plan)
     programme = done.plan.programme
     return _page(
         "checkin_done.html", check_in=done.check_in, changed=done.changed, revision=done.plan.revision,

@@ -22,7 +22,7 @@ import os
 import secrets
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -73,6 +73,10 @@ class Config:
     trusted_proxies: int = 0
     # Retired keys, newest first: they still open what they sealed and find what they hashed.
     old_secret_keys: tuple[bytes, ...] = ()
+    # The skill's Login with Amazon client credentials (developer console, "Alexa Skill Messaging"):
+    # with them a check-in on the web moves the runner's Alexa reminders at once (skill.reminder_sync).
+    alexa_client_id: str | None = None
+    alexa_client_secret: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Config:
@@ -106,6 +110,8 @@ class Config:
             bind_host=bind_host,
             trusted_proxies=trusted_proxies,
             old_secret_keys=old_keys,
+            alexa_client_id=get("COACH_ALEXA_CLIENT_ID"),
+            alexa_client_secret=get("COACH_ALEXA_CLIENT_SECRET"),
         )
         refusal = config.unverified_alexa_refusal() or config.unnamed_skill_refusal()
         if refusal:

@@ -471,6 +471,19 @@ class PlanStore:
             self._keys.open(row.sealed_reminders, bound_to=sealed_bound_to(row.plan_id, "reminders"))))
             for row in rows]
 
+    def reminders_of(self, plan_id: str) -> KeptReminders | None:
+        """One plan's kept Alexa reminders with its revision; None when it keeps none."""
+        sa, _ = _sqlalchemy()
+        t = self._schema()
+        with self._reading() as conn:
+            row = conn.execute(
+                sa.select(t.plans.c.plan_id, t.plans.c.revision, t.plans.c.sealed_reminders)
+                .where(t.plans.c.plan_id == plan_id, t.plans.c.sealed_reminders.is_not(None))).first()
+        if row is None:
+            return None
+        return KeptReminders(plan_id=row.plan_id, revision=row.revision, reminders=json.loads(
+            self._keys.open(row.sealed_reminders, bound_to=sealed_bound_to(row.plan_id, "reminders"))))
+
     def latest_plan_for_owner(self, owner_key: str) -> PlanRecord | None:
         """The runner's newest plan. Looked for under the current owner key first (one header
         read, as every turn that reads the plan pays); only when there is none there, under the

@@ -260,11 +260,11 @@ def delete_all(handler_input, services: Services, owner_key: str) -> int:
     if api is None:
         raise rules.RemindersFailed("unavailable")
     for kept in kept_plans:
-        deleted += _delete_kept(api, services.store(), kept)
+        deleted += delete_kept(api, services.store(), kept)
     return deleted
 
 
-def _delete_kept(api: rules.RemindersApi, store, kept) -> int:
+def delete_kept(api: rules.RemindersApi, store, kept) -> int:
     """Delete one plan's reminders; what could not be deleted stays kept (RemindersFailed)."""
     made = dict(kept.reminders.get("reminders") or {})
     deleted = 0
@@ -416,4 +416,4 @@ def catch_up(handler_input, services: Services, visit: Visit) -> None:
                             endpoint=handler_input.request_envelope.context.system.api_endpoint,
                             now=services.clock())
         else:  # a newer plan replaced this one: its reminders ring for sessions no longer planned
-            _delete_kept(api, store, kept)
+            delete_kept(api, store, kept)

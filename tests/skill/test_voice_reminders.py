@@ -19,6 +19,7 @@ import uuid
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import parse_qsl
 
 import pytest
 from cryptography import x509
@@ -35,7 +36,11 @@ from skill.prompts import SUPPORTED_LOCALES, for_locale
 from tests.samples import TIGHT
 
 GRANTED = "test-token-with-reminders-permission"
+# Out of session: the skill's LWA client credentials, and the token the fake LWA hands for them.
+CLIENT_ID, CLIENT_SECRET = "amzn1.application-oa2-client.test", "test-client-secret"
+LWA_TOKEN = "test-lwa-token-for-the-reminders-scope"
 NOT_GRANTED = "test-token-without-permission"
+LWA_PATH = "/auth/o2/token"
 LOCAL_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}$")  # no offset, no Z
 
 
@@ -100,12 +105,22 @@ def _handler(api: FakeRemindersApi):
         def _serve(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length) if length else b""
-            body = json.loads(raw) if raw else None
+            form = "form-urlencoded" in (self.headers.get("Content-Type") or "")
+            body = (dict(parse_qsl(raw.decode())) if form else json.loads(raw)) if raw else None
             api.calls.append(Call(self.command, self.path, self.headers.get("Authorization"), body))
             if api.hang:
                 api.released.wait(10)
                 return
-            if self.headers.get("Authorization") != f"Bearer {GRANTED}":
+            if self.path == LWA_PATH:  # Login with Amazon, client credentials
+                if body != {"grant_type": "client_credentials", "client_id": CLIENT_ID,
+                            "client_secret": CLIENT_SECRET, "scope": rules.SCOPE}:
+                    return self._answer(401, {"error": "invalid_client"})
+                return self._answer(200, {"access_token": LWA_TOKEN, "token_type": "bearer",
+                                          "expires_in": 3600, "scope": rules.SCOPE})
+            bearer = self.headers.get("Authorization")
+            # An out-of-session token may update and delete, never create (the API's own rule).
+            out_of_session = bearer == f"Bearer {LWA_TOKEN}" and self.command != "POST"
+            if bearer != f"Bearer {GRANTED}" and not out_of_session:
                 return self._answer(401, {"code": "UNAUTHORIZED", "message": "Request is not authorized."})
             base = rules.PATH
             if self.command == "POST" and self.path == base:
@@ -651,3 +666,86 @@ def test_every_reminder_turn_that_says_what_to_say_names_the_skill(locale):
     unnamed = [key for key in closing
                if re.search(r"\bsay\b", text[key], re.I) and "Hamstring Coach" not in text[key]]
     assert not unnamed
+
+
+# ---- out of session: a check-in on the plan page moves them at once ------------------------------
+
+
+def plan_token(runner: Runner) -> str:
+    """The plan's token, from the link on the filing turn's card."""
+    card = next(r.card["content"] for r in runner.replies
+                if r.card and "/plans/" in r.card.get("content", ""))
+    return re.search(r"/plans/(\S+)", card).group(1)
+
+
+def test_a_check_in_on_the_plan_page_moves_them_at_once_with_the_skills_lwa_token(
+        runner, device, reminders_api, store, app_config, clock):
+    from exporter import create_app
+
+    _with_reminders(runner, device)
+    token = plan_token(runner)
+    [kept] = kept_reminders(store, app_config)
+    tokens = {rule: made["alert_token"] for rule, made in kept.reminders["reminders"].items()}
+    reminders_api.clear()
+    clock.advance(days=14, hours=21)  # Monday 16 March, 09:00 in London: the move-on check is due
+    gate = filed_plan(store, app_config).programme.pending_gate
+    web = create_app({**app_config, "PLAN_STORE": store, "COACH_ALEXA_CLIENT_ID": CLIENT_ID,
+                      "COACH_ALEXA_CLIENT_SECRET": CLIENT_SECRET,
+                      "ALEXA_LWA_URL": reminders_api.url + LWA_PATH})
+
+    answer = web.test_client().post(f"/api/plans/{token}/checkins",
+                                    json={"criteria": {c.id: True for c in gate.criteria}})
+
+    assert answer.status_code == 201 and answer.get_json()["changed"] is True
+    lwa, *moved = reminders_api.calls
+    assert (lwa.method, lwa.path, lwa.body["scope"]) == ("POST", LWA_PATH, rules.SCOPE)
+    assert [(c.method, c.path, c.authorization) for c in moved] == [
+        ("PUT", f"/v1/alerts/reminders/{tokens['sessions']}", f"Bearer {LWA_TOKEN}"),
+        ("PUT", f"/v1/alerts/reminders/{tokens['check_in']}", f"Bearer {LWA_TOKEN}"),
+    ]
+    assert moved[0].body["trigger"]["recurrence"]["startDateTime"] == "2026-03-18T07:00:00.000"
+    assert moved[0].body["trigger"]["recurrence"]["endDateTime"] == "2026-03-30T23:59:00.000"
+    assert moved[0].body["requestTime"] == "2026-03-16T09:00:00.000"
+    assert moved[1].body["trigger"]["recurrence"]["startDateTime"] == "2026-03-19T08:00:00.000"
+    # Already in step: the next voice visit sends nothing.
+    reminders_api.clear()
+    runner.launch()
+    assert reminders_api.calls == []
+
+
+def test_deleting_the_plan_over_the_api_deletes_its_reminders_with_the_skills_lwa_token(
+        runner, device, reminders_api, store, app_config):
+    from exporter import create_app
+
+    _with_reminders(runner, device)
+    tokens = set(reminders_api.reminders)
+    reminders_api.clear()
+    web = create_app({**app_config, "PLAN_STORE": store, "COACH_ALEXA_CLIENT_ID": CLIENT_ID,
+                      "COACH_ALEXA_CLIENT_SECRET": CLIENT_SECRET,
+                      "ALEXA_LWA_URL": reminders_api.url + LWA_PATH})
+
+    assert web.test_client().delete(f"/api/plans/{plan_token(runner)}").status_code == 204
+
+    deletes = reminders_api.sent("DELETE")
+    assert sorted(c.path for c in deletes) == sorted(f"/v1/alerts/reminders/{token}" for token in tokens)
+    assert all(c.authorization == f"Bearer {LWA_TOKEN}" for c in deletes)
+    assert reminders_api.reminders == {} and filed_plan(store, app_config) is None
+
+
+def test_without_lwa_credentials_the_plan_page_leaves_them_for_the_next_visit(
+        runner, device, reminders_api, store, app_config, clock):
+    from exporter import create_app
+
+    _with_reminders(runner, device)
+    reminders_api.clear()
+    clock.advance(days=14, hours=21)
+    plan = filed_plan(store, app_config)
+    web = create_app({**app_config, "PLAN_STORE": store})
+    criteria = {c.id: True for c in plan.programme.pending_gate.criteria}
+
+    answer = web.test_client().post(f"/api/plans/{plan_token(runner)}/checkins", json={"criteria": criteria})
+
+    assert answer.status_code == 201 and reminders_api.calls == []
+    runner.launch()
+    assert [c.method for c in reminders_api.calls] == ["PUT", "PUT"]
+    assert all(c.authorization == f"Bearer {GRANTED}" for c in reminders_api.calls)
