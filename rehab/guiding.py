@@ -62,3 +62,32 @@ _BY_ID = {pace.exercise_id: pace for pace in PACES}
 def pace_of(exercise_id: str) -> Pace:
     """The counting pace for an exercise (the default when the table has none)."""
     return _BY_ID.get(exercise_id, DEFAULT_PACE)
+
+
+@dataclass(frozen=True)
+class HoldPositions:
+    """The holds one set of a timed exercise is made of, each said before it is timed."""
+
+    exercise_id: str
+    positions: tuple[str, ...]
+    why: str
+    source: str
+
+
+HOLD_POSITIONS: tuple[HoldPositions, ...] = (
+    HoldPositions(
+        "core_stability", ("Front plank.", "Side plank, one side.", "Side plank, the other side."),
+        "The dose is planks and side planks of the same length: a set is one front plank and a side plank "
+        "on each side, as the cues list them.",
+        awaiting_review("rehab.exercises core_stability: its dose ('planks and side planks') read with its "
+                        "cues ('Side plank on each side'); clinical judgement for the voice"),
+    ),
+)
+
+_POSITIONS_BY_ID = {row.exercise_id: row for row in HOLD_POSITIONS}
+
+
+def hold_positions(exercise_id: str) -> tuple[str, ...]:
+    """The positions of one set of a timed exercise, in order (empty: a single hold)."""
+    row = _POSITIONS_BY_ID.get(exercise_id)
+    return row.positions if row is not None else ()

@@ -8,7 +8,7 @@ import textwrap
 
 from rehab import advice
 from rehab.exercises import EXERCISES
-from rehab.guiding import DEFAULT_PACE, PACES
+from rehab.guiding import DEFAULT_PACE, HOLD_POSITIONS, PACES
 from rehab.programme import (
     CARE,
     CATEGORY_WORDS,
@@ -83,6 +83,8 @@ def sources_report() -> str:
     for pace in (*PACES, DEFAULT_PACE):
         name = "any other exercise" if pace is DEFAULT_PACE else pace.exercise_id
         body += _item(f"{name}: {pace.seconds_per_rep} seconds a repetition", pace.why, pace.source)
+    for row in HOLD_POSITIONS:
+        body += _item(f"{row.exercise_id}: each set is {' '.join(row.positions)}", row.why, row.source)
     lines += _section("Guided sessions: how fast the voice counts each exercise", body)
 
     body = []

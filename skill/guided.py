@@ -6,8 +6,9 @@ rolling is read by "what's my session today", not counted out), the steps are:
 - "how": the exercise, its dose and its cues (rehab.exercises), in turns of about 30 words;
 - "set": one set counted out: each repetition at the exercise's pace (rehab.guiding), or a hold
   timed with SSML breaks of at most 10 seconds, the seconds said between them ("10 ... 20 ...").
-  Both sides fit one turn when they take at most `MAX_COUNT_SECONDS` together, else each side
-  is a step of its own; a count longer than that is cut across turns;
+  A set done on each side, or made of several holds (rehab.guiding's positions: a plank, then a
+  side plank each side), is one turn when it takes at most `MAX_COUNT_SECONDS`, else each side or
+  position is a step of its own; a count longer than that is cut across turns;
 - an exercise with nothing to count (minutes of a warm-up, drills over a distance) has only its
   "how" steps, ending "do it now, then say next".
 The session opens with one step of its own: how many exercises, how long, and what to say.
@@ -22,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rehab.exercises import exercise as library_exercise
-from rehab.guiding import pace_of
+from rehab.guiding import hold_positions, pace_of
 from skill.prompts import Prompts, escape
 
 # SSML allows at most 10 seconds in one <break>.
@@ -30,7 +31,7 @@ MAX_BREAK_SECONDS = 10
 # Seconds of counting in one turn (Alexa plays at most 240 s of speech in a response; a runner
 # should not wait long for the microphone either).
 MAX_COUNT_SECONDS = 80
-# Seconds to change sides between the two halves of a set said in one turn.
+# Seconds to change sides (or position) between the parts of a set said in one turn.
 SWITCH_SIDES_SECONDS = 4
 # Words of cues in one "how" turn: with the lead and the ask, a turn stays within about 40 words.
 HOW_WORD_BUDGET = 28
@@ -47,10 +48,12 @@ class Step:
     sentences: tuple[str, ...] = ()
     first_how: bool = False
     untimed: bool = False
-    # "set": which set, of how many; which side ("both", "first", "second", or None); the count.
+    # "set": which set, of how many; the parts of it said in this step, each with what is said
+    # before it ("First side.", "Front plank.", or nothing), each counted alike; the count.
     set_number: int = 0
     sets: int = 0
-    side: str | None = None
+    labels: tuple[str, ...] = ("",)
+    opens_set: bool = True
     reps: tuple[int, int] | None = None  # counted from the first to the second, inclusive
     hold: tuple[int, int] | None = None  # seconds held so far, up to the second
     hold_seconds: int = 0  # the whole hold
@@ -114,19 +117,24 @@ def _exercise_steps(prompts: Prompts, prescription, index: int, number: int, cou
     if not counted:
         return steps
     pace = pace_of(prescription.exercise_id).seconds_per_rep
-    one_side = (dose.reps or 0) * pace if dose.reps else dose.hold_seconds or 0
-    if dose.per_side and 2 * one_side + SWITCH_SIDES_SECONDS <= MAX_COUNT_SECONDS:
-        sides: tuple[str | None, ...] = ("both",)
+    one_part = (dose.reps or 0) * pace if dose.reps else dose.hold_seconds or 0
+    positions = hold_positions(prescription.exercise_id) if not dose.reps else ()
+    if positions:
+        labels: tuple[str, ...] = positions
     elif dose.per_side:
-        sides = ("first", "second")
+        labels = (prompts.say("guided_first_side"), prompts.say("guided_other_side"))
     else:
-        sides = (None,)
+        labels = ("",)
+    together = len(labels) * one_part + (len(labels) - 1) * SWITCH_SIDES_SECONDS <= MAX_COUNT_SECONDS
+    groups = [labels] if together else [(label,) for label in labels]
     for set_number in range(1, sets + 1):
-        for side in sides:
-            for part in _parts(dose.reps, dose.hold_seconds, pace):
-                steps.append(Step("set", set_number=set_number, sets=sets, side=side, pace=pace,
+        for group_number, group in enumerate(groups):
+            for part_number, part in enumerate(_parts(dose.reps, dose.hold_seconds, pace)):
+                steps.append(Step("set", set_number=set_number, sets=sets, pace=pace,
+                                  labels=group if part_number == 0 else ("",),
+                                  opens_set=group_number == 0 and part_number == 0,
                                   reps=part if dose.reps else None, hold=None if dose.reps else part,
-                                  hold_seconds=0 if dose.reps else one_side, **base))
+                                  hold_seconds=0 if dose.reps else one_part, **base))
     return steps
 
 
@@ -186,21 +194,18 @@ def _after_set(guide: Guide, index: int) -> str:
         return "guided_ask_next_exercise"
     if following.set_number != step.set_number:
         return "guided_ask_next_set"
-    return "guided_ask_carry_on"
+    return "guided_ask_position" if any(following.labels) else "guided_ask_carry_on"
 
 
 def _set_speech(prompts: Prompts, step: Step) -> str:
     parts = []
-    starts_set = (step.reps is None or step.reps[0] == 1) and (step.hold is None or step.hold[0] == 0)
-    if starts_set and step.side in (None, "both", "first"):
+    if step.opens_set:
         parts.append(escape(prompts.say("guided_set", number=step.set_number, sets=step.sets)))
-    if starts_set and step.side in ("both", "first"):
-        parts.append(escape(prompts.say("guided_first_side")))
-    if starts_set and step.side == "second":
-        parts.append(escape(prompts.say("guided_other_side")))
-    parts.append(_count(prompts, step))
-    if step.side == "both":
-        parts.append(escape(prompts.say("guided_switch_sides")) + _break(SWITCH_SIDES_SECONDS))
+    for number, label in enumerate(step.labels):
+        if number:  # time to change side or position
+            parts.append(_break(SWITCH_SIDES_SECONDS))
+        if label:
+            parts.append(escape(label))
         parts.append(_count(prompts, step))
     return " ".join(parts)
 

@@ -212,7 +212,6 @@ TEXT: dict[str, str] = {
     "guided_set": "Set {number} of {sets}.",
     "guided_first_side": "First side.",
     "guided_other_side": "Other side.",
-    "guided_switch_sides": "Switch sides.",
     "guided_go": "Ready, go.",
     "guided_keep_going": "Keep going.",
     "guided_hold": "Ready, hold.",

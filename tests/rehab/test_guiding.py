@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from rehab.exercises import EXERCISES
-from rehab.guiding import DEFAULT_PACE, PACES, pace_of
+from rehab.guiding import DEFAULT_PACE, HOLD_POSITIONS, PACES, hold_positions, pace_of
 from rehab.rules import AWAITING_REVIEW
 from rehab.sources import sources_report
 
@@ -42,3 +42,15 @@ def test_the_sources_report_lists_every_pace_with_its_source():
     for pace in PACES:
         assert f"- {pace.exercise_id}: {pace.seconds_per_rep} seconds a repetition" in listed
     assert f"- any other exercise: {DEFAULT_PACE.seconds_per_rep} seconds a repetition" in listed
+
+
+def test_the_positions_of_a_timed_set_belong_to_a_timed_exercise_and_await_review():
+    library = {e.id: e for e in EXERCISES}
+    for row in HOLD_POSITIONS:
+        item = library[row.exercise_id]
+        assert all(dose.hold_seconds for dose in item.dosage.values()), row
+        assert AWAITING_REVIEW in row.source and len(row.positions) >= 2
+        assert hold_positions(row.exercise_id) == row.positions
+    assert hold_positions("glute_bridge") == ()
+    listed = sources_report().split("Guided sessions: how fast the voice counts each exercise")[1]
+    assert "- core_stability: each set is Front plank." in listed

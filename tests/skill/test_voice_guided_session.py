@@ -591,3 +591,23 @@ def test_the_phrases_of_a_guided_session_reach_their_intents_in_every_locale(loc
     from skill.nlu import VoiceModel
 
     assert VoiceModel.for_locale(locale).understand(typed, today=MONDAY).intent == intent
+
+
+def test_a_plank_set_is_a_front_plank_and_a_side_plank_each_side_timed_in_turn():
+    core = next(e for e in EXERCISES if e.id == "core_stability")
+    prompts = for_locale("en-US")
+
+    protect = SimpleNamespace(prescriptions=(core.prescribed("protect"),), duration_minutes=20)
+    short = guide_for(prompts, protect)
+    first_set = next(i for i, s in enumerate(short.steps) if s.kind == "set")
+    said, ask = step_speech(prompts, short, first_set)
+    spoken = re.sub(r"<[^>]+>", " ", said)
+    assert spoken.index("Front plank.") < spoken.index("Side plank, one side.") \
+        < spoken.index("Side plank, the other side.")
+    assert pauses(said) == [10, 10, 4, 10, 10, 4, 10, 10] and ask == "Rest, then say next for the next set."
+
+    long = guide_for(prompts, SimpleNamespace(prescriptions=(core.prescribed("load"),), duration_minutes=20))
+    first_sets = [s for s in long.steps if s.kind == "set" and s.set_number == 1]
+    assert [s.labels for s in first_sets] == [("Front plank.",), ("Side plank, one side.",),
+                                              ("Side plank, the other side.",)]
+    assert [s.opens_set for s in first_sets] == [True, False, False]
