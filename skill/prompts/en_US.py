@@ -150,16 +150,16 @@ TEXT: dict[str, str] = {
     "reprompt_reminder_offer": "Shall I set Alexa reminders for your sessions? Say yes or no.",
     "help_reminder_offer": "A reminder rings on your Alexa devices at each session time and tells you what "
                            "to say. To stop them later, say: ask Hamstring Coach to stop my reminders.",
-    "check_in_reminder_offer": "I can also remind you at {time} the morning after each session, to tell me "
-                               "how it went.",
+    "check_in_reminder_offer": "I can also remind you the day after each session, at {time}, to tell me how "
+                               "it went.",
     "ask_check_in_reminder_offer": "Shall I set that one too?",
     "reprompt_check_in_reminder_offer": "Shall I remind you the morning after each session? Say yes or no.",
     "help_check_in_reminder_offer": "How your leg feels the morning after a session tells me whether the "
                                     "load was right. The reminder tells you what to say.",
     "reminders_permission_first": "To set reminders, Alexa needs your permission.",
-    "reminders_set": "Done: Alexa will remind you every {days} at {time}.",
+    "reminders_set": "Done: reminders every {days} at {time}.",
     "reminders_already_set": "Your reminders are set: every {days} at {time}.",
-    "check_in_reminder_set": "Done: I'll also remind you at {time} the morning after each session. Take "
+    "check_in_reminder_set": "Done: I'll also remind you the day after each session, at {time}. Take "
                              "care.",
     "check_in_reminder_declined": "Okay, just the session reminders. Take care.",
     "reminders_declined": "Okay, no reminders. If you want them later, say: ask Hamstring Coach to set up "

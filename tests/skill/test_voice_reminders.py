@@ -346,10 +346,10 @@ def test_consent_accepted_creates_one_recurring_reminder_with_the_plans_rule_zon
     assert (call.method, call.path) == ("POST", "/v1/alerts/reminders")
     assert call.authorization == f"Bearer {GRANTED}"
     assert call.body == SESSIONS_REMINDER
-    assert "Done: Alexa will remind you every Monday, Wednesday and Friday at 7 in the morning." \
+    assert "Done: reminders every Monday, Wednesday and Friday at 7 in the morning." \
         in done.speech
     assert done.speech.endswith("Shall I set that one too?") and not done.ended
-    assert "8 in the morning the morning after each session" in done.speech.replace("at ", "")
+    assert "remind you the day after each session, at 8 in the morning" in done.speech
     [kept] = kept_reminders(store, app_config)
     assert kept.plan_id == filed_plan(store, app_config).plan_id
     assert kept.reminders["reminders"]["sessions"]["alert_token"] in reminders_api.reminders
@@ -359,7 +359,7 @@ def test_consent_accepted_creates_one_recurring_reminder_with_the_plans_rule_zon
 
     assert [c.method for c in reminders_api.calls] == ["POST", "POST"]
     assert reminders_api.calls[1].body == CHECK_IN_REMINDER
-    assert set_too.ended and "8 in the morning the morning after each session" in set_too.speech
+    assert set_too.ended and "the day after each session, at 8 in the morning" in set_too.speech
     assert len(reminders_api.reminders) == 2
 
 
@@ -408,6 +408,26 @@ def test_no_to_the_offer_says_how_to_ask_later_and_sends_nothing(runner, reminde
 
     assert declined.ended and "set up my reminders" in declined.speech
     assert reminders_api.calls == []
+
+
+@pytest.mark.parametrize("days", [("MO", "WE", "FR"), ("MO", "TU", "TH", "SA")])
+def test_every_turn_of_the_consent_conversation_is_within_about_40_words(runner, device, store, app_config,
+                                                                        days):
+    runner.launch()
+    runner.answer_triage(TIGHT)
+    runner.to_the_plan()
+    names = {"MO": "monday", "TU": "tuesday", "WE": "wednesday", "TH": "thursday", "FR": "friday",
+             "SA": "saturday"}
+    runner.say("ChooseDaysIntent", dict(zip(("firstDay", "secondDay", "thirdDay", "fourthDay"),
+                                            (names[d] for d in days), strict=False)))
+    runner.say("ChooseTimeIntent", {"time": "18:30"})
+    runner.hear_the_code()
+    turns = [runner.say("AMAZON.NoIntent"), runner.say("AMAZON.YesIntent")]
+    device.granted = True
+    turns += [permission_answered(runner, "ACCEPTED"), runner.say("AMAZON.YesIntent")]
+    assert turns[-1].ended
+    for reply in turns:
+        assert len(reply.speech.split()) <= 40, reply.speech  # design.md §5
 
 
 # ---- errors: said plainly, the plan kept ------------------------------------------------------------
