@@ -22,8 +22,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rehab.exercises import exercise as library_exercise
-from rehab.guiding import hold_positions, pace_of
 from skill.prompts import Prompts, escape
 
 # SSML allows at most 10 seconds in one <break>.
@@ -82,6 +80,9 @@ class Guide:
 
 def guided_exercises(session) -> list[int]:
     """The indexes of the session's prescriptions a guided session counts out."""
+    # The exercise library (and pydantic with it) on the turn that guides, not at a cold start.
+    from rehab.exercises import exercise as library_exercise
+
     found = []
     for index, prescription in enumerate(session.prescriptions):
         try:
@@ -116,6 +117,8 @@ def _exercise_steps(prompts: Prompts, prescription, index: int, number: int, cou
              for i, chunk in enumerate(chunks)]
     if not counted:
         return steps
+    from rehab.guiding import hold_positions, pace_of
+
     pace = pace_of(prescription.exercise_id).seconds_per_rep
     one_part = (dose.reps or 0) * pace if dose.reps else dose.hold_seconds or 0
     positions = hold_positions(prescription.exercise_id) if not dose.reps else ()
