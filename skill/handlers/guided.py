@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from rehab.clock import today_in
 from skill import conversation as talk
 from skill.conversation import GUIDING, Line, State, Step, Turn
-from skill.guided import Guide, guide_for, step_speech
 from skill.handlers.base import (
     VISIT,
     ConversationHandler,
@@ -31,6 +31,9 @@ from skill.handlers.base import (
     visit_of,
 )
 from skill.prompts import escape, render_line
+
+if TYPE_CHECKING:  # the stepper itself is imported on the turn that guides (a cold start greets)
+    from skill.guided import Guide
 
 logger = logging.getLogger("skill")
 
@@ -142,6 +145,8 @@ def _todays_guide(services: Services, visit) -> tuple[object, object, Guide]:
         else:
             lines = [talk.say("session_plan_over")]
         raise _NoGuide(*talk.after_reading(_leave(state), lines))
+    from skill.guided import guide_for
+
     guide = guide_for(visit.prompts, session)
     if not guide.steps:
         raise _NoGuide(*talk.after_reading(_leave(state), [talk.say("guided_nothing_to_count")]))
@@ -313,6 +318,8 @@ def _speak_step(handler_input, state: State, guide: Guide, session, today, at: i
     visit = visit_of(handler_input)
     prompts = visit.prompts
     state = replace(state, mode=GUIDING, guided=_place_of(session, guide, at, skipped))
+    from skill.guided import step_speech
+
     said, ask = step_speech(prompts, guide, at)
     parts = [render_line(prompts, line) for line in lead or ()]
     parts += [said, ask]
