@@ -35,6 +35,7 @@ from plans.codes import (
     CODE_LENGTH,
     CODE_LIFETIME,
     GUESSES_PER_CLIENT_PER_WINDOW,
+    grouped,
     guesser_group,
     last_day,
     normalize_code,
@@ -52,12 +53,21 @@ bp = Blueprint("pages", __name__, template_folder="templates")
 
 WRONG_CODES_PER_MINUTE = GUESSES_PER_CLIENT_PER_WINDOW
 MAX_CODE_LENGTH = 32
+# How the code form and the privacy page describe a code (plans.codes decides its shape).
+CODE_LENGTH_WORDS = {8: "eight", 9: "nine", 10: "ten", 12: "twelve"}.get(CODE_LENGTH, str(CODE_LENGTH))
+CODE_EXAMPLE = grouped(("KXTHN7M4RW" * 2)[:CODE_LENGTH])
 NEXT_SESSIONS_SHOWN = 4
 # How far back the page's check-in form offers a day: a session a week ago is still worth logging.
 CHECK_IN_DAYS_BACK = 6
 RENDER_CACHE_SIZE = {"ics": 256, "pdf": 16}  # a calendar twice: as it is and gzipped
 GOOGLE_CALENDAR_ADD_BY_URL = "https://calendar.google.com/calendar/r?cid="
 # ---- the front page and short codes --------------------------------------------------------------
+
+
+@bp.app_context_processor
+def _code_shape() -> dict[str, str]:
+    # The code form is on the home page and on the pages that answer a typed code.
+    return {"code_length_words": CODE_LENGTH_WORDS, "code_example": CODE_EXAMPLE}
 
 
 @bp.get("/")
@@ -95,7 +105,7 @@ def _open_code(typed: str, *, redirect_status: int) -> Response:
     token = store.token_for_code(code, now)
     if token is None:
         return _unknown_code(code)
-    store.release_code_attempt(claim.attempt_id)
+    store.release_code_guess(claim)
     response = redirect(url_for("pages.plan_page", token=token), code=redirect_status)
     response.headers.update(PAGE_HEADERS)
     return response
@@ -330,7 +340,7 @@ def privacy() -> Response:
         "privacy.html",
         retention_days=coach_config().retention_days,
         code_days=CODE_LIFETIME.days,
-        code_length_words={6: "six", 8: "eight", 9: "nine", 10: "ten"}.get(CODE_LENGTH, str(CODE_LENGTH)),
+        code_length_words=CODE_LENGTH_WORDS,
         wrong_code_minutes=int(WRONG_CODE_WINDOW.total_seconds() // 60),
         attempt_hours=int(ATTEMPT_MEMORY.total_seconds() // 3600),
         delete_address=f"{coach_config().base_url}/api/plans/",

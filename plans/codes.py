@@ -1,16 +1,20 @@
 """Short codes: what the runner hears from Alexa and types at the home page.
 
-Eight characters from an alphabet with no look-alikes, said and printed in two groups of four
-("ACDF 3479"), valid for `CODE_LIFETIME`. A code filed at 09:00 stops working at 09:00 on its
+Ten characters from an alphabet with no look-alikes, said and printed in two groups of five
+("ACDFH 34797"), valid for `CODE_LIFETIME`. A code filed at 09:00 stops working at 09:00 on its
 expiry day, so the last whole day it works (what the card, the page and the PDF promise) is the
 day before, in the plan's zone: `last_day`.
 
-Why eight, and the limits on guessing them (docs/deploy.md, "Short codes against guessing"): with
-10,000 live codes among 22⁸ ≈ 5.5 × 10¹⁰, a random guess is right once in 5.5 million. Wrong
-guesses are limited per network (`guesser_group`: an IPv4 address, or an IPv6 /64, which one
-subscriber holds whole) and in total, `GLOBAL_GUESSES_PER_WINDOW` a minute across every worker
-and host, so an attacker with unlimited addresses needs 5.5 million ÷ 60 minutes ≈ 64 days on
-average to open any plan.
+Why ten, and the limits on guessing them (docs/deploy.md, "Short codes against guessing"): the
+service cannot tell a runner typing their code from an attacker's fresh address, so an attacker
+who keeps the global budget spent keeps runners' codes out; the budget is what an attacker must
+outrun to lock anyone out, and it can only be large if the code space is. With 10,000 live codes
+among 22¹⁰ ≈ 2.66 × 10¹³, a random guess is right once in 2.66 billion. Wrong guesses are limited
+per network (`guesser_group`: an IPv4 address, or an IPv6 /64, which one subscriber holds whole)
+and in total, `GLOBAL_GUESSES_PER_WINDOW` a minute (1,000 a second) across every worker and host,
+so an attacker with unlimited addresses needs 2.66 billion ÷ 1,000 a second ≈ 30.7 days on
+average to open any plan, and one who wants to lock runners out must send more than 1,000
+code-shaped guesses a second from more than 6,000 fresh networks a minute: a denial of service.
 """
 
 from __future__ import annotations
@@ -21,14 +25,19 @@ import secrets
 from zoneinfo import ZoneInfo
 
 CODE_ALPHABET = "ACDEFHJKMNPRTUVWXY3479"  # no 0/O, 1/I/L, 2/Z, 5/S, 6/G, 8/B: nothing to mishear or mistype
-CODE_LENGTH = 8
-CODE_GROUP = 4  # said, printed and shown as two groups of four
+CODE_LENGTH = 10
+CODE_GROUP = 5  # said, printed and shown as two groups of five
 CODE_LIFETIME = dt.timedelta(days=30)
 
-# Wrong guesses, counted over a sliding window (plans.store.PlanStore.claim_code_guess):
+# Wrong guesses, counted over a sliding window of one-second buckets
+# (plans.store.PlanStore.claim_code_guess):
 GUESS_WINDOW = dt.timedelta(seconds=60)
+GUESS_BUCKET = dt.timedelta(seconds=1)
 GUESSES_PER_CLIENT_PER_WINDOW = 10  # per IPv4 address or IPv6 /64
-GLOBAL_GUESSES_PER_WINDOW = 60  # all clients together, across every worker and host
+# All clients together, across every worker and host: 1,000 a second. As large as 22¹⁰ allows
+# for 30 days (expected_days_to_open_any), since it is also the rate an attacker must outrun to
+# keep runners' codes out.
+GLOBAL_GUESSES_PER_WINDOW = 60_000
 LIVE_CODES_ASSUMED = 10_000  # the deployment size the arithmetic is made for (docs/deploy.md)
 
 
@@ -60,7 +69,7 @@ def normalize_code(text: str) -> str | None:
 
 
 def grouped(code: str, separator: str = " ") -> str:
-    """The code in its groups of four, as it is said and printed: "ACDF 3479"."""
+    """The code in its groups of `CODE_GROUP`, as it is said and printed: "ACDFH 34797"."""
     return separator.join(code[i:i + CODE_GROUP] for i in range(0, len(code), CODE_GROUP))
 
 

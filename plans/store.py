@@ -7,8 +7,8 @@ What is kept, and why it is safe to lose the database file:
   `HMAC-SHA256(secret, token)`, so a copy of the database does not open anyone's plan.
 - A plan also has an internal `plan_id`: random and not secret, it names the plan in calendar UIDs,
   which every calendar app stores and shows.
-- A short code is what the runner hears and types: 6 characters from an alphabet with no
-  look-alikes, valid 30 days. `/c/<code>` must redirect to `/plans/<token>`, yet the database
+- A short code is what the runner hears and types: ten characters from an alphabet with no
+  look-alikes, valid 30 days (plans.codes). `/c/<code>` must redirect to `/plans/<token>`, yet the database
   holds no token in clear. So each code row keeps `HMAC(secret, code)` to find it and the token
   *sealed* with AES-GCM under a key derived from `HMAC(secret, code)`: only someone who knows
   both the code and the secret can unseal it. The secret alone cannot (the codes are not stored),
@@ -34,7 +34,8 @@ What is kept, and why it is safe to lose the database file:
   truncates the WAL: a deleted plan's bytes do not stay in either file.
 - Wrong short-code guesses are counted per network and in total (plans.codes) on a connection of
   their own that does not wait for the disk (SQLite `synchronous=NORMAL`, PostgreSQL
-  `synchronous_commit=off`): a crash may forget the last second's guesses, never a plan.
+  `synchronous_commit=off`): a crash may forget the last second's guesses, never a plan. They are
+  kept as counters per second (`guess_counts`), not a row per guess, and forgotten after a window.
 
 SQLAlchemy is imported when the first query runs, not when this module is imported, so the skill
 on AWS Lambda pays for it only on the turn that files a plan. The schema is managed by Alembic
@@ -60,6 +61,7 @@ from plans import keys
 from plans.codes import (
     CODE_LIFETIME,
     GLOBAL_GUESSES_PER_WINDOW,
+    GUESS_BUCKET,
     GUESS_WINDOW,
     GUESSES_PER_CLIENT_PER_WINDOW,
     new_code,
@@ -79,7 +81,7 @@ from rehab.clock import as_utc
 
 # The newest Alembic revision in plans/migrations/versions. A test keeps them equal; knowing it
 # here lets a started store skip importing Alembic when the schema is already current.
-SCHEMA_REVISION = "0006"
+SCHEMA_REVISION = "0007"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 WRONG_CODE_WINDOW = GUESS_WINDOW
@@ -95,6 +97,8 @@ _PG_CODE_ATTEMPT_LOCKS = 0x636F6465  # "code": the space of per-client locks on 
 _PG_GLOBAL_GUESS_LOCK = 0x67756573  # "gues": one lock over the global wrong-guess budget
 # Columns of a plan row that hold health data, sealed at rest.
 SEALED_PLAN_COLUMNS = ("answers", "preferences", "assessment", "programme")
+# The guess_counts counter of all networks together (a network's counter is its keyed hash).
+_ALL_NETWORKS = "*"
 # A process remembers at most this many refused networks (each for at most a window).
 _REFUSED_MEMORY = 10_000
 _FILING_ATTEMPTS = 5
@@ -103,13 +107,15 @@ _CACHE_SIZE = 256
 
 @dataclasses.dataclass(frozen=True)
 class GuessClaim:
-    """The answer to "may this client try a code now?": `attempt_id` when yes (take it back with
-    `release_code_attempt` when the code is right), else `retry_after` seconds and whether the
+    """The answer to "may this client try a code now?": when yes, `attempt_id` (the second the
+    guess was counted in) and `counted_as` (the network's counter): take it back with
+    `release_code_guess` when the code is right. Else `retry_after` seconds and whether the
     client's own limit (`"client"`) or the global budget (`"global"`) refused it."""
 
     attempt_id: int | None
     retry_after: int = 0
     refused_by: str | None = None
+    counted_as: str | None = None
 
     @property
     def admitted(self) -> bool:
@@ -541,6 +547,8 @@ class PlanStore:
             conn.execute(
                 t.code_attempts.delete().where(t.code_attempts.c.attempted_at < now - ATTEMPT_MEMORY)
             )
+            conn.execute(t.guess_counts.delete().where(
+                t.guess_counts.c.bucket <= _bucket_of(now) - _buckets_in(GUESS_WINDOW)))
         with self._cache_lock:
             self._cache.clear()
         self._scrub()
@@ -633,13 +641,17 @@ class PlanStore:
         """Count one code guess from this network (plans.codes.guesser_group) unless it already
         made `per_client` within `window`, or all networks together made `in_total`: the global
         budget that bounds an attacker with unlimited addresses (docs/deploy.md). A refusal says
-        when to come back: when the oldest counted guess leaves the window, never more than the
+        when to come back: when the oldest counted second leaves the window, never more than the
         window, so a runner whose code is refused during an attack waits seconds, not hours.
 
-        Counting and checking happen in one transaction, serialised (SQLite's write lock, one
-        PostgreSQL advisory lock), on the counting connection that does not wait for the disk.
-        A refusal is remembered in this process until its retry time, so a flood of guesses is
-        refused from memory without a query."""
+        Guesses are counted per second (`guess_counts`: the network's counter and the global one,
+        `GUESS_BUCKET` each), not as a row each: a guess is one sum over the window's buckets of
+        the two counters (at most a minute of rows) and one upsert adding one to both; the first
+        guess counted in a new second also deletes the buckets the window has left. Checking and
+        counting happen in one transaction, serialised (SQLite's write lock, one PostgreSQL
+        advisory lock), on the counting connection that does not wait for the disk. A refusal is
+        remembered in this process until its retry time, so a flood of guesses is refused from
+        memory without a query."""
         now = _utc(now)
         client_hash = self._keyed("client", client_group)
         known = self._known_refusal(client_hash, now)
@@ -647,24 +659,47 @@ class PlanStore:
             return known
         sa, _ = _sqlalchemy()
         t = self._schema()
-        attempts = t.code_attempts
-        since = now - window
+        counts = t.guess_counts
+        bucket = _bucket_of(now)
+        buckets = _buckets_in(window)
         with self._counting() as conn:
             if conn.dialect.name == "postgresql":
                 conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_GLOBAL_GUESS_LOCK})
-            mine = conn.execute(
-                sa.select(sa.func.count(), sa.func.min(attempts.c.attempted_at)).where(
-                    attempts.c.client_hash == client_hash, attempts.c.attempted_at > since)).one()
-            if mine[0] >= per_client:
-                return self._remember_refusal(client_hash, mine[1] + window, now, "client")
-            everyone = conn.execute(
-                sa.select(sa.func.count(), sa.func.min(attempts.c.attempted_at))
-                .where(attempts.c.attempted_at > since)).one()
-            if everyone[0] >= in_total:
-                return self._remember_refusal(None, everyone[1] + window, now, "global")
-            added = conn.execute(attempts.insert().values(client_hash=client_hash, attempted_at=now))
-            conn.execute(attempts.delete().where(attempts.c.attempted_at < now - ATTEMPT_MEMORY))
-            return GuessClaim(attempt_id=added.inserted_primary_key[0])
+            # Per counter: the guesses in the window, its oldest second with any, its newest second.
+            counted = {row[0]: row[1:] for row in conn.execute(
+                sa.select(counts.c.counter, sa.func.sum(counts.c.guesses),
+                          sa.func.min(sa.case((counts.c.guesses > 0, counts.c.bucket))),
+                          sa.func.max(counts.c.bucket))
+                .where(counts.c.counter.in_((client_hash, _ALL_NETWORKS)), counts.c.bucket > bucket - buckets)
+                .group_by(counts.c.counter))}
+            mine = counted.get(client_hash)
+            if mine is not None and mine[0] >= per_client:
+                return self._remember_refusal(client_hash, _bucket_start(mine[1] + buckets), now, "client")
+            everyone = counted.get(_ALL_NETWORKS)
+            if everyone is not None and everyone[0] >= in_total:
+                return self._remember_refusal(None, _bucket_start(everyone[1] + buckets), now, "global")
+            conn.execute(_guess_count_upsert(conn, counts, [client_hash, _ALL_NETWORKS], bucket, 1))
+            if everyone is None or everyone[2] < bucket:
+                # The first guess counted in this second, on any host: forget the seconds the
+                # window has left (those of the production window, whatever window was asked).
+                oldest_kept = bucket - max(buckets, _buckets_in(GUESS_WINDOW))
+                conn.execute(counts.delete().where(counts.c.bucket <= oldest_kept))
+            return GuessClaim(attempt_id=bucket, counted_as=client_hash)
+
+    def release_code_guess(self, claim: GuessClaim) -> None:
+        """Take back a guess `claim_code_guess` counted: the code was right, so a runner opening
+        their plan spends neither their network's allowance nor the global budget."""
+        if not claim.admitted or claim.counted_as is None:
+            return
+        sa, _ = _sqlalchemy()
+        counts = self._schema().guess_counts
+        with self._counting() as conn:
+            if conn.dialect.name == "postgresql":
+                # The claims' lock: they take the same rows' locks under it, so none waits on another.
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_GLOBAL_GUESS_LOCK})
+            conn.execute(counts.update().where(
+                counts.c.counter.in_((claim.counted_as, _ALL_NETWORKS)), counts.c.bucket == claim.attempt_id,
+                counts.c.guesses > 0).values(guesses=counts.c.guesses - 1))
 
     def _known_refusal(self, client_hash: str, now: dt.datetime) -> GuessClaim | None:
         with self._guess_lock:
@@ -1052,6 +1087,31 @@ def _file_identity(database_url: str) -> tuple[int, int] | None:
     return stat.st_dev, stat.st_ino
 
 
+def _bucket_of(moment: dt.datetime) -> int:
+    """The guess-count bucket a moment falls in: whole `GUESS_BUCKET`s since the epoch."""
+    return int(moment.timestamp() // GUESS_BUCKET.total_seconds())
+
+
+def _buckets_in(window: dt.timedelta) -> int:
+    return max(1, -(-int(window.total_seconds()) // int(GUESS_BUCKET.total_seconds())))
+
+
+def _bucket_start(bucket: int) -> dt.datetime:
+    return dt.datetime.fromtimestamp(bucket * GUESS_BUCKET.total_seconds(), dt.UTC)
+
+
+def _guess_count_upsert(conn, table, counters: list[str], bucket: int, guesses: int):
+    """INSERT ... ON CONFLICT DO UPDATE adding `guesses` to each counter's bucket, in either dialect."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(table).values([{"counter": counter, "bucket": bucket, "guesses": guesses}
+                                      for counter in counters])
+    return statement.on_conflict_do_update(index_elements=[table.c.counter, table.c.bucket],
+                                           set_={"guesses": table.c.guesses + statement.excluded.guesses})
+
+
 def _health_probe_upsert(conn, table, now: dt.datetime):
     """INSERT ... ON CONFLICT DO UPDATE of the one health_probe row, in either dialect."""
     if conn.dialect.name == "postgresql":
@@ -1141,6 +1201,13 @@ class _Tables:
             sa.Column("attempted_at", UTCDateTime(), nullable=False),
             sa.Index("ix_code_attempts_client_time", "client_hash", "attempted_at"),
             sa.Index("ix_code_attempts_attempted_at", "attempted_at"),
+        )
+        self.guess_counts = sa.Table(
+            "guess_counts", metadata,
+            sa.Column("counter", sa.String(64), primary_key=True),
+            sa.Column("bucket", sa.BigInteger(), primary_key=True, autoincrement=False),
+            sa.Column("guesses", sa.Integer(), nullable=False),
+            sa.Index("ix_guess_counts_bucket", "bucket"),
         )
 
         self.seen_alexa_requests = sa.Table(

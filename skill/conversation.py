@@ -75,7 +75,9 @@ REMINDER_OFFER = "reminder_offer"
 CHECK_IN_REMINDER_OFFER = "check_in_reminder_offer"
 REMINDER_MODES = (REMINDER_OFFER, CHECK_IN_REMINDER_OFFER)
 MODES = (*MODES, *REMINDER_MODES)
-_CODE = re.compile(r"^[A-Z0-9]{8}$")
+# A plan code as plans.codes.CODE_LENGTH makes them, repeated so the first turns need not import
+# plans.codes (a test keeps them equal).
+_CODE = re.compile(r"^[A-Z0-9]{10}$")
 # The modes that carry a check-in (or clearance) draft.
 DRAFT_MODES = (CHECK_IN, CHECK_IN_OFFER, RETRY_SAVE, CLEARANCE)
 

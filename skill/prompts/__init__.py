@@ -173,11 +173,15 @@ def _spelled(ch: str) -> str:
 
 def spell_code(code: str) -> str:
     """SSML that reads a code one character at a time with a pause after each, and a longer one
-    between its groups of four (an eight-character code is said as two groups: "ACDF, 3479")."""
+    between its groups (plans.codes.CODE_GROUP: a ten-character code is said as two groups of
+    five, "ACDFH, 34797", as it is printed)."""
+    from plans.codes import CODE_GROUP  # on the turn that says a code, not at the cold start
+
     pause = f'<break time="{CODE_PAUSE}"/>'
     group_pause = '<break time="700ms"/>'
-    return "".join(_spelled(ch) + (group_pause if i % 4 == 3 and i < len(code) - 1 else pause)
-                   for i, ch in enumerate(code))
+    return "".join(
+        _spelled(ch) + (group_pause if i % CODE_GROUP == CODE_GROUP - 1 and i < len(code) - 1 else pause)
+        for i, ch in enumerate(code))
 
 
 def phonetic_code(prompts: Prompts, code: str) -> str:
@@ -221,7 +225,7 @@ def render_line(prompts: Prompts, line) -> str:
         intro = escape(prompts.say("code_intro"))
         return f'{intro}<break time="{CODE_REPEAT_PAUSE}"/> {phonetic_code(prompts, params["code"])}'
     if key == "code_spelled":
-        # Asked again: letter by letter, in its two groups of four.
+        # Asked again: letter by letter, in its two groups (plans.codes.CODE_GROUP).
         again = escape(prompts.say("code_again"))
         return f'{again}<break time="{CODE_REPEAT_PAUSE}"/> {spell_code(params["code"])}'
     if key in ("days_chosen", "plan_ready") or "weekdays" in params:

@@ -69,7 +69,7 @@ def test_a_runner_moved_between_servers_mid_conversation_finishes_and_the_plan_o
 def test_wrong_plan_codes_are_counted_across_both_servers(two_hosts):
     a, b = two_hosts
     created = a.create_plan().json()
-    wrong = "ACDEFHJK" if created["code"] != "ACDEFHJK" else "KJHFEDCA"
+    wrong = "ACDEFHJKMN" if created["code"] != "ACDEFHJKMN" else "NMKJHFEDCA"
     for attempt in range(WRONG_CODES_BEFORE_REFUSAL):
         host = (a, b)[attempt % 2]
         assert host.request("GET", f"/c/{wrong}").status == 404

@@ -179,11 +179,11 @@ def test_a_wrong_code_in_the_browser_gets_the_form_again(served, browser):
     base_url, _ = served
     page = browser.new_page()
     page.goto(base_url + "/")
-    page.fill("#code", "ACDE FHJK")  # code-shaped (two groups of four), but no plan has it
+    page.fill("#code", "ACDEF HJKMN")  # code-shaped (two groups of five), but no plan has it
     with page.expect_navigation():
         page.get_by_role("button", name="Open my plan").click()
     assert page.locator("h1").inner_text() == "We could not find that code"
-    assert page.locator("#code").input_value() == "ACDEFHJK"
+    assert page.locator("#code").input_value() == "ACDEFHJKMN"
     page.close()
 
 

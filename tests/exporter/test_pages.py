@@ -135,13 +135,13 @@ def test_the_form_posts_the_code_and_is_sent_on_with_see_other(client, filed):
 
 
 def test_an_unknown_code_gets_a_friendly_page_with_the_form_again(client, filed):
-    response = client.get("/c/ACDEFHJK", headers=HTML)
+    response = client.get("/c/ACDEFHJKMN", headers=HTML)
     assert response.status_code == 404
     page = Page(response.get_data(as_text=True))
     assert_accessible_structure(page)
     assert "We could not find that code" in page.text
     assert "code" in page.inputs
-    assert 'value="ACDEFHJK"' in response.get_data(as_text=True)
+    assert 'value="ACDEFHJKMN"' in response.get_data(as_text=True)
 
 
 def test_something_that_cannot_be_a_code_is_a_400_page_that_says_what_a_code_looks_like(client):
@@ -155,7 +155,7 @@ def test_something_that_cannot_be_a_code_is_a_400_page_that_says_what_a_code_loo
 
 
 def test_an_unknown_code_is_a_json_error_for_a_program(client):
-    response = client.get("/c/ACDEFHJK", headers=JSON)
+    response = client.get("/c/ACDEFHJKMN", headers=JSON)
     assert response.status_code == 404
     assert response.get_json()["error"]["code"] == "not_found"
 
@@ -167,7 +167,7 @@ def test_an_expired_code_no_longer_opens_the_plan(client, filed, clock):
 
 def test_after_ten_wrong_codes_in_a_minute_even_the_right_code_is_refused(client, filed, clock):
     for attempt in range(10):
-        assert client.get(f"/c/ACDEFHJ{'KMNPRT'[attempt % 6]}", headers=HTML).status_code == 404
+        assert client.get(f"/c/ACDEFHJKM{'KMNPRT'[attempt % 6]}", headers=HTML).status_code == 404
         clock.advance(seconds=1)
     refused = client.get(f"/c/{filed.code}", headers=HTML)
     assert refused.status_code == 429
@@ -182,13 +182,13 @@ def test_after_ten_wrong_codes_in_a_minute_even_the_right_code_is_refused(client
 
 def test_nine_wrong_codes_do_not_lock_anyone_out(client, filed):
     for _ in range(9):
-        client.get("/c/ACDEFHJK")
+        client.get("/c/ACDEFHJKMN")
     assert client.get(f"/c/{filed.code}").status_code == 302
 
 
 def type_wrong_codes(client, count: int, **headers) -> None:
     for attempt in range(count):
-        assert client.get(f"/c/ACDEFHJ{'KMNPRT'[attempt % 6]}", headers=headers).status_code == 404
+        assert client.get(f"/c/ACDEFHJKM{'KMNPRT'[attempt % 6]}", headers=headers).status_code == 404
 
 
 def test_behind_a_trusted_proxy_each_visitor_has_their_own_wrong_code_allowance(app_config, filed):

@@ -137,7 +137,7 @@ def test_the_privacy_page_says_what_is_never_kept_and_who_sees_a_plan(client):
     text = get_page(client, "/privacy").text
     assert "Your Alexa user id as it is: only the keyed hash above." in text
     assert "Your plan's link or its code as they are" in text
-    assert "Anyone who has your plan's link, or its eight-character code while the code works" in text
+    assert "Anyone who has your plan's link, or its ten-character code while the code works" in text
     assert f"{CODE_LIFETIME.days} days" in text
     assert "This website sets no cookies." in text
     assert "Nothing is shared with, or sold to, anyone else." in text

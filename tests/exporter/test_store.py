@@ -73,10 +73,10 @@ def test_the_database_keeps_neither_the_token_nor_the_code_in_clear(store, sql):
     assert "203.0.113.7" not in stored  # the client's address is hashed too
 
 
-def test_short_codes_are_eight_characters_without_look_alikes(store):
+def test_short_codes_are_ten_characters_without_look_alikes(store):
     for _ in range(10):
         code = file_plan(store, TIGHTNESS, None, now=NOW).code
-        assert len(code) == 8
+        assert len(code) == 10
         assert set(code) <= set(CODE_ALPHABET)
     assert not set("0O1IL2Z5S8B") & set(CODE_ALPHABET)
 
@@ -158,7 +158,7 @@ def test_a_plan_filed_before_plans_kept_their_code_prints_without_one(store, sql
 
 def test_a_taken_code_is_drawn_again(store, monkeypatch):
     first = file_plan(store, TIGHTNESS, None, now=NOW)
-    draws = iter([first.code, first.code, "AAAAAAAA" if first.code != "AAAAAAAA" else "CCCCCCCC"])
+    draws = iter([first.code, first.code, "AAAAAAAAAA" if first.code != "AAAAAAAAAA" else "CCCCCCCCCC"])
     monkeypatch.setattr(store_module, "new_code", lambda: next(draws))
     second = file_plan(store, TIGHTNESS, None, now=NOW)
     assert second.code != first.code

@@ -179,7 +179,7 @@ def test_a_sqlite_path_that_cannot_be_a_database_makes_the_store_unavailable(tmp
     store = PlanStore(f"sqlite:///{tmp_path}", SECRET)  # a directory, not a file
     assert store.ping() is False
     with pytest.raises(StoreUnavailable, match="unable to open database file"):
-        store.token_for_code("ACDEFHJK", NOW)
+        store.token_for_code("ACDEFHJKMN", NOW)
 
 
 def test_a_store_that_was_down_recovers_when_the_database_comes_back(tmp_path):
@@ -343,6 +343,50 @@ def test_a_database_from_the_first_schema_upgrades_and_keeps_its_plans(store, da
         assert upgraded.token_for_code(filed.code, NOW) is None
         assert upgraded.short_code_for(filed.token) is None
         assert upgraded.short_code_for(file_plan(upgraded, TIGHTNESS, None, now=NOW).token) is not None
+    finally:
+        upgraded.close()
+    assert sql("SELECT version_num FROM alembic_version") == [(SCHEMA_REVISION,)]
+
+
+def test_migration_0007_retires_the_eight_character_codes_and_plans_keep_their_link(
+        store, database_url, sql, monkeypatch):
+    """Build 1: with 1,000 wrong guesses a second allowed in total, an eight-character code would
+    fall in hours. 0007 retires the codes still live, as 0005 retired the six-character ones: the
+    plan opens by its link as before, and 'what's my code' gives a ten-character code for it."""
+    import sqlalchemy
+    from alembic import command
+    from alembic.config import Config
+
+    from plans import service
+    from plans.codes import CODE_LENGTH
+    from plans.store import sqlalchemy_url
+
+    now = dt.datetime.now(dt.UTC)
+    with monkeypatch.context() as patched:
+        patched.setattr("plans.store.new_code", lambda: "ACDEFHJK")  # a code as 0006 issued them
+        filed = file_plan(store, TIGHTNESS, None, owner_key="runner-key", now=now)
+    store.close()
+    engine = sqlalchemy.create_engine(sqlalchemy_url(database_url))
+    try:
+        with engine.connect() as conn:
+            config = Config()
+            config.set_main_option("script_location", str(MIGRATIONS_DIR))
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0006")
+            conn.commit()
+    finally:
+        engine.dispose()
+    assert sql("SELECT COUNT(*) FROM short_codes") == [(1,)]
+
+    upgraded = PlanStore(database_url, SECRET)
+    try:
+        assert upgraded.get_plan(filed.token) == filed.plan
+        assert sql("SELECT COUNT(*) FROM short_codes") == [(0,)]
+        printed = upgraded.short_code_for(filed.token)
+        assert printed.code == "ACDEFHJK" and printed.expires_at <= dt.datetime.now(dt.UTC)
+        asked = service.reissue_code_for_owner(upgraded, "runner-key", now=now)
+        assert len(asked.code) == CODE_LENGTH and asked.token == filed.token and not asked.new_link
+        assert upgraded.token_for_code(asked.code, now) == filed.token
     finally:
         upgraded.close()
     assert sql("SELECT version_num FROM alembic_version") == [(SCHEMA_REVISION,)]

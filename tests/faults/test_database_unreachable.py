@@ -36,7 +36,7 @@ def error_of(answer) -> dict:
     return body["error"]
 
 
-def assert_unavailable(server: CoachServer, token: str = "x" * 32, code: str = "ACDEFHJK") -> None:
+def assert_unavailable(server: CoachServer, token: str = "x" * 32, code: str = "ACDEFHJKMN") -> None:
     health = server.request("GET", "/healthz")
     assert health.status == 503
     assert health.json() == {"status": "unavailable", "database": "unreachable"}

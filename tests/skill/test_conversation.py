@@ -324,9 +324,9 @@ def test_delete_asks_for_confirmation_and_no_returns_to_where_the_runner_was():
 
 def test_after_filing_the_conversation_starts_afresh_with_a_plan_on_file():
     state = finished(location="back_of_thigh", nerve_symptoms="yes", onset="gradual")
-    done, turn = talk.plan_filed(state, code="AC3D7KPQ", start_date="2026-03-02", weekdays=["MO"],
+    done, turn = talk.plan_filed(state, code="AC3D7KPQMN", start_date="2026-03-02", weekdays=["MO"],
                                  time="07:00", site="coach.example")
-    assert done == State(plan_on_file=True, mode=talk.CODE_OFFER, code="AC3D7KPQ")
+    assert done == State(plan_on_file=True, mode=talk.CODE_OFFER, code="AC3D7KPQMN")
     assert keys(turn) == ["plan_ready", "plan_site"] and turn.ask == talk.Step(talk.CODE_OFFER)
     heard, turn = talk.answer(done, "yes", None)
     assert keys(turn) == ["code"] and turn.ask == talk.Step(talk.CODE_REPEAT)
@@ -344,7 +344,7 @@ def test_after_filing_the_conversation_starts_afresh_with_a_plan_on_file():
     assert declined == State(plan_on_file=True)
     # Between visits the code is never kept: only the session carries it.
     assert "code" not in done.to_attributes(with_mode=False)
-    assert State.from_attributes(done.to_attributes()).code == "AC3D7KPQ"
+    assert State.from_attributes(done.to_attributes()).code == "AC3D7KPQMN"
 
 
 def test_when_filing_fails_the_safety_advice_is_repeated_and_the_answers_kept():

@@ -11,7 +11,7 @@ import pytest
 from voice_driver import Runner, filed_plan, in_process, spoken_code
 
 from plans import service
-from plans.codes import CODE_LENGTH
+from plans.codes import CODE_GROUP, CODE_LENGTH, grouped, new_code
 from skill.build import build_skill
 from tests.samples import LONDON_MWF, TIGHT, TIGHTNESS
 
@@ -28,6 +28,25 @@ def _file(voice: Runner) -> tuple[str, str]:
     code = spoken_code(voice.hear_the_code())
     voice.say("AMAZON.NoIntent")
     return code, token
+
+
+# ---- how a code is said --------------------------------------------------------------------------
+
+
+def test_a_code_is_spelled_in_two_groups_of_five_as_it_is_printed():
+    from skill.prompts import spell_code
+
+    assert (CODE_LENGTH, CODE_GROUP) == (10, 5)
+    for code in ("ACDFH34797", new_code()):
+        groups = spell_code(code).split('<break time="700ms"/>')
+        spelled = ["".join(re.findall(r'interpret-as="spell-out">(.)</say-as>', group)) for group in groups]
+        assert spelled == grouped(code).split() == [code[:5], code[5:]]
+
+
+def test_the_conversation_keeps_a_code_of_the_length_codes_have():
+    from skill import conversation
+
+    assert conversation._CODE.pattern == rf"^[A-Z0-9]{{{CODE_LENGTH}}}$"
 
 
 # ---- the store and the service ----------------------------------------------------------------

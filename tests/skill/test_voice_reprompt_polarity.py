@@ -68,9 +68,9 @@ MODE_YES = [
      lambda state, turn: turn.action == talk.ACTION_DELETE),
     (State(mode=talk.START_OFFER), "check your hamstring",
      lambda state, turn: turn.ask.question_id == "location"),
-    (State(plan_on_file=True, mode=talk.CODE_OFFER, code="AC3D7KPQ"), "code",
+    (State(plan_on_file=True, mode=talk.CODE_OFFER, code="AC3D7KPQMN"), "code",
      lambda state, turn: [line.key for line in turn.say] == ["code"]),
-    (State(plan_on_file=True, mode=talk.CODE_REPEAT, code="AC3D7KPQ"), "repeat",
+    (State(plan_on_file=True, mode=talk.CODE_REPEAT, code="AC3D7KPQMN"), "repeat",
      lambda state, turn: [line.key for line in turn.say] == ["code_spelled"]),
 ]
 
