@@ -465,13 +465,16 @@ class PlanStore:
         return changed > 0
 
     def reminders_for_owner(self, owner_key: str) -> list[KeptReminders]:
-        """The runner's plans that keep Alexa reminders, newest first, each with its revision."""
+        """The runner's plans that keep Alexa reminders, newest first, each with its revision:
+        under their current owner key and every key a rotation retired ("delete my data" and
+        "stop my reminders" may be the first thing a runner says after a rotation)."""
         sa, _ = _sqlalchemy()
         t = self._schema()
+        every_key = [str(owner_key), *keys.former_owner_keys(owner_key)]
         with self._reading() as conn:
             rows = conn.execute(
                 sa.select(t.plans.c.plan_id, t.plans.c.revision, t.plans.c.sealed_reminders)
-                .where(t.plans.c.owner_key == owner_key, t.plans.c.sealed_reminders.is_not(None))
+                .where(t.plans.c.owner_key.in_(every_key), t.plans.c.sealed_reminders.is_not(None))
                 .order_by(t.plans.c.created_at.desc(), t.plans.c.plan_id)).all()
         return [KeptReminders(plan_id=row.plan_id, revision=row.revision, reminders=json.loads(
             self._keys.open(row.sealed_reminders, bound_to=sealed_bound_to(row.plan_id, "reminders"))))
