@@ -6,7 +6,7 @@ The triage questions' own wording lives with the questions in `rehab.questions` 
 reviews it in one place); a locale may override a question's words by id.
 
 Rendering escapes every piece of text for SSML and adds markup only where speech needs it:
-the plan code, said once with a word for each letter ("C as in Charlie"), because C, D, E, P, T,
+the plan code, said once with a word for each letter ("C for Charlie"), because C, D, E, P, T,
 V and 3 sound alike over a speaker, then once more letter by letter, with pauses.
 """
 
@@ -185,9 +185,13 @@ def spell_code(code: str) -> str:
 
 
 def phonetic_code(prompts: Prompts, code: str) -> str:
-    """SSML that reads a code once with a word for each character: "C as in Charlie, the number
-    7, ...". Each character is still one spell-out, so the code reads the same to a machine."""
-    pause = f'<break time="{CODE_PAUSE}"/>'
+    """SSML that reads a code once with a word for each letter: "C for Charlie, 7, ...", in its
+    groups (a longer pause between them, as `spell_code`). Three words a letter keep a ten-letter
+    code's turn within about 40 words. Each character is still one spell-out, so the code reads
+    the same to a machine."""
+    from plans.codes import CODE_GROUP  # on the turn that says a code, not at the cold start
+
+    pause, group_pause = f'<break time="{CODE_PAUSE}"/>', '<break time="700ms"/>'
     parts = []
     for ch in code:
         word = prompts.phonetic.get(ch.upper())
@@ -200,7 +204,10 @@ def phonetic_code(prompts: Prompts, code: str) -> str:
         # The template is escaped as text; the character goes in afterwards as markup.
         words = escape(template.format(letter="\0", digit="\0", word=word or ""))
         parts.append(words.replace("\0", _spelled(ch)))
-    return f",{pause} ".join(parts) + "."
+    return "".join(
+        part + ("." if i == len(parts) - 1 else f",{group_pause} " if i % CODE_GROUP == CODE_GROUP - 1
+                else f",{pause} ")
+        for i, part in enumerate(parts))
 
 
 def render_line(prompts: Prompts, line) -> str:

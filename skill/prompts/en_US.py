@@ -128,8 +128,8 @@ TEXT: dict[str, str] = {
     "help_code_repeat": "Say yes to hear the code again, letter by letter. It's also in the Alexa app.",
     "code_new_link": "That code is new, and so is your plan's link: the old ones no longer work. The new "
                      "link is in the Alexa app.",
-    "code_letter": "{letter} as in {word}",
-    "code_digit": "the number {digit}",
+    "code_letter": "{letter} for {word}",
+    "code_digit": "{digit}",
     "card_sent": "The link and the code are also in the Alexa app.",
     "goodbye_plan": "Whenever you want it, say: ask Hamstring Coach what's my session today, or what's my "
                     "code. Take care.",

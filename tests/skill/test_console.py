@@ -89,7 +89,7 @@ def test_a_whole_typed_conversation_ends_with_the_outcome_the_spoken_code_and_th
     said, repeated, offer, goodbye = alexa_lines(transcript)[-4:]
     first = plan_code[0]
     assert said.startswith("Your code is:") and said.endswith("Want me to repeat it?")
-    assert (f"the number {first}," if first.isdigit() else f"{first} as in ") in said, said
+    assert (f"is: {first}," if first.isdigit() else f"is: {first} for ") in said, said
     assert " ".join(plan_code) in repeated, "asked again, the code is spelled out, one character at a time"
     assert "Alexa app" in offer and "Shall I set that reminder?" in offer
     assert "set up my reminders" in goodbye

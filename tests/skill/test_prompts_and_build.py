@@ -193,17 +193,18 @@ def spell(ch: str) -> str:
 
 def test_the_code_is_said_first_with_a_word_for_each_letter_then_letter_by_letter():
     # C, D, E, P, T, V and 3 sound alike over a kitchen speaker: the first reading tells them apart.
-    pause = '<break time="400ms"/>'
-    spoken = render_line(US, Line("code", {"code": "CD3EPV"}))
+    pause, between_groups = '<break time="400ms"/>', '<break time="700ms"/>'
+    spoken = render_line(US, Line("code", {"code": "CD3EPVAT7K"}))
 
     intro, first = spoken.split('<break time="800ms"/>')
     assert intro == "Your code is:"
     assert first == (
-        f" {spell('C')} as in Charlie,{pause} {spell('D')} as in Delta,{pause} "
-        f"the number {spell('3')},{pause} {spell('E')} as in Echo,{pause} {spell('P')} as in Papa,{pause} "
-        f"{spell('V')} as in Victor.")
-    repeated = render_line(US, Line("code_spelled", {"code": "CD3EPV"}))
-    assert repeated == 'Once more, letter by letter:<break time="800ms"/> ' + spell_code("CD3EPV")
+        f" {spell('C')} for Charlie,{pause} {spell('D')} for Delta,{pause} "
+        f"{spell('3')},{pause} {spell('E')} for Echo,{pause} {spell('P')} for Papa,{between_groups} "
+        f"{spell('V')} for Victor,{pause} {spell('A')} for Alpha,{pause} {spell('T')} for Tango,{pause} "
+        f"{spell('7')},{pause} {spell('K')} for Kilo.")
+    repeated = render_line(US, Line("code_spelled", {"code": "CD3EPVAT7K"}))
+    assert repeated == 'Once more, letter by letter:<break time="800ms"/> ' + spell_code("CD3EPVAT7K")
     for ssml in (spoken, repeated):
         ElementTree.fromstring(f"<speak>{ssml}</speak>")  # Alexa refuses SSML that is not well-formed
 
@@ -216,7 +217,16 @@ def test_every_letter_a_code_may_hold_has_its_own_word_and_digits_are_said_as_nu
     assert all(word[0] == ch for ch, word in zip(letters, words, strict=True))
     assert len(set(words)) == len(words)
     for digit in (ch for ch in CODE_ALPHABET if ch.isdigit()):
-        assert f"the number {spell(digit)}" in phonetic_code(US, digit)
+        assert phonetic_code(US, digit) == f"{spell(digit)}."
+
+
+def test_the_code_turn_stays_within_about_40_words_for_the_wordiest_code():
+    # A letter takes three words ("C for Charlie"), a digit one: the longest turn is all letters.
+    from plans.codes import CODE_ALPHABET, CODE_LENGTH
+
+    letters = [ch for ch in CODE_ALPHABET if ch.isalpha()][:CODE_LENGTH]
+    turn = render_line(US, Line("code", {"code": "".join(letters)})) + " " + US.say("ask_code_repeat")
+    assert len(re.sub(r"<[^>]+>", " ", turn).split()) <= 40
 
 
 @pytest.mark.parametrize("locale", ["en-GB", "en-AU", "en-CA", "en-IN"])
