@@ -120,7 +120,7 @@ def _field(template: str, text: str, name: str) -> str | None:
     filing turn sends carries the plan's code and link in the locale's own words)."""
     pattern = re.escape(template)
     for key in re.findall(r"\{(\w+)\}", template):
-        group = f"(?P<{key}>\\S+?)" if key == name else ".+?"
+        group = f"(?P<{key}>.+?)" if key == name else ".+?"  # a code is shown in its groups
         pattern = pattern.replace(re.escape("{" + key + "}"), group, 1)
     for line in text.splitlines():
         found = re.fullmatch(pattern, line.strip())

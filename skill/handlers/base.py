@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_model.ui import SimpleCard
 
-from plans.codes import last_day
+from plans.codes import grouped, last_day
 from plans.links import plan_url
 from rehab.clock import WEEKDAYS, weekday_code
 from skill import conversation as talk
@@ -253,7 +253,7 @@ def file_plan(handler_input, services: Services, visit: Visit) -> tuple[State, T
     card = "\n\n".join([
         programme.summary,
         *safety,
-        prompts.say("card_code", code=filed.code, expires=expires),
+        prompts.say("card_code", code=grouped(filed.code), expires=expires),
         prompts.say("card_link", url=url),
         prompts.say("card_disclaimer"),
     ])

@@ -14,7 +14,7 @@ import logging
 
 from ask_sdk_model.ui import SimpleCard
 
-from plans.codes import last_day
+from plans.codes import grouped, last_day
 from plans.links import plan_url
 from skill import conversation as talk
 from skill.handlers.base import ConversationHandler, respond, visit_of
@@ -48,7 +48,7 @@ class WhatsMyCodeHandler(ConversationHandler):
         prompts = visit.prompts
         expires = prompts.date(last_day(issued.expires_at, issued.timezone))
         card = "\n\n".join([
-            prompts.say("card_code", code=issued.code, expires=expires),
+            prompts.say("card_code", code=grouped(issued.code), expires=expires),
             prompts.say("card_link", url=plan_url(self.services.base_url(), issued.token)),
             prompts.say("card_disclaimer"),
         ])

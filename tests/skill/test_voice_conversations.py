@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from voice_driver import VIGNETTES, Runner, check_filed, filed_plan, in_process, spoken_code
 
-from plans.codes import CODE_LENGTH
+from plans.codes import CODE_LENGTH, grouped
 from plans.keys import owner_key
 from skill import conversation as talk
 from skill import envelopes
@@ -44,7 +44,7 @@ def test_each_vignette_is_triaged_by_voice_and_filed_with_the_expected_assessmen
     assert len(code) == CODE_LENGTH
     assert heard.speech.endswith("Want me to repeat it?") and not heard.ended
     assert store.token_for_code(code, now=dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC)) is not None
-    assert code in filed.card["content"]
+    assert grouped(code) in filed.card["content"]  # as printed: in its groups
     assert f"{app_config['COACH_BASE_URL']}/plans/" in filed.card["content"]
 
 
