@@ -394,6 +394,30 @@ def _next_question_for(answered: tuple[object, ...]) -> Question | None:
     return _next_question(dict(zip(_ASKED, answered, strict=True)))
 
 
+def reachable_answers(answers: Mapping[str, object]) -> dict[str, object]:
+    """Only the answers the question path would ask for, in asking order: an answer that changed
+    the path leaves the answers to questions no longer asked behind."""
+    try:
+        kept = _reachable_ids(tuple(answers.get(question_id) for question_id in _ASKED))
+    except TypeError:  # a value that cannot be a cache key: work it out
+        kept = _reachable_ids_of(answers)
+    return {question_id: answers[question_id] for question_id in kept}
+
+
+@functools.lru_cache(maxsize=4096)
+def _reachable_ids(answered: tuple[object, ...]) -> tuple[str, ...]:
+    return _reachable_ids_of(dict(zip(_ASKED, answered, strict=True)))
+
+
+def _reachable_ids_of(answers: Mapping[str, object]) -> tuple[str, ...]:
+    kept: dict[str, object] = {}
+    while True:
+        q = next_question(kept)
+        if q is None or answers.get(q.id) is None:
+            return tuple(kept)
+        kept[q.id] = answers[q.id]
+
+
 def conservative_answer(q: Question, said: str) -> str | None:
     """What to record when the runner says `said` ("unsure"): "unsure" itself where the answers keep
     it (rehab.rules reads it cautiously), else the question's conservative value; None means ask

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from rehab import clock
-from rehab.questions import QUESTIONS, Question, next_question, question, record_answer
+from rehab.questions import QUESTIONS, Question, next_question, question, reachable_answers, record_answer
 
 STATE_VERSION = 1
 
@@ -283,7 +283,7 @@ class State:
             start = raw_preferences.get(START_DATE)
             if isinstance(start, str) and _iso_date(start) is not None:
                 preferences[START_DATE] = start
-        answers = _reachable(answers)
+        answers = reachable_answers(answers)
         known = set(answers) | set(preferences)
         history: list[str] = []
         raw_history = data.get("history")
@@ -734,7 +734,7 @@ def _record(state: State, q: Question, kind: str, value: object) -> dict[str, An
 def _after_answer(state: State, answers: dict[str, Any], question_id: str) -> tuple[State, Turn]:
     history = tuple(k for k in state.history if k != question_id) + (question_id,)
     # An answer that changes the path can leave later answers behind; they no longer count.
-    answers = _reachable(answers)
+    answers = reachable_answers(answers)
     history = tuple(k for k in history if k in answers or k in state.preferences)
     updated = replace(state, answers=answers, history=history)
     was_finished = state.triage_finished
@@ -743,16 +743,6 @@ def _after_answer(state: State, answers: dict[str, Any], question_id: str) -> tu
     outcome_follows = not was_finished and updated.step().kind == OUTCOME
     lead = () if outcome_follows else (say("ack", count=len(updated.history)),)
     return updated, ask_current(updated, *lead, fresh=not was_finished)
-
-
-def _reachable(answers: Mapping[str, Any]) -> dict[str, Any]:
-    """Only the answers the question path would ask for, replayed in asking order."""
-    kept: dict[str, Any] = {}
-    while True:
-        q = next_question(kept)
-        if q is None or q.id not in answers:
-            return kept
-        kept[q.id] = answers[q.id]
 
 
 def _whole_number(value: object) -> int | None:
