@@ -136,10 +136,21 @@ def build_skill(
     secret = secret_key.encode() if isinstance(secret_key, str) else bytes(secret_key)
     store = _Once(store_factory)
 
+    last: tuple[str, str] | None = None  # the last runner's (user id, key): a turn asks twice
+
     def owner_key_for(user_id: str | None) -> str | None:
         # With the runner's keys under retired secrets, so what was kept before a rotation is
-        # found (plans.keys.OwnerKey).
-        return owner_keys(secret, user_id) if user_id else None
+        # found (plans.keys.OwnerKey). Kept for the one runner last seen, never longer; the pair
+        # is read and replaced whole, so threads never mix one runner's id with another's key.
+        nonlocal last
+        if not user_id:
+            return None
+        remembered = last
+        if remembered is not None and remembered[0] == user_id:
+            return remembered[1]
+        key = owner_keys(secret, user_id)
+        last = (user_id, key)
+        return key
 
     services = Services(
         store=store,
