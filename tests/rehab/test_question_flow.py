@@ -11,6 +11,7 @@ from rehab.questions import (
     conservative_answer,
     next_question,
     question,
+    reachable_answers,
     record_answer,
 )
 
@@ -263,3 +264,16 @@ def test_spoken_numbers_arriving_as_text_are_accepted():
 def test_an_unknown_question_is_a_clear_error():
     with pytest.raises(KeyError, match="no question 'favourite_colour'"):
         question("favourite_colour")
+
+
+def test_reachable_answers_keeps_the_path_in_asking_order_and_drops_what_it_no_longer_asks():
+    asked = _ask_all(NOTHING_WRONG)
+    assert list(reachable_answers(NOTHING_WRONG)) == asked
+    # Sudden now: the gradual path's answers that a sudden onset does not ask for are dropped, and
+    # what follows a question still unanswered on the new path is not kept either.
+    sudden = {**NOTHING_WRONG, "onset": "sudden"}
+    kept = reachable_answers(sudden)
+    assert list(kept) == _ask_all(sudden)[:len(kept)]
+    assert all(kept[question_id] == sudden[question_id] for question_id in kept)
+    # A key that is no question's answer is not kept.
+    assert "note" not in reachable_answers({**NOTHING_WRONG, "note": "tight"})
