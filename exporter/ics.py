@@ -39,7 +39,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Timezone, vDuration, vText, vUri
 
 from exporter import figures, wording
-from plans.records import PlanRecord
+from plans.records import CLEARANCE, PlanRecord
 from rehab.clock import as_utc
 from rehab.models import Phase, Session
 from rehab.programme import PLANS
@@ -122,17 +122,15 @@ def _shown(plan: PlanRecord) -> list[Session]:
 
 
 def _current_self_care(plan: PlanRecord) -> list[Session]:
-    """The self-care days of the referral the plan is in now: those after its last training
-    session. Self-care days before a training session belong to an earlier referral; the
-    clearance that scheduled that session published them with the rest of its programme (a
-    programme that is not a referral shows every session), and they keep their own titles."""
-    sessions = plan.programme.sessions
+    """The self-care days of the referral the plan is in now: those after the last clearance (all
+    of them when there was none). A clearance published the self-care days it kept, those on or
+    before its day (a programme that is not a referral shows every session), and they keep their
+    own titles; a referral made again later (a red check-in) adds its own days after it."""
     if plan.programme.category != "refer":
         return []
-    trained = [s.date for s in sessions if s.kind == "session" and s.phase_id not in REFERRAL_PHASES]
-    after = max(trained, default=None)
-    return [s for s in sessions if s.kind == "session" and s.phase_id in REFERRAL_PHASES
-            and (after is None or s.date > after)]
+    cleared = max((c.date for c in plan.check_ins if c.session == CLEARANCE), default=None)
+    return [s for s in plan.programme.sessions if s.kind == "session" and s.phase_id in REFERRAL_PHASES
+            and (cleared is None or s.date > cleared)]
 
 
 def _self_care_day(plan: PlanRecord, session: Session) -> bool:

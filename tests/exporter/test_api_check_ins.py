@@ -264,3 +264,16 @@ def test_a_referral_cleared_then_referred_again_keeps_the_self_care_days_the_cle
     # The new referral still shows one "Book a clinician" day, not one a day.
     future = [e for e in live if e.decoded("DTSTART").date().isoformat() > day]
     assert sum(str(e["SUMMARY"]) == "Book a clinician" for e in future) == 1
+
+
+def test_a_red_check_in_straight_after_a_clearance_keeps_the_self_care_days_it_published(client, clock):
+    """Found by the check-in state machine: cleared, then referred again before any training
+    session was past; the self-care days the clearance published must stay in the feed."""
+    token = create(client, answers=SEVERE_TEAR, preferences=LONDON_MWF_FROM_MONDAY).get_json()["token"]
+    clock.advance(days=4)
+    assert client.post(f"/api/plans/{token}/clearance", json={"category": "tendinopathy"}).status_code == 201
+    published = events_of(client, token)
+    day = clock().date().isoformat()
+    check_in(client, token, date=day, session="missed", pain_during=9)
+    assert plan_of(client, token)["programme"]["category"] == "refer"
+    assert set(published) <= set(events_of(client, token))
