@@ -15,12 +15,14 @@ import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from urllib.parse import quote
+from dataclasses import dataclass
+from urllib.parse import parse_qs, quote
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from markupsafe import Markup
 from pydantic import ValidationError
-from werkzeug.http import http_date
+from werkzeug.datastructures import ETags
+from werkzeug.http import http_date, parse_accept_header, parse_date, parse_etags
 
 from exporter import figures, ics, pdf, qr, wording
 from exporter.charts import progress_chart, progress_svg
@@ -294,12 +296,7 @@ def plan_calendar(token: str) -> Response:
     plan = _plan_or_none(token)
     if plan is None:
         return _unknown_plan()
-    page = _page_url(token)  # the one link the feed needs, on the path calendar apps poll
-    return _file(
-        plan, kind="ics", variant="", mimetype="text/calendar", filename="hamstring-plan.ics",
-        render=lambda: ics.render_ics(plan, plan_url=page),
-        renderer_version=ics.RENDERER_VERSION, plan_url=page, compressible=True,
-    )
+    return calendar_file(plan, token, coach_config().base_url, asked_in(request.environ))
 
 
 def plan_links(token: str) -> dict[str, str]:
@@ -385,14 +382,45 @@ class _RenderCache:
 _render_caches = {kind: _RenderCache(size) for kind, size in RENDER_CACHE_SIZE.items()}
 
 
+@dataclass(frozen=True)
+class FileAsked:
+    """What a request says that decides a plan file's answer (read by `asked_in`)."""
+
+    gzip: bool
+    if_none_match: ETags | None
+    if_modified_since: dt.datetime | None
+    download: bool
+
+
+def asked_in(environ) -> FileAsked:
+    """The request's validators and preferences, parsed as Flask's request object parses them,
+    from the WSGI environ alone (exporter.feed answers calendar polls without Flask)."""
+    accepted = parse_accept_header(environ.get("HTTP_ACCEPT_ENCODING"))
+    none_match = environ.get("HTTP_IF_NONE_MATCH")
+    return FileAsked(
+        gzip=accepted["gzip"] > 0,
+        if_none_match=parse_etags(none_match) if none_match else None,
+        if_modified_since=parse_date(environ.get("HTTP_IF_MODIFIED_SINCE")),
+        download=(parse_qs(environ.get("QUERY_STRING", "")).get("download") or [None])[0] == "1",
+    )
+
+
 def _file(plan: PlanRecord, *, kind: str, variant: str, mimetype: str, filename: str,
           render: Callable[[], bytes], renderer_version: str, plan_url: str,
           compressible: bool = False) -> Response:
+    return plan_file(plan, kind=kind, variant=variant, mimetype=mimetype, filename=filename, render=render,
+                     renderer_version=renderer_version, plan_url=plan_url, compressible=compressible,
+                     asked=asked_in(request.environ))
+
+
+def plan_file(plan: PlanRecord, *, kind: str, variant: str, mimetype: str, filename: str,
+              render: Callable[[], bytes], renderer_version: str, plan_url: str,
+              compressible: bool, asked: FileAsked) -> Response:
     """A plan file with its validators. `compressible` (the calendar: text a tenth its size in
     gzip, fetched again and again by calendar apps, which ask for gzip): sent gzipped to a client
     that accepts it, as its own representation with its own ETag, compressed once per ETag."""
     etag = etag_for(plan, renderer_version=renderer_version, plan_url=plan_url, variant=variant)
-    gzipped = compressible and request.accept_encodings["gzip"] > 0
+    gzipped = compressible and asked.gzip
     sent_etag = f"{etag}-gzip" if gzipped else etag
     updated_at = as_utc(plan.updated_at)
     headers = {
@@ -404,25 +432,34 @@ def _file(plan: PlanRecord, *, kind: str, variant: str, mimetype: str, filename:
     }
     if compressible:
         headers["Vary"] = "Accept-Encoding"
-    if _not_modified(sent_etag, updated_at):
+    if _not_modified(asked, sent_etag, updated_at):
         return Response(status=304, headers=headers)
     cache = _render_caches[kind]
     body = cache.get_or_render(etag, render)
     if gzipped:
         body = cache.get_or_render(sent_etag, lambda: gzip.compress(body, mtime=0))
         headers["Content-Encoding"] = "gzip"
-    response = Response(body, mimetype=mimetype, headers=headers)
-    disposition = "attachment" if request.args.get("download") == "1" else "inline"
-    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-    return response
+    disposition = "attachment" if asked.download else "inline"
+    headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return Response(body, mimetype=mimetype, headers=headers)
 
 
-def _not_modified(etag: str, updated_at: dt.datetime) -> bool:
+def _not_modified(asked: FileAsked, etag: str, updated_at: dt.datetime) -> bool:
     # RFC 9110 §13.2.2: If-None-Match decides when present; If-Modified-Since only without it.
-    if request.if_none_match:
-        return request.if_none_match.contains_weak(etag)
-    since = request.if_modified_since
+    if asked.if_none_match:
+        return asked.if_none_match.contains_weak(etag)
+    since = asked.if_modified_since
     return since is not None and updated_at.replace(microsecond=0) <= since
+
+
+def calendar_file(plan: PlanRecord, token: str, base_url: str, asked: FileAsked) -> Response:
+    """The plan's calendar feed as the route serves it (and exporter.feed, without Flask)."""
+    page = plan_links_of.plan_url(base_url, token)  # the one link the feed needs
+    return plan_file(
+        plan, kind="ics", variant="", mimetype="text/calendar", filename="hamstring-plan.ics",
+        render=lambda: ics.render_ics(plan, plan_url=page),
+        renderer_version=ics.RENDERER_VERSION, plan_url=page, compressible=True, asked=asked,
+    )
 
 
 def _plan_or_none(token: str) -> PlanRecord | None:
