@@ -19,6 +19,7 @@ from flask import Flask, abort, request
 from werkzeug.routing import RequestRedirect
 
 from exporter import errors
+from exporter.headers import security_headers_of
 from plans.config import Config
 from plans.store import PlanStore, StoreUnavailable
 
@@ -80,6 +81,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         # host or scheme headers. The nth address from the right is the one our own proxy saw.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.trusted_proxies, x_proto=0, x_host=0,
                                 x_port=0, x_prefix=0)
+    if "pages" in app.config["BLUEPRINTS"] and app.config.get("CALENDAR_FEED_FAST_PATH", True):
+        from exporter.feed import CalendarFeed
+
+        # The calendar polls, before Flask (exporter.feed); it needs no client address.
+        app.wsgi_app = CalendarFeed(app, app.wsgi_app)
     init_store(app, store or PlanStore(config.database_url, config.secret_key))
     errors.init_app(app)
     _add_security_headers(app, config)
@@ -98,20 +104,8 @@ def init_store(app: Flask, store: PlanStore) -> None:
         logger.warning("starting without the database (%s); /healthz will report it", error)
 
 
-# On every answer (the JSON API, errors, files and pages alike): no content sniffing, and no
-# referrer that would carry a plan's token to another site.
-SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-}
-# A year; sent only when the public address is https (a plain-http local run must stay reachable).
-HSTS_VALUE = "max-age=31536000"
-
-
 def _add_security_headers(app: Flask, config: Config) -> None:
-    headers = dict(SECURITY_HEADERS)
-    if config.base_url.startswith("https://"):
-        headers["Strict-Transport-Security"] = HSTS_VALUE
+    headers = security_headers_of(config)
 
     @app.after_request
     def security_headers(response):

@@ -19,3 +19,20 @@ FILE_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Robots-Tag": "noindex, nofollow",
 }
+
+# On every answer (the JSON API, errors, files and pages alike): no content sniffing, and no
+# referrer that would carry a plan's token to another site.
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+# A year; sent only when the public address is https (a plain-http local run must stay reachable).
+HSTS_VALUE = "max-age=31536000"
+
+
+def security_headers_of(config) -> dict[str, str]:
+    """The security headers for this configuration (plans.config.Config): HSTS with https only."""
+    headers = dict(SECURITY_HEADERS)
+    if config.base_url.startswith("https://"):
+        headers["Strict-Transport-Security"] = HSTS_VALUE
+    return headers
