@@ -66,8 +66,8 @@ TEXT: dict[str, str] = {
 
     # ---- outcome -------------------------------------------------------------------------------
     "outcome_intro": "Thanks, that's all my questions.",
-    "see_clinician_promptly": "First, and most important: please see a doctor or physiotherapist "
-                              "promptly, within the next few days.",
+    "see_clinician_promptly": "Most important: please see a doctor or physiotherapist within the "
+                              "next few days.",
     "most_likely": "It's most likely {what}.",
     "ask_outcome": "Want to hear why, what to do today, or shall I make your plan?",
     "ask_brief_outcome": "Shall I make your plan now?",

@@ -75,7 +75,7 @@ def test_with_postgresql_out_of_reach_the_skill_still_speaks_its_advice_and_asks
     server = servers(f"postgresql://coach@127.0.0.1:{free_port()}/coach")
     voice = Voice(server)
     assert_advice_spoken_and_plan_not_saved(voice, SPRINTER)
-    assert "please see a doctor or physiotherapist promptly" in voice.replies[-1].speech
+    assert "please see a doctor or physiotherapist within the next few days" in voice.replies[-1].speech
 
 
 # ---- a PostgreSQL server that goes away while the service runs ----------------------------

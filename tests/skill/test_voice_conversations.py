@@ -52,7 +52,7 @@ def test_each_vignette_is_triaged_by_voice_and_filed_with_the_expected_assessmen
 def test_red_flags_come_first_and_plainly_before_what_it_most_likely_is(voice, answers, expected):
     voice.launch()
     outcome = voice.answer_triage(answers).speech
-    promptly = outcome.index("please see a doctor or physiotherapist promptly")
+    promptly = outcome.index("please see a doctor or physiotherapist within the next few days")
     assert promptly < outcome.index("Stop running and see a clinician.")
     from skill.conversation import assessment_for, why_sentences
 
@@ -445,10 +445,10 @@ def test_with_the_plan_store_down_the_advice_is_still_spoken_and_the_next_visit_
     down = Runner(in_process(skill_on(dead_store)))
     down.launch()
     outcome = down.answer_triage(SPRINTER)
-    assert "please see a doctor or physiotherapist promptly" in outcome.speech
+    assert "please see a doctor or physiotherapist within the next few days" in outcome.speech
     down.to_the_plan()
     failed = down.say("AMAZON.YesIntent")
-    assert "please see a doctor or physiotherapist promptly" in failed.speech
+    assert "please see a doctor or physiotherapist within the next few days" in failed.speech
     assert "Stop running and see a clinician." in failed.speech
     assert "couldn't save your plan" in failed.speech and "try again later" in failed.speech
     assert failed.ended
