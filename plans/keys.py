@@ -83,6 +83,12 @@ def former_owner_keys(key: str) -> tuple[str, ...]:
     return tuple(getattr(key, "former", ()))
 
 
+def every_owner_key(key: str) -> tuple[str, ...]:
+    """The runner's current owner key, then those under each retired secret: where what is kept
+    about them may be, before a look-up has moved it to the current key."""
+    return (str(key), *former_owner_keys(key))
+
+
 def _seal_key(secret: bytes, key_from: str) -> bytes:
     return hmac.new(secret, key_from.encode(), hashlib.sha256).digest()
 

@@ -104,7 +104,7 @@ class MemoryStateStore:
 
     def delete(self, key: str) -> bool:
         with self._lock:
-            deleted = [self._rows.pop(k, None) for k in (str(key), *keys.former_owner_keys(key))]
+            deleted = [self._rows.pop(k, None) for k in keys.every_owner_key(key)]
         return any(text is not None for text in deleted)
 
 
@@ -177,7 +177,7 @@ class SqlStateStore:
         """Delete the runner's state, under their current key and every retired one."""
         try:
             deleted = sum(self._run(_DELETE, (k,), count=True)
-                          for k in (str(key), *keys.former_owner_keys(key))) > 0
+                          for k in keys.every_owner_key(key)) > 0
         except _MissingSchema:
             return False
         if deleted and self._kind == "sqlite":

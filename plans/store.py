@@ -470,15 +470,13 @@ class PlanStore:
         "stop my reminders" may be the first thing a runner says after a rotation)."""
         sa, _ = _sqlalchemy()
         t = self._schema()
-        every_key = [str(owner_key), *keys.former_owner_keys(owner_key)]
+        every_key = keys.every_owner_key(owner_key)
         with self._reading() as conn:
             rows = conn.execute(
                 sa.select(t.plans.c.plan_id, t.plans.c.revision, t.plans.c.sealed_reminders)
                 .where(t.plans.c.owner_key.in_(every_key), t.plans.c.sealed_reminders.is_not(None))
                 .order_by(t.plans.c.created_at.desc(), t.plans.c.plan_id)).all()
-        return [KeptReminders(plan_id=row.plan_id, revision=row.revision, reminders=json.loads(
-            self._keys.open(row.sealed_reminders, bound_to=sealed_bound_to(row.plan_id, "reminders"))))
-            for row in rows]
+        return [self._kept_reminders(row) for row in rows]
 
     def reminders_of(self, plan_id: str) -> KeptReminders | None:
         """One plan's kept Alexa reminders with its revision; None when it keeps none."""
@@ -488,8 +486,9 @@ class PlanStore:
             row = conn.execute(
                 sa.select(t.plans.c.plan_id, t.plans.c.revision, t.plans.c.sealed_reminders)
                 .where(t.plans.c.plan_id == plan_id, t.plans.c.sealed_reminders.is_not(None))).first()
-        if row is None:
-            return None
+        return None if row is None else self._kept_reminders(row)
+
+    def _kept_reminders(self, row) -> KeptReminders:
         return KeptReminders(plan_id=row.plan_id, revision=row.revision, reminders=json.loads(
             self._keys.open(row.sealed_reminders, bound_to=sealed_bound_to(row.plan_id, "reminders"))))
 
@@ -517,7 +516,7 @@ class PlanStore:
         under their current owner key and under every key a rotation retired."""
         sa, _ = _sqlalchemy()
         t = self._schema()
-        every_key = [str(owner_key), *keys.former_owner_keys(owner_key)]
+        every_key = keys.every_owner_key(owner_key)
         with self._writing() as conn:
             owned = sa.select(t.plans.c.plan_id).where(t.plans.c.owner_key.in_(every_key))
             codes = conn.execute(
