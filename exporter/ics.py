@@ -96,11 +96,14 @@ def render_ics(plan: PlanRecord, *, plan_url: str) -> bytes:
         _line("DTSTAMP", stamp) + _line("LAST-MODIFIED", stamp) + _line("CREATED", created)
         + _line("URL", _uri(plan_url)) + _line("TRANSP", "OPAQUE")
     )
-    for session in _shown(plan):
-        parts.append(_event(plan, session, phases.get(session.phase_id), zone, fixed, plan_url))
+    self_care = _current_self_care(plan)
+    folded = {s.id for s in self_care}
+    for session in _shown(plan, self_care):
+        parts.append(_event(plan, session, phases.get(session.phase_id), zone, fixed, plan_url,
+                            self_care_day=session.id in folded))
     for session in programme.cancelled:
         parts.append(_event(plan, session, phases.get(session.phase_id), zone, fixed, plan_url,
-                            cancelled=True))
+                            self_care_day=False, cancelled=True))
     parts.append(_END_CALENDAR)
     return b"".join(parts)
 
@@ -111,13 +114,14 @@ REFERRAL_PHASES = frozenset(phase.id for phase in PLANS["refer"].phases)
 SEEN_A_CLINICIAN = "Check in: seen a clinician yet?"
 
 
-def _shown(plan: PlanRecord) -> list[Session]:
+def _shown(plan: PlanRecord, self_care: list[Session]) -> list[Session]:
     """The events a calendar gets: every session, but of a referral's self-care days only the first
     (as "Book a clinician"). The programme's category, not the triage's: a referral a clinician
     cleared has a rehab programme, and a red-flag check-in turns a programme into a referral whose
     earlier training sessions, once published, must stay. So must the self-care days of an
-    earlier referral that a clearance published: only the current referral's are folded."""
-    hidden = {s.id for s in _current_self_care(plan)[1:]}
+    earlier referral that a clearance published: only the current referral's (`self_care`, from
+    `_current_self_care`) are folded."""
+    hidden = {s.id for s in self_care[1:]}
     return [s for s in plan.programme.sessions if s.id not in hidden]
 
 
@@ -133,17 +137,13 @@ def _current_self_care(plan: PlanRecord) -> list[Session]:
             and (cleared is None or s.date > cleared)]
 
 
-def _self_care_day(plan: PlanRecord, session: Session) -> bool:
-    """A day of the current referral's safe self-care (shown as "Book a clinician"), not a
-    training session."""
-    return session in _current_self_care(plan)
-
-
-def event_title(plan: PlanRecord, session: Session) -> str:
-    """What to do, in under 40 characters (wording.short_title), or the referral's two events."""
+def event_title(plan: PlanRecord, session: Session, *, self_care_day: bool) -> str:
+    """What to do, in under 40 characters (wording.short_title), or the referral's two events.
+    `self_care_day`: a day of the current referral's safe self-care (`_current_self_care`), shown
+    as "Book a clinician"."""
     if plan.programme.category == "refer" and session.kind == "gate":
         return SEEN_A_CLINICIAN
-    if _self_care_day(plan, session):
+    if self_care_day:
         return BOOK_A_CLINICIAN
     return wording.short_title(session)
 
@@ -195,7 +195,7 @@ def referral_description(plan: PlanRecord, plan_url: str) -> str:
 
 
 def _event(plan: PlanRecord, session: Session, phase: Phase | None, zone: ZoneInfo, fixed: bytes,
-           plan_url: str, *, cancelled: bool = False) -> bytes:
+           plan_url: str, *, self_care_day: bool, cancelled: bool = False) -> bytes:
     """One VEVENT. Written line by line with icalendar's own value types for the text, because
     icalendar's component serialiser folds lines a character at a time: 30 ms for a full
     programme against the 10 ms the feed is allowed (design.md §5)."""
@@ -204,8 +204,8 @@ def _event(plan: PlanRecord, session: Session, phase: Phase | None, zone: ZoneIn
     # the runner's watch, the way they planned it; an end the clocks skip (00:45 + 30 minutes on
     # the night they spring forward) is written as the time it is (02:15), as the start is.
     ends = _existing(starts + dt.timedelta(minutes=session.duration_minutes))
-    summary = _text(event_title(plan, session))
-    if _self_care_day(plan, session):
+    summary = _text(event_title(plan, session, self_care_day=self_care_day))
+    if self_care_day:
         description = referral_description(plan, plan_url)
     else:
         description = session_description(session, phase, plan_url, plan.programme.disclaimer)
