@@ -266,11 +266,12 @@ def plan_pdf(token: str) -> Response:
         return _unknown_plan()
     page_size = size.upper() if size else pdf.page_size_for(plan.programme.timezone)
     page = _page_url(token)
-    return _file(
+    return plan_file(
         plan, kind="pdf", variant=page_size, mimetype="application/pdf",
         filename=f"hamstring-plan-{page_size.lower()}.pdf",
         render=lambda: _render_pdf(plan, token, page, page_size),
-        renderer_version=pdf.RENDERER_VERSION, plan_url=page,
+        renderer_version=pdf.RENDERER_VERSION, plan_url=page, compressible=False,
+        asked=asked_in(request.environ),
     )
 
 
@@ -403,14 +404,6 @@ def asked_in(environ) -> FileAsked:
         if_modified_since=parse_date(environ.get("HTTP_IF_MODIFIED_SINCE")),
         download=(parse_qs(environ.get("QUERY_STRING", "")).get("download") or [None])[0] == "1",
     )
-
-
-def _file(plan: PlanRecord, *, kind: str, variant: str, mimetype: str, filename: str,
-          render: Callable[[], bytes], renderer_version: str, plan_url: str,
-          compressible: bool = False) -> Response:
-    return plan_file(plan, kind=kind, variant=variant, mimetype=mimetype, filename=filename, render=render,
-                     renderer_version=renderer_version, plan_url=plan_url, compressible=compressible,
-                     asked=asked_in(request.environ))
 
 
 def plan_file(plan: PlanRecord, *, kind: str, variant: str, mimetype: str, filename: str,
