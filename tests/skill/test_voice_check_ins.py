@@ -292,6 +292,18 @@ def _greens_to_the_gate(runner, at) -> None:
         did_my_session(runner, "1")
 
 
+def _at_the_move_on_check(runner, store, app_config, at):
+    """A plan filed, its first week's three sessions logged green, and today the move-on check's
+    day; the check that is due."""
+    file_plan(runner)
+    _greens_to_the_gate(runner, at)
+    at(FRIDAY)
+    did_my_session(runner, "1")
+    gate = plan_of(store, app_config).programme.pending_gate
+    at(gate.date)
+    return gate
+
+
 def test_a_due_move_on_check_all_yes_dates_the_next_phase(runner, store, app_config, at):
     file_plan(runner)
     _greens_to_the_gate(runner, at)
@@ -323,12 +335,7 @@ def test_a_due_move_on_check_all_yes_dates_the_next_phase(runner, store, app_con
 
 
 def test_a_no_at_the_move_on_check_holds_the_phase_and_asks_again_later(runner, store, app_config, at):
-    file_plan(runner)
-    _greens_to_the_gate(runner, at)
-    at(FRIDAY)
-    did_my_session(runner, "1")
-    gate = plan_of(store, app_config).programme.pending_gate
-    at(gate.date)
+    gate = _at_the_move_on_check(runner, store, app_config, at)
 
     offer = runner.say("TodaysSessionIntent")
     assert offer.speech == ("There's no session today: your move-on check is due. Shall we do your move-on "
@@ -346,12 +353,7 @@ def test_a_no_at_the_move_on_check_holds_the_phase_and_asks_again_later(runner, 
 
 
 def test_not_sure_at_the_move_on_check_counts_as_not_yet(runner, store, app_config, at):
-    file_plan(runner)
-    _greens_to_the_gate(runner, at)
-    at(FRIDAY)
-    did_my_session(runner, "1")
-    gate = plan_of(store, app_config).programme.pending_gate
-    at(gate.date)
+    gate = _at_the_move_on_check(runner, store, app_config, at)
     runner.say("CheckInIntent")  # "do my move-on check": nothing else to log, so the check on its own
     reply = runner.say("UnsureIntent")
     assert reply.speech.startswith("Then let's call that a not yet.")
@@ -362,12 +364,7 @@ def test_not_sure_at_the_move_on_check_counts_as_not_yet(runner, store, app_conf
 
 def test_a_session_reported_on_the_move_on_check_day_asks_the_check_in_the_same_check_in(
         runner, store, app_config, at):
-    file_plan(runner)
-    _greens_to_the_gate(runner, at)
-    at(FRIDAY)
-    did_my_session(runner, "1")
-    gate = plan_of(store, app_config).programme.pending_gate
-    at(gate.date)
+    gate = _at_the_move_on_check(runner, store, app_config, at)
 
     reply = did_my_session(runner, "1")  # an extra session on the check's day
 
