@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import re
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -184,50 +185,32 @@ def the_screen(reply: Reply) -> dict[str, Any]:
     return directive["document"]
 
 
+def components(node: Any, kind: str) -> Iterator[dict[str, Any]]:
+    """Every component of one type in a document, depth first, in document order."""
+    if isinstance(node, dict):
+        if node.get("type") == kind:
+            yield node
+        for value in node.values():
+            yield from components(value, kind)
+    elif isinstance(node, list):
+        for item in node:
+            yield from components(item, kind)
+
+
 def texts(component: Any) -> list[str]:
     """Every Text's text in a document, in order."""
-    if isinstance(component, dict):
-        found = [component["text"]] if component.get("type") == "Text" else []
-        return found + [t for value in component.values() for t in texts(value)]
-    if isinstance(component, list):
-        return [t for item in component for t in texts(item)]
-    return []
+    return [text["text"] for text in components(component, "Text")]
 
 
 def events(document: dict[str, Any]) -> dict[str, list[Any]]:
     """The buttons' SendEvent arguments, by the button's label."""
-    found: dict[str, list[Any]] = {}
-
-    def walk(component: Any) -> None:
-        if isinstance(component, dict):
-            if component.get("type") == "TouchWrapper":
-                found[component["accessibilityLabel"]] = component["onPress"][0]["arguments"]
-            for value in component.values():
-                walk(value)
-        elif isinstance(component, list):
-            for item in component:
-                walk(item)
-
-    walk(document["mainTemplate"])
-    return found
+    return {button["accessibilityLabel"]: button["onPress"][0]["arguments"]
+            for button in components(document["mainTemplate"], "TouchWrapper")}
 
 
 def pictures(document: dict[str, Any]) -> list[str]:
     """The graphics the document's VectorGraphics draw."""
-    found: list[str] = []
-
-    def walk(component: Any) -> None:
-        if isinstance(component, dict):
-            if component.get("type") == "VectorGraphic":
-                found.append(component["source"])
-            for value in component.values():
-                walk(value)
-        elif isinstance(component, list):
-            for item in component:
-                walk(item)
-
-    walk(document["mainTemplate"])
-    return found
+    return [graphic["source"] for graphic in components(document["mainTemplate"], "VectorGraphic")]
 
 
 def size(reply: Reply) -> int:
