@@ -82,3 +82,14 @@ def http_voice(skill_client) -> Runner:
 def turn_failures():
     with TurnFailures() as watcher:
         yield watcher
+
+
+@pytest.fixture
+def dead_store(app_config):
+    """A plan store whose database is away: nothing listens on port 1, so every query fails with
+    "connection refused", as when the database server is down."""
+    from plans.store import PlanStore
+
+    plan_store = PlanStore("postgresql://coach@127.0.0.1:1/coach", app_config["COACH_SECRET_KEY"])
+    yield plan_store
+    plan_store.close()

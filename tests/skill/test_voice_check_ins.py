@@ -490,17 +490,6 @@ def skill_on(state_store, clock, device_zone, app_config):
     return build
 
 
-@pytest.fixture
-def dead_store(app_config):
-    from plans.store import PlanStore
-
-    # Nothing listens on port 1: every query fails with "connection refused", as when the
-    # database server is down.
-    plan_store = PlanStore("postgresql://coach@127.0.0.1:1/coach", app_config["COACH_SECRET_KEY"])
-    yield plan_store
-    plan_store.close()
-
-
 def test_with_the_database_down_nothing_is_claimed_and_try_again_logs_what_was_said(
         runner, store, app_config, at, skill_on, dead_store):
     file_plan(runner)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import pytest
 from voice_driver import Runner, filed_plan, in_process, spoken_code
 
 from plans import service
@@ -176,15 +175,6 @@ def test_whats_my_code_mid_check_goes_back_to_the_check_afterwards(voice):
     back = voice.say("AMAZON.NoIntent")
     assert "Now, back to your check." in back.speech and not back.ended
     assert voice.current_step().question_id == "nerve_symptoms"
-
-
-@pytest.fixture
-def dead_store(app_config):
-    from plans.store import PlanStore
-
-    plan_store = PlanStore("postgresql://coach@127.0.0.1:1/coach", app_config["COACH_SECRET_KEY"])
-    yield plan_store
-    plan_store.close()
 
 
 def test_with_the_store_away_whats_my_code_says_so_and_claims_no_code(dead_store, state_store, clock,

@@ -424,17 +424,6 @@ def test_an_old_name_for_a_place_files_the_plan_in_that_place(voice, store, app_
 # ---- the database away ----------------------------------------------------------------------
 
 
-@pytest.fixture
-def dead_store(app_config):
-    from plans.store import PlanStore
-
-    # Nothing listens on port 1: every query fails with "connection refused", as when the
-    # database server is down.
-    store = PlanStore("postgresql://coach@127.0.0.1:1/coach", app_config["COACH_SECRET_KEY"])
-    yield store
-    store.close()
-
-
 def test_with_the_plan_store_down_the_advice_is_still_spoken_and_the_next_visit_files_it(
         store, state_store, dead_store, clock, device_zone, app_config):
     def skill_on(plan_store):
