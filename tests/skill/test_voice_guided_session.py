@@ -62,36 +62,37 @@ def check_reply(reply) -> None:
         assert len(words_besides_counts(reply.speech)) <= MAX_WORDS, reply.speech
 
 
-class GuidedRunner(Runner):
+class _Checked:
+    """Once `checking` is set (after filing), every reply is checked (`check_reply`, then the
+    device's own check); `place()` is where the guided session stands."""
+
+    checking = False
+
+    def _turn(self, envelope):
+        reply = super()._turn(envelope)
+        if self.checking and envelope["request"]["type"] != "SessionEndedRequest":
+            check_reply(reply)
+            self.check_device(reply)
+        return reply
+
+    def place(self):
+        return State.from_attributes((self.attributes or {}).get("coach")).guided
+
+
+class GuidedRunner(_Checked, Runner):
     """A runner on a speaker without a screen whose every reply after filing is checked."""
 
-    checking = False
-
-    def _turn(self, envelope):
-        reply = super()._turn(envelope)
-        if self.checking and envelope["request"]["type"] != "SessionEndedRequest":
-            check_reply(reply)
-            assert not reply.response.get("directives"), "a screen for a speaker"
-        return reply
-
-    def place(self):
-        return State.from_attributes((self.attributes or {}).get("coach")).guided
+    @staticmethod
+    def check_device(reply) -> None:
+        assert not reply.response.get("directives"), "a screen for a speaker"
 
 
-class GuidedScreenRunner(ScreenRunner):
+class GuidedScreenRunner(_Checked, ScreenRunner):
     """A runner on an Echo Show whose every reply after filing is checked, and under 24 KB."""
 
-    checking = False
-
-    def _turn(self, envelope):
-        reply = super()._turn(envelope)
-        if self.checking and envelope["request"]["type"] != "SessionEndedRequest":
-            check_reply(reply)
-            assert size(reply) < MAX_RESPONSE_BYTES, size(reply)
-        return reply
-
-    def place(self):
-        return State.from_attributes((self.attributes or {}).get("coach")).guided
+    @staticmethod
+    def check_device(reply) -> None:
+        assert size(reply) < MAX_RESPONSE_BYTES, size(reply)
 
 
 @pytest.fixture
