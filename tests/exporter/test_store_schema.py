@@ -67,13 +67,21 @@ def _file_plans(queue, barrier, database_url, count):
     queue.put((tokens, failures))
 
 
-def test_the_store_knows_the_newest_migration():
+def _alembic(conn=None):
+    """Alembic's configuration for the store's migrations, on `conn` when given."""
     from alembic.config import Config
-    from alembic.script import ScriptDirectory
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    assert ScriptDirectory.from_config(config).get_current_head() == SCHEMA_REVISION
+    if conn is not None:
+        config.attributes["connection"] = conn
+    return config
+
+
+def test_the_store_knows_the_newest_migration():
+    from alembic.script import ScriptDirectory
+
+    assert ScriptDirectory.from_config(_alembic()).get_current_head() == SCHEMA_REVISION
 
 
 def test_the_migrated_schema_is_exactly_what_the_store_queries(store, database_url):
@@ -314,7 +322,6 @@ def test_a_database_from_the_first_schema_upgrades_and_keeps_its_plans(store, da
     still open after 0002 is applied at start, and simply print without a short code."""
     import sqlalchemy
     from alembic import command
-    from alembic.config import Config
 
     from plans.store import sqlalchemy_url
 
@@ -323,9 +330,7 @@ def test_a_database_from_the_first_schema_upgrades_and_keeps_its_plans(store, da
     engine = sqlalchemy.create_engine(sqlalchemy_url(database_url))
     try:
         with engine.connect() as conn:
-            config = Config()
-            config.set_main_option("script_location", str(MIGRATIONS_DIR))
-            config.attributes["connection"] = conn
+            config = _alembic(conn)
             config.attributes["keyring"] = store._keys  # 0005 opens the sealed columns again
             command.downgrade(config, "0001")
             conn.commit()
@@ -355,7 +360,6 @@ def test_migration_0007_retires_the_eight_character_codes_and_plans_keep_their_l
     plan opens by its link as before, and 'what's my code' gives a ten-character code for it."""
     import sqlalchemy
     from alembic import command
-    from alembic.config import Config
 
     from plans import service
     from plans.codes import CODE_LENGTH
@@ -369,9 +373,7 @@ def test_migration_0007_retires_the_eight_character_codes_and_plans_keep_their_l
     engine = sqlalchemy.create_engine(sqlalchemy_url(database_url))
     try:
         with engine.connect() as conn:
-            config = Config()
-            config.set_main_option("script_location", str(MIGRATIONS_DIR))
-            config.attributes["connection"] = conn
+            config = _alembic(conn)
             command.downgrade(config, "0006")
             conn.commit()
     finally:
