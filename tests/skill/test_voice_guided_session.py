@@ -534,25 +534,26 @@ def test_every_exercise_at_every_stage_is_guided_within_alexas_limits(locale):
                 assert not sets
 
 
-def test_a_hold_is_timed_in_breaks_of_ten_seconds_with_the_seconds_said_between():
-    bridge = next(e for e in EXERCISES if e.id == "isometric_bridge_hold")
-    session = SimpleNamespace(prescriptions=(bridge.prescribed("strength"),), duration_minutes=20)
+def first_set_said(exercise_id: str) -> str:
+    """What the voice says for the first set of one exercise at its strength-stage dose."""
+    exercise = next(e for e in EXERCISES if e.id == exercise_id)
+    session = SimpleNamespace(prescriptions=(exercise.prescribed("strength"),), duration_minutes=20)
     prompts = for_locale("en-US")
     guide = guide_for(prompts, session)
     first_set = next(i for i, s in enumerate(guide.steps) if s.kind == "set")
     said, _ask = step_speech(prompts, guide, first_set)
+    return said
+
+
+def test_a_hold_is_timed_in_breaks_of_ten_seconds_with_the_seconds_said_between():
+    said = first_set_said("isometric_bridge_hold")
     assert pauses(said) == [10, 10, 10, 10, 5]
     assert re.sub(r"<[^>]+>", " ", said).split() == ["Set", "1", "of", "5.", "Ready,", "hold.", "10.", "20.",
                                                      "30.", "40.", "And", "relax."]
 
 
 def test_reps_are_counted_at_the_exercises_pace_from_rehab():
-    bridge = next(e for e in EXERCISES if e.id == "glute_bridge")
-    session = SimpleNamespace(prescriptions=(bridge.prescribed("strength"),), duration_minutes=20)
-    prompts = for_locale("en-US")
-    guide = guide_for(prompts, session)
-    first_set = next(i for i, s in enumerate(guide.steps) if s.kind == "set")
-    said, _ask = step_speech(prompts, guide, first_set)
+    said = first_set_said("glute_bridge")
     assert pauses(said) == [pace_of("glute_bridge").seconds_per_rep] * 12
     assert re.findall(r"(\d+)\.", said)[-1] == "12"
 
