@@ -70,14 +70,11 @@ def delete_plan_reminders(store, plan_id: str, *, client_id: str | None, client_
         kept = store.reminders_of(plan_id)
         if kept is None:
             return True
-        endpoint = kept.reminders.get("endpoint")
-        if not client_id or not client_secret or not endpoint:
+        api = _api_for(kept, client_id, client_secret, api_client, lwa_url)
+        if api is None:
             return False
-        from skill.build import DeferredApiClient
         from skill.handlers.reminders import delete_kept
 
-        client = api_client or DeferredApiClient()
-        api = rules.RemindersApi(client, endpoint, lwa_token(client, client_id, client_secret, lwa_url))
         delete_kept(api, store, kept)
         return True
     except Exception as error:
@@ -93,21 +90,29 @@ def follow_plan(store, plan, *, client_id: str | None, client_secret: str | None
         kept = store.reminders_of(plan.plan_id)
         if kept is None or kept.reminders.get("revision") == plan.revision:
             return True
-        if not client_id or not client_secret:
+        api = _api_for(kept, client_id, client_secret, api_client, lwa_url)
+        if api is None:
             return False
-        from skill.build import DeferredApiClient
         from skill.handlers.reminders import put_in_step
         from skill.prompts import for_locale
 
-        client = api_client or DeferredApiClient()
-        endpoint = kept.reminders.get("endpoint")
         locale = kept.reminders.get("locale") or "en-US"
-        if not endpoint:
-            return False
-        api = rules.RemindersApi(client, endpoint, lwa_token(client, client_id, client_secret, lwa_url))
         put_in_step(api, store, plan, kept.reminders, set(rules.kept_rules(kept.reminders)), locale=locale,
-                    prompts=for_locale(locale), endpoint=endpoint, now=now)
+                    prompts=for_locale(locale), endpoint=kept.reminders["endpoint"], now=now)
         return True
     except Exception as error:  # the next voice visit tries again
         logger.info("reminders not brought in step outside a session (%s)", type(error).__name__)
         return False
+
+
+def _api_for(kept, client_id: str | None, client_secret: str | None, api_client,
+             lwa_url: str) -> rules.RemindersApi | None:
+    """The Reminders API at the endpoint kept with the plan's reminders, with a Login with Amazon
+    token; None without the credentials or an endpoint."""
+    endpoint = kept.reminders.get("endpoint")
+    if not client_id or not client_secret or not endpoint:
+        return None
+    from skill.build import DeferredApiClient
+
+    client = api_client or DeferredApiClient()
+    return rules.RemindersApi(client, endpoint, lwa_token(client, client_id, client_secret, lwa_url))
