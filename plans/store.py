@@ -93,7 +93,6 @@ SEEN_REQUEST_MEMORY = dt.timedelta(seconds=300)
 SQLITE_BUSY_TIMEOUT_MS = 5000
 MIGRATION_LOCK_TIMEOUT_S = 60
 _PG_MIGRATION_LOCK = 0x68616D73  # "hams": one advisory lock id for this schema's migrations
-_PG_CODE_ATTEMPT_LOCKS = 0x636F6465  # "code": the space of per-client locks on wrong-code counts
 _PG_GLOBAL_GUESS_LOCK = 0x67756573  # "gues": one lock over the global wrong-guess budget
 # Columns of a plan row that hold health data, sealed at rest.
 SEALED_PLAN_COLUMNS = ("answers", "preferences", "assessment", "programme")
@@ -556,33 +555,6 @@ class PlanStore:
         self._scrub()
         return plans
 
-    def count_wrong_codes(
-        self, client_key: str, now: dt.datetime, window: dt.timedelta = WRONG_CODE_WINDOW
-    ) -> int:
-        """Wrong codes this client (e.g. its IP address) entered within `window` before `now`,
-        counted across every worker and host since they share the database."""
-        sa, _ = _sqlalchemy()
-        t = self._schema()
-        now = _utc(now)
-        with self._reading() as conn:
-            return conn.execute(
-                sa.select(sa.func.count()).select_from(t.code_attempts).where(
-                    t.code_attempts.c.client_hash == self._keyed("client", client_key),
-                    t.code_attempts.c.attempted_at > now - window,
-                )
-            ).scalar_one()
-
-    def note_wrong_code(self, client_key: str, now: dt.datetime) -> None:
-        t = self._schema()
-        now = _utc(now)
-        client_hash = self._keyed("client", client_key)
-        with self._counting() as conn:
-            conn.execute(t.code_attempts.insert().values(client_hash=client_hash, attempted_at=now))
-            conn.execute(t.code_attempts.delete().where(
-                t.code_attempts.c.client_hash == client_hash,
-                t.code_attempts.c.attempted_at < now - ATTEMPT_MEMORY,
-            ))
-
     def note_request_id(self, request_id_hash: str, seen_at: dt.datetime) -> bool:
         """Remember that a request with this id (a hash of it; never the id) was answered at
         `seen_at`. False when the same hash was already noted within SEEN_REQUEST_MEMORY: a
@@ -601,40 +573,6 @@ class PlanStore:
         except exc.IntegrityError:
             return False
         return True
-
-    def claim_code_attempt(self, client_key: str, now: dt.datetime, *, limit: int,
-                           window: dt.timedelta = WRONG_CODE_WINDOW) -> int | None:
-        """Count one attempt for this client, atomically, unless it already has `limit` within
-        `window`: then None. Returns the attempt's id, for `release_code_attempt` when the code
-        turns out right. Counting and adding in one transaction (serialised per client: SQLite's
-        write lock, a PostgreSQL advisory lock) is what keeps 10 allowed at 10 under concurrent
-        guesses; a count then a separate note let every request in flight through."""
-        sa, _ = _sqlalchemy()
-        t = self._schema()
-        now = _utc(now)
-        client_hash = self._keyed("client", client_key)
-        attempts = t.code_attempts
-        with self._counting() as conn:
-            if conn.dialect.name == "postgresql":
-                lock = sa.text("SELECT pg_advisory_xact_lock(CAST(:space AS integer), CAST(:key AS integer))")
-                conn.execute(lock, {"space": _PG_CODE_ATTEMPT_LOCKS, "key": int(client_hash[:8], 16) - 2**31})
-            recent = conn.execute(
-                sa.select(sa.func.count()).select_from(attempts).where(
-                    attempts.c.client_hash == client_hash, attempts.c.attempted_at > now - window)
-            ).scalar_one()
-            if recent >= limit:
-                return None
-            added = conn.execute(attempts.insert().values(client_hash=client_hash, attempted_at=now))
-            conn.execute(attempts.delete().where(
-                attempts.c.client_hash == client_hash, attempts.c.attempted_at < now - ATTEMPT_MEMORY))
-            return added.inserted_primary_key[0]
-
-    def release_code_attempt(self, attempt_id: int) -> None:
-        """Take back an attempt `claim_code_attempt` or `claim_code_guess` counted: the code was
-        right."""
-        t = self._schema()
-        with self._counting() as conn:
-            conn.execute(t.code_attempts.delete().where(t.code_attempts.c.attempt_id == attempt_id))
 
     def claim_code_guess(self, client_group: str, now: dt.datetime, *,
                          per_client: int = GUESSES_PER_CLIENT_PER_WINDOW,

@@ -65,7 +65,7 @@ def test_tokens_carry_at_least_128_random_bits_and_differ_every_time(store):
 
 def test_the_database_keeps_neither_the_token_nor_the_code_in_clear(store, sql):
     filed = file_plan(store, STRAIN, LONDON_MWF, owner_key="owner-hash", now=NOW)
-    store.note_wrong_code("203.0.113.7", NOW)
+    assert store.claim_code_guess("203.0.113.7", NOW).admitted
     stored = every_stored_text(sql)
     assert filed.plan.plan_id in stored  # the dump really holds the rows
     assert filed.token not in stored
@@ -263,23 +263,27 @@ def test_purging_refuses_a_retention_shorter_than_a_day(store):
         store.purge_expired(NOW, retention_days=0)
 
 
-def test_wrong_codes_are_counted_per_client_within_the_window(store):
-    for seconds in (0, 20, 40):
-        store.note_wrong_code("198.51.100.1", NOW + dt.timedelta(seconds=seconds))
-    store.note_wrong_code("198.51.100.2", NOW)
-    assert store.count_wrong_codes("198.51.100.1", NOW + dt.timedelta(seconds=45)) == 3
-    assert store.count_wrong_codes("198.51.100.1", NOW + dt.timedelta(seconds=70)) == 2
-    assert store.count_wrong_codes("198.51.100.2", NOW + dt.timedelta(seconds=45)) == 1
-    assert store.count_wrong_codes("198.51.100.3", NOW) == 0
+def test_wrong_codes_are_counted_per_network_within_the_window(store):
+    def guess(network: str, seconds: int):
+        return store.claim_code_guess(network, NOW + dt.timedelta(seconds=seconds), per_client=3)
+
+    assert all(guess("198.51.100.1", seconds).admitted for seconds in (0, 20, 40))
+    assert guess("198.51.100.2", 0).admitted
+    # Three counted within the minute: the fourth is refused, another network's is not, and the
+    # network may guess again once its first guess has left the minute.
+    assert guess("198.51.100.1", 45).refused_by == "client"
+    assert guess("198.51.100.2", 45).admitted
+    assert guess("198.51.100.1", 61).admitted
 
 
 def test_every_worker_sees_the_same_wrong_code_count(store, database_url):
     other_worker = PlanStore(database_url, SECRET)
     try:
-        store.note_wrong_code("198.51.100.1", NOW)
-        other_worker.note_wrong_code("198.51.100.1", NOW)
-        assert store.count_wrong_codes("198.51.100.1", NOW) == 2
-        assert other_worker.count_wrong_codes("198.51.100.1", NOW) == 2
+        assert store.claim_code_guess("198.51.100.1", NOW, per_client=2).admitted
+        assert other_worker.claim_code_guess("198.51.100.1", NOW, per_client=2).admitted
+        # Two counted between them: each worker refuses the third.
+        assert store.claim_code_guess("198.51.100.1", NOW, per_client=2).refused_by == "client"
+        assert other_worker.claim_code_guess("198.51.100.1", NOW, per_client=2).refused_by == "client"
     finally:
         other_worker.close()
 
